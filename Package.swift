@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Every target builds with the upcoming features the Hummingbird project turns on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "dragoman",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dragoman", targets: ["dragoman"]),
+        .library(name: "DragomanCore", targets: ["DragomanCore"]),
+        .library(name: "DragomanAudio", targets: ["DragomanAudio"]),
+        .library(name: "DragomanServer", targets: ["DragomanServer"]),
+        .library(name: "DragomanClient", targets: ["DragomanClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Domain: events, channels, routing, the wire format. Pure Swift, no I/O.
+        .target(name: "DragomanCore", swiftSettings: swiftSettings),
+
+        // C libraries, each behind a module map.
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+
+        // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
+        .target(name: "DragomanAudio", dependencies: ["COpus", "DragomanCore"], swiftSettings: swiftSettings),
+
+        // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
+        .target(
+            name: "DragomanServer",
+            dependencies: [
+                "DragomanCore", "DragomanAudio", "CQRencode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Web")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Clients: floor ingest, listening, load generation, over real sockets.
+        .target(
+            name: "DragomanClient",
+            dependencies: [
+                "DragomanCore", "DragomanAudio",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "dragoman",
+            dependencies: [
+                "DragomanCore", "DragomanAudio", "DragomanServer", "DragomanClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DragomanServerTests",
+            dependencies: [
+                "DragomanServer", "DragomanClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,37 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The organizer's side of the JSON API, for the command line.
+public struct EventAdmin: Sendable {
+    public var server: ServerAddress
+    public var token: String
+
+    public init(server: ServerAddress, token: String) {
+        self.server = server
+        self.token = token
+    }
+
+    /// Creates an event and returns the server's JSON answer as it came.
+    public func create(name: String, languages: [String], pin: String?) async throws -> Data {
+        var body: [String: Any] = ["name": name, "languages": languages]
+        if let pin { body["pin"] = pin }
+        var request = URLRequest(url: server.httpURL("api/events"))
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 201 else {
+            throw ClientError("the server refused to create the event (HTTP \(status)): \(Self.errorMessage(data))")
+        }
+        return data
+    }
+
+    static func errorMessage(_ data: Data) -> String {
+        struct Body: Decodable { struct Detail: Decodable { var message: String }; var error: Detail }
+        return (try? JSONDecoder().decode(Body.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,56 @@
+/// An event as the organizer defined it: what is stored and survives a restart.
+public struct EventDefinition: Sendable, Equatable {
+    /// The most language channels one event may have.
+    public static let maximumLanguages = 16
+    /// The longest name, in characters.
+    public static let maximumNameLength = 200
+
+    public var code: JoinCode
+    public var name: String
+    /// The languages of the event's channels, in the organizer's order. The floor channel is always there too.
+    public var languages: [LanguageTag]
+    /// A PIN listeners must give, or nil when anyone with the code may listen.
+    public var pin: String?
+    /// The secret that allows publishing the floor of this event.
+    public var floorToken: String
+    /// Seconds since the Unix epoch.
+    public var createdAt: Double
+
+    public init(code: JoinCode, name: String, languages: [LanguageTag], pin: String?, floorToken: String, createdAt: Double) {
+        self.code = code
+        self.name = name
+        self.languages = languages
+        self.pin = pin
+        self.floorToken = floorToken
+        self.createdAt = createdAt
+    }
+
+    /// Every channel of the event: the floor first, then the languages.
+    public var channels: [ChannelID] { [.floor] + languages.map { .language($0) } }
+
+    /// Whether the event has this channel.
+    public func has(_ channel: ChannelID) -> Bool {
+        switch channel {
+        case .floor: true
+        case .language(let tag): languages.contains(tag)
+        }
+    }
+
+    /// Whether `candidate` lets a listener in.
+    public func admits(pin candidate: String?) -> Bool {
+        guard let pin else { return true }
+        guard let candidate else { return false }
+        return constantTimeEquals(pin, candidate)
+    }
+}
+
+/// Compares secrets without an early exit, so timing does not tell how much of a guess was right.
+public func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    var difference = UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<max(x.count, y.count) {
+        difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+    }
+    return difference == 0
+}

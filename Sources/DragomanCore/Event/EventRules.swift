@@ -1,0 +1,50 @@
+/// Validation of what an organizer sends: each failure names the field and the problem.
+public enum EventRules {
+    /// A rule an event's fields break.
+    public struct Violation: Error, Equatable, Sendable, CustomStringConvertible {
+        public var field: String
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Checks and normalizes an event name.
+    public static func name(_ raw: String?) throws(Violation) -> String {
+        guard let raw else { throw Violation(field: "name", message: "The field 'name' is missing.") }
+        let name = raw.trimmingWhitespace()
+        guard !name.isEmpty else { throw Violation(field: "name", message: "The field 'name' is empty.") }
+        guard name.count <= EventDefinition.maximumNameLength else {
+            throw Violation(field: "name", message: "The name is \(name.count) characters long; at most \(EventDefinition.maximumNameLength) are allowed.")
+        }
+        return name
+    }
+
+    /// Checks and normalizes the list of languages: 1–16 distinct BCP 47 tags.
+    public static func languages(_ raw: [String]?) throws(Violation) -> [LanguageTag] {
+        guard let raw else { throw Violation(field: "languages", message: "The field 'languages' is missing: give at least one language, e.g. [\"ru\", \"kk\", \"en\"].") }
+        guard !raw.isEmpty else { throw Violation(field: "languages", message: "The field 'languages' is empty: give at least one language.") }
+        guard raw.count <= EventDefinition.maximumLanguages else {
+            throw Violation(field: "languages", message: "\(raw.count) languages given; at most \(EventDefinition.maximumLanguages) are allowed.")
+        }
+        var tags: [LanguageTag] = []
+        for text in raw {
+            guard let tag = LanguageTag(text) else {
+                throw Violation(field: "languages", message: "'\(text)' is not a language tag (expected a BCP 47 tag such as 'ru', 'kk', 'en' or 'zh-hant').")
+            }
+            guard !tags.contains(tag) else {
+                throw Violation(field: "languages", message: "The language '\(tag)' is listed twice.")
+            }
+            tags.append(tag)
+        }
+        return tags
+    }
+
+    /// Checks a listener PIN: 4–12 digits, or nil for none.
+    public static func pin(_ raw: String?) throws(Violation) -> String? {
+        guard let raw else { return nil }
+        let pin = raw.trimmingWhitespace()
+        guard (4...12).contains(pin.count), pin.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw Violation(field: "pin", message: "The PIN must be 4 to 12 digits.")
+        }
+        return pin
+    }
+}

@@ -1,0 +1,21 @@
+/// Where the audio of a channel comes from right now.
+public enum ChannelSource: Hashable, Sendable {
+    /// The floor itself.
+    case floor
+}
+
+/// What a channel carries now, as listeners are told.
+public struct Carrying: Equatable, Sendable {
+    /// The audio source.
+    public var source: ChannelSource
+    /// The language being heard, when known.
+    public var language: LanguageTag?
+    /// Whether the channel carries an interpretation; false on a language channel means it falls back to the floor.
+    public var interpretation: Bool
+
+    public init(source: ChannelSource, language: LanguageTag?, interpretation: Bool) {
+        self.source = source
+        self.language = language
+        self.interpretation = interpretation
+    }
+}

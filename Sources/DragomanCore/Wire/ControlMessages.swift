@@ -1,0 +1,144 @@
+/// The JSON text messages of the WebSocket protocol (see docs/protocol.md).
+///
+/// Each message is a struct whose `type` is fixed, so encoding one always writes the right tag,
+/// and decoding reads `MessageType` first to pick the struct.
+public enum ControlMessages {
+    /// The current protocol version.
+    public static let protocolVersion = 1
+
+    /// Reads only the `type` field of any message.
+    public struct MessageType: Decodable, Sendable {
+        public var type: String
+    }
+
+    /// The codec of the audio packets on a connection.
+    public struct Codec: Codable, Equatable, Sendable {
+        public var name: String
+        public var sampleRate: Int
+        public var channels: Int
+        public var frameDurationMs: Int
+        /// Base64 of the OpusHead identification header; nil for PCM.
+        public var opusHead: String?
+
+        public init(name: String, sampleRate: Int = 48000, channels: Int = 1, frameDurationMs: Int = 20, opusHead: String?) {
+            self.name = name
+            self.sampleRate = sampleRate
+            self.channels = channels
+            self.frameDurationMs = frameDurationMs
+            self.opusHead = opusHead
+        }
+    }
+
+    /// The public description of an event inside `welcome`.
+    public struct EventSummary: Codable, Equatable, Sendable {
+        public var code: String
+        public var name: String
+        public var languages: [String]
+        public init(code: String, name: String, languages: [String]) {
+            self.code = code
+            self.name = name
+            self.languages = languages
+        }
+    }
+
+    /// First message to a listener.
+    public struct Welcome: Codable, Equatable, Sendable {
+        public var type = "welcome"
+        public var `protocol` = ControlMessages.protocolVersion
+        public var event: EventSummary
+        public var channel: String
+        public var codec: Codec
+        public var serverTime: UInt64
+        public init(event: EventSummary, channel: String, codec: Codec, serverTime: UInt64) {
+            self.event = event
+            self.channel = channel
+            self.codec = codec
+            self.serverTime = serverTime
+        }
+    }
+
+    /// Confirms a channel switch.
+    public struct Tuned: Codable, Equatable, Sendable {
+        public var type = "tuned"
+        public var channel: String
+        public var codec: Codec
+        public init(channel: String, codec: Codec) {
+            self.channel = channel
+            self.codec = codec
+        }
+    }
+
+    /// The source of a channel, as listeners see it.
+    public struct Source: Codable, Equatable, Sendable {
+        public var kind: String
+        public var language: String?
+        public init(kind: String, language: String?) {
+            self.kind = kind
+            self.language = language
+        }
+    }
+
+    /// What the channel carries now.
+    public struct CarryingMessage: Codable, Equatable, Sendable {
+        public var type = "carrying"
+        public var channel: String
+        public var source: Source
+        public var interpretation: Bool
+        public var floorLive: Bool
+        public init(channel: String, source: Source, interpretation: Bool, floorLive: Bool) {
+            self.channel = channel
+            self.source = source
+            self.interpretation = interpretation
+            self.floorLive = floorLive
+        }
+
+        public init(channel: ChannelID, carrying: Carrying, floorLive: Bool) {
+            let kind: String
+            switch carrying.source {
+            case .floor: kind = "floor"
+            }
+            self.init(channel: channel.description, source: Source(kind: kind, language: carrying.language?.value),
+                      interpretation: carrying.interpretation, floorLive: floorLive)
+        }
+    }
+
+    /// Packets this listener lost because it did not read fast enough.
+    public struct Dropped: Codable, Equatable, Sendable {
+        public var type = "dropped"
+        public var count: Int
+        public init(count: Int) { self.count = count }
+    }
+
+    /// An error; `fatal` errors are followed by a close.
+    public struct ErrorMessage: Codable, Equatable, Sendable {
+        public var type = "error"
+        public var code: String
+        public var message: String
+        public var fatal: Bool
+        public init(_ error: ProtocolError, fatal: Bool) {
+            self.code = error.code.rawValue
+            self.message = error.message
+            self.fatal = fatal
+        }
+    }
+
+    /// Confirms a floor publisher was accepted.
+    public struct Publishing: Codable, Equatable, Sendable {
+        public var type = "publishing"
+        public var event: String
+        public var channel = "floor"
+        public var sampleRate: Int
+        public var frameDurationMs = 20
+        public init(event: String, sampleRate: Int) {
+            self.event = event
+            self.sampleRate = sampleRate
+        }
+    }
+
+    /// A listener asks to switch channel.
+    public struct Tune: Codable, Equatable, Sendable {
+        public var type = "tune"
+        public var channel: String
+        public init(channel: String) { self.channel = channel }
+    }
+}

@@ -1,0 +1,144 @@
+import DragomanCore
+import Foundation
+import Hummingbird
+
+/// The JSON API of events: create, list, read, change, delete, and each event's QR code.
+struct EventAPI: Sendable {
+    /// The largest request body the API reads.
+    static let maximumBodySize = 16 * 1024
+
+    let events: LiveEvents
+    let organizerToken: String
+    /// The base of join links, as phones in the room reach the server (e.g. `http://192.168.1.20:8080`).
+    let publicBaseURL: String
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("api/events")
+        api.post { request, context in try await create(request, context) }
+        api.get { request, _ in try list(request) }
+        api.get(":code") { request, context in try read(request, context) }
+        api.patch(":code") { request, context in try await change(request, context) }
+        api.delete(":code") { request, context in try delete(request, context) }
+        api.get(":code/qr.svg") { request, context in try qrCode(request, context) }
+    }
+
+    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorizeOrganizer(request)
+        let changes = try await decodeChanges(request, context)
+        do {
+            let name = try EventRules.name(changes.name)
+            let languages = try EventRules.languages(changes.languages)
+            let pin = try EventRules.pin(changes.pin)
+            let event = try events.create(name: name, languages: languages, pin: pin, now: Date().timeIntervalSince1970)
+            return try json(EventJSON.organizerView(event, baseURL: publicBaseURL), status: .created)
+        } catch let violation as EventRules.Violation {
+            throw APIError(.badRequest, violation.message)
+        }
+    }
+
+    private func list(_ request: Request) throws -> Response {
+        try authorizeOrganizer(request)
+        struct List: Encodable { var events: [EventJSON.OrganizerView] }
+        return try json(List(events: try events.store.allEvents().map { EventJSON.organizerView($0, baseURL: publicBaseURL) }))
+    }
+
+    private func read(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let event = try liveEvent(context)
+        if !isOrganizer(request) {
+            let pin = request.headers[.init("X-Dragoman-Pin")!] ?? request.uri.queryParameters.get("pin")
+            guard event.definition.admits(pin: pin) else {
+                throw APIError(.unauthorized, pin == nil ? "Event \(event.definition.code) needs a PIN." : "Wrong PIN for event \(event.definition.code).")
+            }
+        }
+        return try json(EventJSON.publicView(event))
+    }
+
+    private func change(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorizeOrganizer(request)
+        var event = try liveEvent(context).definition
+        let changes = try await decodeChanges(request, context)
+        do {
+            if changes.name != nil { event.name = try EventRules.name(changes.name) }
+            if changes.languages != nil { event.languages = try EventRules.languages(changes.languages) }
+            if changes.pinGiven { event.pin = try EventRules.pin(changes.pin) }
+        } catch let violation as EventRules.Violation {
+            throw APIError(.badRequest, violation.message)
+        }
+        try events.update(event)
+        return try json(EventJSON.organizerView(event, baseURL: publicBaseURL))
+    }
+
+    private func delete(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        try authorizeOrganizer(request)
+        let code = try joinCode(context)
+        guard try events.delete(code) else { throw APIError(.unknownEvent(code.value)) }
+        return Response(status: .noContent)
+    }
+
+    private func qrCode(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let event = try liveEvent(context).definition
+        var link = "\(publicBaseURL)/j/\(event.code.value)"
+        if let channelText = request.uri.queryParameters.get("channel") {
+            guard let channel = ChannelID(channelText), event.has(channel) else {
+                throw APIError(.unknownChannel(channelText, in: event))
+            }
+            link += "?channel=\(channel)"
+        }
+        let svg = try QRCode(text: link).svg()
+        var headers = HTTPFields()
+        headers[.contentType] = "image/svg+xml"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+
+    // MARK: helpers
+
+    private func isOrganizer(_ request: Request) -> Bool {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return constantTimeEquals(String(header.dropFirst("Bearer ".count)), organizerToken)
+    }
+
+    private func authorizeOrganizer(_ request: Request) throws {
+        guard request.headers[.authorization] != nil else {
+            throw APIError(.unauthorized, "This needs the organizer token: send 'Authorization: Bearer <token>' (dragoman serve prints the token).")
+        }
+        guard isOrganizer(request) else { throw APIError(.unauthorized, "Wrong organizer token.") }
+    }
+
+    private func joinCode(_ context: BasicRequestContext) throws -> JoinCode {
+        let text = context.parameters.get("code") ?? ""
+        guard let code = JoinCode(text) else { throw APIError(.unknownEvent(text.uppercased())) }
+        return code
+    }
+
+    private func liveEvent(_ context: BasicRequestContext) throws -> LiveEvent {
+        let code = try joinCode(context)
+        guard let event = try events.event(code) else { throw APIError(.unknownEvent(code.value)) }
+        return event
+    }
+
+    private func decodeChanges(_ request: Request, _ context: BasicRequestContext) async throws -> EventJSON.Changes {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBodySize)
+        } catch {
+            throw APIError(.tooLarge, "The request body is larger than \(Self.maximumBodySize) bytes.")
+        }
+        do {
+            return try JSONDecoder().decode(EventJSON.Changes.self, from: Data(body.readableBytesView))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError(.badRequest, "The field '\(field)' has the wrong type: \(context.debugDescription)")
+        } catch {
+            throw APIError(.badRequest, "The body is not a JSON object: expected e.g. {\"name\": \"Summit\", \"languages\": [\"ru\", \"kk\", \"en\"]}.")
+        }
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

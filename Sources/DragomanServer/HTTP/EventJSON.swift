@@ -1,0 +1,91 @@
+import DragomanCore
+import Foundation
+
+/// The JSON shapes of the event API (see docs/protocol.md).
+enum EventJSON {
+    struct Channel: Codable, Equatable {
+        var id: String
+        var language: String?
+        var name: String
+    }
+
+    /// What the organizer sees: the event with its credentials.
+    struct OrganizerView: Codable, Equatable {
+        var code: String
+        var name: String
+        var languages: [String]
+        var pinRequired: Bool
+        var pin: String?
+        var floorToken: String
+        var joinURL: String
+        var floorURL: String
+        var channels: [Channel]
+        var createdAt: String
+    }
+
+    struct ChannelState: Codable, Equatable {
+        struct Carrying: Codable, Equatable {
+            var kind: String
+            var language: String?
+            var interpretation: Bool
+        }
+        var id: String
+        var language: String?
+        var listeners: Int
+        var carrying: Carrying
+    }
+
+    /// What a listener sees: no credentials.
+    struct PublicView: Codable, Equatable {
+        var code: String
+        var name: String
+        var languages: [String]
+        var pinRequired: Bool
+        var floorLive: Bool
+        var floorLanguage: String?
+        var channels: [ChannelState]
+    }
+
+    /// The body of POST and PATCH. Every field optional, so a missing one gets a message naming it.
+    struct Changes: Decodable {
+        var name: String?
+        var languages: [String]?
+        var pin: String?
+        var pinGiven = false
+
+        enum CodingKeys: String, CodingKey { case name, languages, pin }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            languages = try container.decodeIfPresent([String].self, forKey: .languages)
+            pinGiven = container.contains(.pin)
+            pin = try container.decodeIfPresent(String.self, forKey: .pin)
+        }
+    }
+
+    static func channels(of event: EventDefinition) -> [Channel] {
+        event.channels.map { Channel(id: $0.description, language: $0.language?.value, name: $0 == .floor ? "Floor" : $0.description) }
+    }
+
+    static func organizerView(_ event: EventDefinition, baseURL: String) -> OrganizerView {
+        OrganizerView(
+            code: event.code.value, name: event.name, languages: event.languages.map(\.value),
+            pinRequired: event.pin != nil, pin: event.pin, floorToken: event.floorToken,
+            joinURL: "\(baseURL)/j/\(event.code.value)", floorURL: "\(baseURL)/floor/\(event.code.value)",
+            channels: channels(of: event),
+            createdAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.createdAt)))
+    }
+
+    static func publicView(_ live: LiveEvent) -> PublicView {
+        let event = live.definition
+        let counts = Dictionary(uniqueKeysWithValues: live.listenerCounts.map { ($0.0, $0.1) })
+        let states = event.channels.map { channel -> ChannelState in
+            let carrying = live.carrying(channel)
+            return ChannelState(id: channel.description, language: channel.language?.value, listeners: counts[channel] ?? 0,
+                                carrying: .init(kind: carrying.source.kind, language: carrying.source.language, interpretation: carrying.interpretation))
+        }
+        return PublicView(code: event.code.value, name: event.name, languages: event.languages.map(\.value),
+                          pinRequired: event.pin != nil, floorLive: live.isFloorLive, floorLanguage: nil, channels: states)
+    }
+}

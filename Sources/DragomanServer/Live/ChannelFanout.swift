@@ -1,0 +1,112 @@
+import DragomanCore
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One channel of a live event: numbers its packets, builds each outgoing frame once and
+/// hands the same bytes to the listener groups of every event loop and to stream subscribers.
+final class ChannelFanout: Sendable {
+    let channel: ChannelID
+    private let allocator = ByteBufferAllocator()
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var groups: [ListenerGroup] = []
+        var sequence: UInt32 = 0
+        var listeners = 0
+        var pcmListeners = 0
+        var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
+        var nextStreamID = 0
+    }
+
+    /// A packet as the Ogg stream subscribers get it.
+    struct StreamPacket: Sendable {
+        var opus: [UInt8]
+        var ingestMicros: UInt64
+    }
+
+    init(channel: ChannelID) {
+        self.channel = channel
+    }
+
+    /// WebSocket listeners on this channel now.
+    var listenerCount: Int { state.withLockedValue { $0.listeners } }
+    /// Ogg stream listeners on this channel now.
+    var streamCount: Int { state.withLockedValue { $0.streams.count } }
+
+    /// The group of this channel for `eventLoop`, made on first use.
+    func group(for eventLoop: any EventLoop) -> ListenerGroup {
+        state.withLockedValue { state in
+            if let group = state.groups.first(where: { $0.eventLoop === eventLoop }) { return group }
+            let group = ListenerGroup(eventLoop: eventLoop) { [weak self] delta, pcmDelta in
+                self?.state.withLockedValue {
+                    $0.listeners += delta
+                    $0.pcmListeners += pcmDelta
+                }
+            }
+            state.groups.append(group)
+            return group
+        }
+    }
+
+    /// Sends one 20 ms frame to everyone on the channel.
+    /// - Parameters:
+    ///   - opus: the encoded packet, the same for all channels carrying this source
+    ///   - pcm: the frame as 16-bit little-endian PCM, for listeners without an Opus decoder
+    ///   - ingestMicros: when the server received the audio that completed the frame
+    func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, flags: AudioPacketHeader.Flags = []) {
+        let (sequence, groups, pcmListeners, streams) = state.withLockedValue { state in
+            state.sequence &+= 1
+            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values))
+        }
+        var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: WallClock.nowMicros())
+        let opusFrame = opus.withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
+        var pcmFrame: ByteBuffer?
+        if pcmListeners > 0 {
+            header.kind = .pcm
+            pcmFrame = pcm().withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
+        }
+        for group in groups {
+            let pcmFrame = pcmFrame
+            group.eventLoop.execute { group.deliver(opus: opusFrame, pcm: pcmFrame) }
+        }
+        if !streams.isEmpty {
+            let packet = StreamPacket(opus: opus, ingestMicros: ingestMicros)
+            for stream in streams { stream.yield(packet) }
+        }
+    }
+
+    /// Sends a control message (JSON text) to every WebSocket listener of the channel.
+    func broadcast(text: String) {
+        let frame = WireFrame.text(text, allocator: allocator)
+        for group in state.withLockedValue({ $0.groups }) {
+            group.eventLoop.execute { group.deliver(text: frame) }
+        }
+    }
+
+    /// Subscribes an Ogg stream listener. Its buffer keeps the newest 25 packets (0.5 s):
+    /// a stream that falls behind loses its own oldest audio, nobody else's.
+    func subscribeStream() -> (id: Int, packets: AsyncStream<StreamPacket>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: StreamPacket.self, bufferingPolicy: .bufferingNewest(25))
+        let id = state.withLockedValue { state in
+            state.nextStreamID += 1
+            state.streams[state.nextStreamID] = continuation
+            return state.nextStreamID
+        }
+        return (id, stream)
+    }
+
+    func unsubscribeStream(_ id: Int) {
+        state.withLockedValue { $0.streams.removeValue(forKey: id) }?.finish()
+    }
+
+    /// Disconnects everyone on the channel.
+    func closeAll() {
+        let (groups, streams) = state.withLockedValue { state in
+            let streams = Array(state.streams.values)
+            state.streams = [:]
+            return (state.groups, streams)
+        }
+        for group in groups { group.eventLoop.execute { group.closeAll() } }
+        for stream in streams { stream.finish() }
+    }
+}

@@ -1,0 +1,54 @@
+import DragomanCore
+import NIOConcurrencyHelpers
+
+/// The events of the server, stored and live: the one place that looks them up.
+public final class LiveEvents: Sendable {
+    public let store: EventStore
+    private let live = NIOLockedValueBox<[JoinCode: LiveEvent]>([:])
+
+    public init(store: EventStore) {
+        self.store = store
+    }
+
+    /// The live state of the event with `code`, loaded from the store on first use.
+    public func event(_ code: JoinCode) throws -> LiveEvent? {
+        if let event = live.withLockedValue({ $0[code] }) { return event }
+        guard let definition = try store.event(code) else { return nil }
+        return live.withLockedValue { events in
+            if let event = events[code] { return event }
+            let event = LiveEvent(definition: definition)
+            events[code] = event
+            return event
+        }
+    }
+
+    /// Looks up an event by the code as a client typed it, with the protocol's error when there is none.
+    func event(named text: String) throws -> LiveEvent {
+        guard let code = JoinCode(text), let event = try event(code) else { throw ProtocolError.unknownEvent(text.uppercased()) }
+        return event
+    }
+
+    /// Stores a new event with a fresh code.
+    public func create(name: String, languages: [LanguageTag], pin: String?, now: Double) throws -> EventDefinition {
+        var rng = SystemRandomNumberGenerator()
+        var code = JoinCode.random(using: &rng)
+        while try store.contains(code) { code = JoinCode.random(using: &rng) }
+        let definition = EventDefinition(code: code, name: name, languages: languages, pin: pin,
+                                         floorToken: SecretGenerator.token(using: &rng), createdAt: now)
+        try store.insert(definition)
+        return definition
+    }
+
+    /// Stores a changed event and updates its live state.
+    public func update(_ definition: EventDefinition) throws {
+        try store.update(definition)
+        live.withLockedValue { $0[definition.code] }?.update(definition)
+    }
+
+    /// Deletes an event and disconnects everyone on it.
+    public func delete(_ code: JoinCode) throws -> Bool {
+        let existed = try store.delete(code)
+        live.withLockedValue { $0.removeValue(forKey: code) }?.closeAll()
+        return existed
+    }
+}

@@ -1,0 +1,44 @@
+import DragomanCore
+import NIOCore
+
+/// Builds complete server-to-client WebSocket frames (RFC 6455 §5.2) once, so the
+/// identical bytes can be written to every listener without re-encoding per connection.
+///
+/// Server frames are never masked, which is what makes sharing the bytes possible.
+enum WireFrame {
+    /// A binary frame holding an audio packet: the 24-byte header, then `payload`.
+    static func audio(_ header: AudioPacketHeader, payload: UnsafeRawBufferPointer, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let length = AudioPacketHeader.size + payload.count
+        var buffer = allocator.buffer(capacity: length + 4)
+        writeFrameHeader(opcode: 0x2, length: length, into: &buffer)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: AudioPacketHeader.size) { bytes in
+            header.write(into: bytes)
+            return AudioPacketHeader.size
+        }
+        buffer.writeBytes(payload)
+        return buffer
+    }
+
+    /// A text frame.
+    static func text(_ string: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let length = string.utf8.count
+        var buffer = allocator.buffer(capacity: length + 10)
+        writeFrameHeader(opcode: 0x1, length: length, into: &buffer)
+        buffer.writeString(string)
+        return buffer
+    }
+
+    private static func writeFrameHeader(opcode: UInt8, length: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(0x80 | opcode)  // FIN + opcode
+        switch length {
+        case ..<126:
+            buffer.writeInteger(UInt8(length))
+        case ..<65536:
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        default:
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import DragomanCore
+import Foundation
+import GRDB
+
+/// Events on disk (SQLite through GRDB), so they survive a restart of the server.
+///
+/// Writes go through GRDB's serialized queue in WAL mode: a killed process loses nothing
+/// that was acknowledged.
+public final class EventStore: Sendable {
+    private let database: any DatabaseWriter
+
+    /// Opens (and creates or migrates) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        self.database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    /// An in-memory store, for tests.
+    public init() throws {
+        self.database = try DatabaseQueue()
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: events") { db in
+            try db.create(table: "event") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("languages", .text).notNull()  // space-separated tags, in the organizer's order
+                t.column("pin", .text)
+                t.column("floorToken", .text).notNull()
+                t.column("createdAt", .double).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// Stores a new event. Fails if the code is taken.
+    public func insert(_ event: EventDefinition) throws {
+        try database.write { db in try EventRecord(event).insert(db) }
+    }
+
+    /// Replaces a stored event.
+    public func update(_ event: EventDefinition) throws {
+        try database.write { db in try EventRecord(event).update(db) }
+    }
+
+    /// Removes an event; returns whether it existed.
+    @discardableResult
+    public func delete(_ code: JoinCode) throws -> Bool {
+        try database.write { db in try EventRecord.deleteOne(db, key: code.value) }
+    }
+
+    /// The event with this code, if any.
+    public func event(_ code: JoinCode) throws -> EventDefinition? {
+        try database.read { db in try EventRecord.fetchOne(db, key: code.value) }?.definition
+    }
+
+    /// Every event, oldest first.
+    public func allEvents() throws -> [EventDefinition] {
+        try database.read { db in try EventRecord.order(Column("createdAt")).fetchAll(db) }.compactMap(\.definition)
+    }
+
+    /// Whether a code is in use.
+    public func contains(_ code: JoinCode) throws -> Bool {
+        try database.read { db in try EventRecord.exists(db, key: code.value) }
+    }
+}
+
+/// The row of the `event` table.
+private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "event"
+    var code: String
+    var name: String
+    var languages: String
+    var pin: String?
+    var floorToken: String
+    var createdAt: Double
+
+    init(_ event: EventDefinition) {
+        code = event.code.value
+        name = event.name
+        languages = event.languages.map(\.value).joined(separator: " ")
+        pin = event.pin
+        floorToken = event.floorToken
+        createdAt = event.createdAt
+    }
+
+    var definition: EventDefinition? {
+        guard let joinCode = JoinCode(code) else { return nil }
+        let tags = languages.split(separator: " ").compactMap { LanguageTag(String($0)) }
+        return EventDefinition(code: joinCode, name: name, languages: tags, pin: pin, floorToken: floorToken, createdAt: createdAt)
+    }
+}

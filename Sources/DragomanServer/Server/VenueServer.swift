@@ -1,0 +1,151 @@
+import DragomanAudio
+import DragomanCore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import UnixSignals
+
+/// The Dragoman server of one venue: the JSON API, the web apps, the live audio over
+/// WebSocket and the fallback streams, on an HTTP port and an HTTPS port.
+///
+/// ```swift
+/// let server = try VenueServer(configuration: .init(port: 8080))
+/// try await server.run { ready in print(ready.httpURL) }
+/// ```
+public struct VenueServer: Sendable {
+    /// Where the server can be reached once it runs.
+    public struct Ready: Sendable {
+        public var httpPort: Int
+        public var tlsPort: Int?
+        /// The base URL phones in the room use (join links).
+        public var publicURL: String
+        public var publicTLSURL: String?
+    }
+
+    public let configuration: ServerConfiguration
+    /// The secret that lets its holder create and change events.
+    public let organizerToken: String
+    public let events: LiveEvents
+    let logger: Logger
+    let publicHost: String
+
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "dragoman")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let directory = configuration.dataDirectory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.events = LiveEvents(store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path))
+        self.organizerToken = try configuration.organizerToken ?? Self.storedOrganizerToken(in: directory)
+        self.publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
+    }
+
+    /// Runs until SIGINT or SIGTERM; calls `onReady` once every port accepts connections.
+    public func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
+        let encoder = try OpusEncoder(bitrate: configuration.bitrate)
+        let preSkip = encoder.lookahead
+        let codec = ControlMessages.Codec(name: "opus", opusHead: Data(OpusHead.identificationHeader(preSkip: preSkip)).base64EncodedString())
+
+        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate)
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15))))
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, logger in
+            try await gate.shouldUpgrade(request, channel: channel, logger: logger)
+        }
+
+        let ports = PortReport(expected: configuration.tlsPort == nil ? 1 : 2)
+        let makeReady: @Sendable (Int, Int?) -> Ready = { [publicHost] http, tls in
+            Ready(httpPort: http, tlsPort: tls, publicURL: "http://\(publicHost):\(http)",
+                  publicTLSURL: tls.map { "https://\(publicHost):\($0)" })
+        }
+
+        let httpBase = "http://\(publicHost):\(configuration.port)"
+        let router = try makeRouter(publicBaseURL: httpBase, preSkip: preSkip)
+        var services: [any Service] = []
+        let http = Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dragoman", backlog: configuration.backlog),
+            onServerRunning: { channel in
+                if let all = await ports.report(http: channel.localAddress?.port ?? 0) { await onReady(makeReady(all.http, all.tls)) }
+            },
+            logger: logger)
+        services.append(http)
+
+        if let tlsPort = configuration.tlsPort {
+            let tls = try tlsConfiguration()
+            let https = Application(
+                router: router, server: try .tls(server, tlsConfiguration: tls),
+                configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "Dragoman", backlog: configuration.backlog),
+                onServerRunning: { channel in
+                    if let all = await ports.report(tls: channel.localAddress?.port ?? 0) { await onReady(makeReady(all.http, all.tls)) }
+                },
+                logger: logger)
+            services.append(https)
+        }
+
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    private func makeRouter(publicBaseURL: String, preSkip: Int) throws -> Router<BasicRequestContext> {
+        let router = Router()
+        EventAPI(events: events, organizerToken: organizerToken, publicBaseURL: publicBaseURL).register(on: router)
+        OggStreamRoute(events: events, preSkip: preSkip).register(on: router)
+        try WebAppRoutes().register(on: router)
+        return router
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration {
+        let paths: (certificate: String, key: String)
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            paths = (certificate, key)
+        } else {
+            paths = try SelfSignedCertificate.ensure(in: configuration.dataDirectory, hosts: [publicHost])
+        }
+        let chain = try NIOSSLCertificate.fromPEMFile(paths.certificate).map { NIOSSLCertificateSource.certificate($0) }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(paths.key))
+    }
+
+    /// Reads the organizer token kept in the data folder, making one on first start.
+    private static func storedOrganizerToken(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("organizer-token")
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !token.isEmpty { return token }
+        }
+        var rng = SystemRandomNumberGenerator()
+        let token = SecretGenerator.token(using: &rng)
+        try token.write(to: file, atomically: true, encoding: .utf8)
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return token
+    }
+}
+
+/// Collects the bound ports of the HTTP and HTTPS listeners, so readiness is reported once, when both run.
+private actor PortReport {
+    let expected: Int
+    var http: Int?
+    var tls: Int?
+    init(expected: Int) { self.expected = expected }
+
+    func report(http port: Int) -> (http: Int, tls: Int?)? {
+        http = port
+        return complete
+    }
+
+    func report(tls port: Int) -> (http: Int, tls: Int?)? {
+        tls = port
+        return complete
+    }
+
+    private var complete: (http: Int, tls: Int?)? {
+        guard let http else { return nil }
+        if expected == 2, tls == nil { return nil }
+        return (http, tls)
+    }
+}

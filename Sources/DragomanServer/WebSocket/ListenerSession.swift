@@ -1,0 +1,107 @@
+import DragomanCore
+import Foundation
+import HummingbirdWebSocket
+import NIOWebSocket
+import NIOCore
+
+/// One listener's WebSocket after the upgrade: greets it, puts its sink on the chosen
+/// channel, and handles its control messages (channel switches) until it leaves.
+struct ListenerSession: Sendable {
+    /// The largest message a listener may send.
+    static let maximumMessageSize = 4096
+
+    let event: LiveEvent
+    let sink: ListenerSinkBox
+    let codec: ControlMessages.Codec
+    let startChannel: ChannelID
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let welcome = ControlMessages.Welcome(
+            event: .init(code: event.definition.code.value, name: event.definition.name, languages: event.definition.languages.map(\.value)),
+            channel: startChannel.description, codec: codec, serverTime: WallClock.nowMicros())
+        try await tune(to: startChannel, greeting: try JSONText.encode(welcome))
+        defer { sink.run { $0.join(nil) } }
+
+        for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
+            switch message {
+            case .text(let text):
+                guard text.utf8.count <= Self.maximumMessageSize else {
+                    await WebSocketRefusal.refuse(ProtocolError(.tooLarge, "A listener message may be at most \(Self.maximumMessageSize) bytes; this one had \(text.utf8.count)."), outbound: outbound)
+                    return
+                }
+                try await handle(text)
+            case .binary:
+                await WebSocketRefusal.refuse(ProtocolError(.forbidden, "Listeners cannot send audio. To publish the floor, use /ws/floor/{code} with the floor token."), outbound: outbound)
+                return
+            }
+        }
+    }
+
+    private func handle(_ text: String) async throws {
+        guard let data = text.data(using: .utf8),
+              let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data)
+        else {
+            try await sendError(ProtocolError(.badMessage, "A control message must be a JSON object with a 'type' field."))
+            return
+        }
+        switch type.type {
+        case "tune":
+            guard let request = try? JSONDecoder().decode(ControlMessages.Tune.self, from: data) else {
+                try await sendError(ProtocolError(.badMessage, "A 'tune' message needs a 'channel' string."))
+                return
+            }
+            guard let channel = ChannelID(request.channel), event.definition.has(channel) else {
+                try await sendError(ProtocolError.unknownChannel(request.channel, in: event.definition))
+                return
+            }
+            try await tune(to: channel, greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)))
+        default:
+            try await sendError(ProtocolError(.badMessage, "Unknown message type '\(type.type)'. Listeners may send: tune."))
+        }
+    }
+
+    /// Sends the greeting and what the channel carries, then moves the sink onto the channel,
+    /// all in one turn of the event loop so no packet of the new channel precedes the greeting.
+    private func tune(to channel: ChannelID, greeting: String) async throws {
+        guard let fanout = event.fanout(channel) else {
+            try await sendError(ProtocolError.unknownChannel(channel.description, in: event.definition))
+            return
+        }
+        let carrying = try JSONText.encode(event.carrying(channel))
+        try await sink.submit { sink in
+            sink.send(text: greeting)
+            sink.send(text: carrying)
+            sink.join(fanout.group(for: sink.eventLoop))
+        }
+    }
+
+    private func sendError(_ error: ProtocolError) async throws {
+        let text = try JSONText.encode(ControlMessages.ErrorMessage(error, fatal: false))
+        try await sink.submit { $0.send(text: text) }
+    }
+}
+
+/// Carries a `ListenerSink` across concurrency domains; every use hops to its event loop.
+struct ListenerSinkBox: @unchecked Sendable {
+    // @unchecked: the sink is only touched inside `run`/`submit`, which execute on its event loop.
+    private let sink: ListenerSink
+
+    init(_ sink: ListenerSink) { self.sink = sink }
+
+    var eventLoop: any EventLoop { sink.eventLoop }
+
+    func run(_ body: @escaping @Sendable (ListenerSink) -> Void) {
+        let sink = self.sink
+        let unchecked = UncheckedSink(sink: sink)
+        sink.eventLoop.execute { body(unchecked.sink) }
+    }
+
+    func submit(_ body: @escaping @Sendable (ListenerSink) -> Void) async throws {
+        let unchecked = UncheckedSink(sink: sink)
+        try await sink.eventLoop.submit { body(unchecked.sink) }.get()
+    }
+
+    private struct UncheckedSink: @unchecked Sendable {
+        let sink: ListenerSink
+    }
+}

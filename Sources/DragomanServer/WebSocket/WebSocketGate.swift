@@ -1,0 +1,92 @@
+import DragomanCore
+import HTTPTypes
+import HummingbirdWebSocket
+import NIOWebSocket
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Decides what each WebSocket request becomes: a listener, a floor publisher, or a refusal
+/// that tells the client why.
+struct WebSocketGate: Sendable {
+    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+
+    let events: LiveEvents
+    let opusCodec: ControlMessages.Codec
+    let bitrate: Int
+
+    func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> ShouldUpgradeResult<Handler> {
+        guard let path = request.path, let wsRequest = WebSocketRequest(path: path) else {
+            return .dontUpgrade
+        }
+        do {
+            switch wsRequest.kind {
+            case "listen": return try await listener(wsRequest, channel: channel)
+            case "floor": return try floor(wsRequest)
+            default: return .dontUpgrade
+            }
+        } catch let error as ProtocolError {
+            return .upgrade([:]) { _, outbound, _ in await WebSocketRefusal.refuse(error, outbound: outbound) }
+        }
+    }
+
+    private func listener(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+        let event = try events.event(named: request.code)
+        let definition = event.definition
+        guard definition.admits(pin: request.query["pin"]) else {
+            throw ProtocolError(.unauthorized, request.query["pin"] == nil
+                ? "Event \(definition.code) needs a PIN: add pin=… to the URL."
+                : "Wrong PIN for event \(definition.code).")
+        }
+        let channelText = request.query["channel"] ?? "floor"
+        guard let channelID = ChannelID(channelText), definition.has(channelID) else {
+            throw ProtocolError.unknownChannel(channelText, in: definition)
+        }
+        let codec: ListenerSink.Codec
+        switch request.query["codec"] ?? "opus" {
+        case "opus": codec = .opus
+        case "pcm": codec = .pcm
+        case let other: throw ProtocolError(.badRequest, "codec=\(other) is not offered; use opus or pcm.")
+        }
+
+        let sink = try await Self.installSink(codec: codec, on: channel)
+        let session = ListenerSession(
+            event: event, sink: sink,
+            codec: codec == .opus ? opusCodec : .init(name: "pcm", opusHead: nil),
+            startChannel: channelID)
+        return .upgrade([:]) { inbound, outbound, _ in
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func floor(_ request: WebSocketRequest) throws -> ShouldUpgradeResult<Handler> {
+        let event = try events.event(named: request.code)
+        guard let token = request.query["token"], constantTimeEquals(token, event.definition.floorToken) else {
+            throw ProtocolError(.unauthorized, request.query["token"] == nil
+                ? "Publishing the floor needs the event's floor token: add token=… to the URL."
+                : "Wrong floor token for event \(event.definition.code).")
+        }
+        let session = FloorSession(event: event, format: try FloorFormat(query: request.query), bitrate: bitrate)
+        return .upgrade([:]) { inbound, outbound, _ in
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    /// Puts a new sink next to the socket: right after TLS if the connection has it, else first.
+    /// Its small write buffer and socket buffer bound how much a stalled listener can queue.
+    private static func installSink(codec: ListenerSink.Codec, on channel: any Channel) async throws -> ListenerSinkBox {
+        try await channel.eventLoop.submit {
+            let sink = ListenerSink(codec: codec, eventLoop: channel.eventLoop)
+            let options = channel.syncOptions
+            try options?.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 2048, high: 8192))
+            try options?.setOption(ChannelOptions.socketOption(.so_sndbuf), value: 16 * 1024)
+            let pipeline = channel.pipeline.syncOperations
+            if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
+                try pipeline.addHandler(sink, position: .after(tls))
+            } else {
+                try pipeline.addHandler(sink, position: .first)
+            }
+            return ListenerSinkBox(sink)
+        }.get()
+    }
+}
