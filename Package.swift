@@ -7,6 +7,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Tests read like use: they import what they use, without the stricter member visibility.
+let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "dragoman",
     platforms: [.macOS(.v14)],
@@ -86,15 +89,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: swiftSettings),
+        .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: testSettings),
+        .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: testSettings),
         .testTarget(
             name: "DragomanServerTests",
             dependencies: [
-                "DragomanServer", "DragomanClient",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
     ]
 )

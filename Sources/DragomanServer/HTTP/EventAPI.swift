@@ -9,8 +9,8 @@ struct EventAPI: Sendable {
 
     let events: LiveEvents
     let organizerToken: String
-    /// The base of join links, as phones in the room reach the server (e.g. `http://192.168.1.20:8080`).
-    let publicBaseURL: String
+    /// Join links as phones in the room reach the server.
+    let links: PublicLinks
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api/events")
@@ -30,7 +30,7 @@ struct EventAPI: Sendable {
             let languages = try EventRules.languages(changes.languages)
             let pin = try EventRules.pin(changes.pin)
             let event = try events.create(name: name, languages: languages, pin: pin, now: Date().timeIntervalSince1970)
-            return try json(EventJSON.organizerView(event, baseURL: publicBaseURL), status: .created)
+            return try json(EventJSON.organizerView(event, links: links), status: .created)
         } catch let violation as EventRules.Violation {
             throw APIError(.badRequest, violation.message)
         }
@@ -39,7 +39,7 @@ struct EventAPI: Sendable {
     private func list(_ request: Request) throws -> Response {
         try authorizeOrganizer(request)
         struct List: Encodable { var events: [EventJSON.OrganizerView] }
-        return try json(List(events: try events.store.allEvents().map { EventJSON.organizerView($0, baseURL: publicBaseURL) }))
+        return try json(List(events: try events.store.allEvents().map { EventJSON.organizerView($0, links: links) }))
     }
 
     private func read(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -50,7 +50,7 @@ struct EventAPI: Sendable {
                 throw APIError(.unauthorized, pin == nil ? "Event \(event.definition.code) needs a PIN." : "Wrong PIN for event \(event.definition.code).")
             }
         }
-        return try json(EventJSON.publicView(event))
+        return try json(EventJSON.publicView(event, links: links))
     }
 
     private func change(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -65,7 +65,7 @@ struct EventAPI: Sendable {
             throw APIError(.badRequest, violation.message)
         }
         try events.update(event)
-        return try json(EventJSON.organizerView(event, baseURL: publicBaseURL))
+        return try json(EventJSON.organizerView(event, links: links))
     }
 
     private func delete(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -77,7 +77,7 @@ struct EventAPI: Sendable {
 
     private func qrCode(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let event = try liveEvent(context).definition
-        var link = "\(publicBaseURL)/j/\(event.code.value)"
+        var link = links.join(event.code)
         if let channelText = request.uri.queryParameters.get("channel") {
             guard let channel = ChannelID(channelText), event.has(channel) else {
                 throw APIError(.unknownChannel(channelText, in: event))

@@ -18,6 +18,7 @@ enum EventJSON {
         var pin: String?
         var floorToken: String
         var joinURL: String
+        var secureJoinURL: String?
         var floorURL: String
         var channels: [Channel]
         var createdAt: String
@@ -41,6 +42,7 @@ enum EventJSON {
         var name: String
         var languages: [String]
         var pinRequired: Bool
+        var secureJoinURL: String?
         var floorLive: Bool
         var floorLanguage: String?
         var channels: [ChannelState]
@@ -68,16 +70,17 @@ enum EventJSON {
         event.channels.map { Channel(id: $0.description, language: $0.language?.value, name: $0 == .floor ? "Floor" : $0.description) }
     }
 
-    static func organizerView(_ event: EventDefinition, baseURL: String) -> OrganizerView {
+    static func organizerView(_ event: EventDefinition, links: PublicLinks) -> OrganizerView {
         OrganizerView(
             code: event.code.value, name: event.name, languages: event.languages.map(\.value),
             pinRequired: event.pin != nil, pin: event.pin, floorToken: event.floorToken,
-            joinURL: "\(baseURL)/j/\(event.code.value)", floorURL: "\(baseURL)/floor/\(event.code.value)",
+            joinURL: links.join(event.code), secureJoinURL: links.secureJoin(event.code),
+            floorURL: "\(links.secureBase ?? links.base)/floor/\(event.code.value)",
             channels: channels(of: event),
             createdAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.createdAt)))
     }
 
-    static func publicView(_ live: LiveEvent) -> PublicView {
+    static func publicView(_ live: LiveEvent, links: PublicLinks) -> PublicView {
         let event = live.definition
         let counts = Dictionary(uniqueKeysWithValues: live.listenerCounts.map { ($0.0, $0.1) })
         let states = event.channels.map { channel -> ChannelState in
@@ -86,6 +89,17 @@ enum EventJSON {
                                 carrying: .init(kind: carrying.source.kind, language: carrying.source.language, interpretation: carrying.interpretation))
         }
         return PublicView(code: event.code.value, name: event.name, languages: event.languages.map(\.value),
-                          pinRequired: event.pin != nil, floorLive: live.isFloorLive, floorLanguage: nil, channels: states)
+                          pinRequired: event.pin != nil, secureJoinURL: links.secureJoin(event.code), floorLive: live.isFloorLive, floorLanguage: nil, channels: states)
     }
+}
+
+/// The base URLs phones in the room use, for join links and QR codes.
+struct PublicLinks: Sendable {
+    /// e.g. `http://192.168.1.20:8080`
+    var base: String
+    /// e.g. `https://192.168.1.20:8443`, when HTTPS is served.
+    var secureBase: String?
+
+    func join(_ code: JoinCode) -> String { "\(base)/j/\(code.value)" }
+    func secureJoin(_ code: JoinCode) -> String? { secureBase.map { "\($0)/j/\(code.value)" } }
 }

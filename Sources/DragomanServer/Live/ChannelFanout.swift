@@ -14,6 +14,8 @@ final class ChannelFanout: Sendable {
         var sequence: UInt32 = 0
         var listeners = 0
         var pcmListeners = 0
+        var droppedPackets = 0
+        var packetsSent = 0
         var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
         var nextStreamID = 0
     }
@@ -30,6 +32,11 @@ final class ChannelFanout: Sendable {
 
     /// WebSocket listeners on this channel now.
     var listenerCount: Int { state.withLockedValue { $0.listeners } }
+    /// Packets dropped for slow listeners of this channel since it started (each listener's drops count).
+    var droppedPackets: Int { state.withLockedValue { $0.droppedPackets } }
+    /// Packets published on this channel since it started.
+    var packetsSent: Int { state.withLockedValue { $0.packetsSent } }
+
     /// Ogg stream listeners on this channel now.
     var streamCount: Int { state.withLockedValue { $0.streams.count } }
 
@@ -37,12 +44,15 @@ final class ChannelFanout: Sendable {
     func group(for eventLoop: any EventLoop) -> ListenerGroup {
         state.withLockedValue { state in
             if let group = state.groups.first(where: { $0.eventLoop === eventLoop }) { return group }
-            let group = ListenerGroup(eventLoop: eventLoop) { [weak self] delta, pcmDelta in
-                self?.state.withLockedValue {
-                    $0.listeners += delta
-                    $0.pcmListeners += pcmDelta
-                }
-            }
+            let group = ListenerGroup(
+                eventLoop: eventLoop,
+                onCountChange: { [weak self] delta, pcmDelta in
+                    self?.state.withLockedValue {
+                        $0.listeners += delta
+                        $0.pcmListeners += pcmDelta
+                    }
+                },
+                onDrop: { [weak self] in self?.state.withLockedValue { $0.droppedPackets += 1 } })
             state.groups.append(group)
             return group
         }
@@ -56,6 +66,7 @@ final class ChannelFanout: Sendable {
     func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, flags: AudioPacketHeader.Flags = []) {
         let (sequence, groups, pcmListeners, streams) = state.withLockedValue { state in
             state.sequence &+= 1
+            state.packetsSent += 1
             return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values))
         }
         var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: WallClock.nowMicros())
@@ -99,14 +110,14 @@ final class ChannelFanout: Sendable {
         state.withLockedValue { $0.streams.removeValue(forKey: id) }?.finish()
     }
 
-    /// Disconnects everyone on the channel.
-    func closeAll() {
+    /// Disconnects everyone on the channel, telling WebSocket listeners why.
+    func closeAll(because error: ProtocolError) {
         let (groups, streams) = state.withLockedValue { state in
             let streams = Array(state.streams.values)
             state.streams = [:]
             return (state.groups, streams)
         }
-        for group in groups { group.eventLoop.execute { group.closeAll() } }
+        for group in groups { group.eventLoop.execute { group.closeAll(because: error) } }
         for stream in streams { stream.finish() }
     }
 }

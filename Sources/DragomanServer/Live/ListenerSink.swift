@@ -65,7 +65,9 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
         if waiting.isEmpty && context.channel.isWritable {
             context.writeAndFlush(NIOAny(frame), promise: nil)
         } else {
+            let droppedBefore = waiting.droppedTotal
             waiting.append(frame)
+            if waiting.droppedTotal != droppedBefore { group?.countDrop() }
         }
     }
 
@@ -98,9 +100,15 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
         group?.remove(self)
     }
 
-    /// Closes the connection.
-    func close() {
-        context?.close(promise: nil)
+    /// Tells the listener why, then closes the connection (the event was deleted, or its channel removed).
+    func close(because error: ProtocolError) {
+        guard let context else { return }
+        waiting.removeAll()
+        if let json = try? JSONText.encode(ControlMessages.ErrorMessage(error, fatal: true)) {
+            context.write(NIOAny(WireFrame.text(json, allocator: allocator)), promise: nil)
+        }
+        let closeFrame = WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator)
+        context.writeAndFlush(NIOAny(closeFrame)).whenComplete { _ in context.close(promise: nil) }
     }
 }
 
@@ -114,11 +122,16 @@ final class ListenerGroup: @unchecked Sendable {
     private var sinks: [ListenerSink] = []
     private var pcmCount = 0
     private let onCountChange: @Sendable (_ delta: Int, _ pcmDelta: Int) -> Void
+    private let onDrop: @Sendable () -> Void
 
-    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int) -> Void) {
+    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int) -> Void, onDrop: @escaping @Sendable () -> Void) {
         self.eventLoop = eventLoop
         self.onCountChange = onCountChange
+        self.onDrop = onDrop
     }
+
+    /// Counts a packet dropped for one slow listener of the group.
+    func countDrop() { onDrop() }
 
     func add(_ sink: ListenerSink) {
         eventLoop.preconditionInEventLoop()
@@ -163,9 +176,9 @@ final class ListenerGroup: @unchecked Sendable {
         for sink in sinks { sink.send(frame) }
     }
 
-    /// Closes every connection of the group.
-    func closeAll() {
+    /// Closes every connection of the group, telling each listener why.
+    func closeAll(because error: ProtocolError) {
         eventLoop.preconditionInEventLoop()
-        for sink in sinks { sink.close() }
+        for sink in sinks { sink.close(because: error) }
     }
 }

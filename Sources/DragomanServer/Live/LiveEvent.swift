@@ -37,6 +37,19 @@ public final class LiveEvent: Sendable {
         return channels.map { ($0, (fanouts[$0]?.listenerCount ?? 0) + (fanouts[$0]?.streamCount ?? 0)) }
     }
 
+    /// Counters of one channel, for operators and tests.
+    public struct ChannelStatistics: Sendable, Equatable {
+        public var listeners: Int
+        public var streamListeners: Int
+        public var packetsSent: Int
+        public var droppedPackets: Int
+    }
+
+    /// Counters of `channel`, or nil if the event has no such channel.
+    public func statistics(_ channel: ChannelID) -> ChannelStatistics? {
+        fanout(channel).map { ChannelStatistics(listeners: $0.listenerCount, streamListeners: $0.streamCount, packetsSent: $0.packetsSent, droppedPackets: $0.droppedPackets) }
+    }
+
     /// What `channel` carries now.
     func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage {
         let (language, live) = state.withLockedValue { ($0.floorLanguage, $0.floorPublisher != nil) }
@@ -102,12 +115,15 @@ public final class LiveEvent: Sendable {
             }
             return removed
         }
-        for fanout in removed { fanout.closeAll() }
+        for fanout in removed {
+            fanout.closeAll(because: ProtocolError.unknownChannel(fanout.channel.description, in: definition))
+        }
     }
 
     /// Disconnects everyone (the event was deleted).
     func closeAll() {
-        for fanout in state.withLockedValue({ Array($0.fanouts.values) }) { fanout.closeAll() }
+        let error = ProtocolError(.unknownEvent, "Event \(definition.code) has ended: the organizer deleted it.")
+        for fanout in state.withLockedValue({ Array($0.fanouts.values) }) { fanout.closeAll(because: error) }
     }
 
     /// Tells every channel's listeners what it carries now.

@@ -28,6 +28,16 @@ enum WireFrame {
         return buffer
     }
 
+    /// A close frame with a status code and a short reason (at most 123 bytes of UTF-8).
+    static func close(code: UInt16, reason: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let reasonBytes = Array(reason.utf8.prefix(123))
+        var buffer = allocator.buffer(capacity: 4 + reasonBytes.count)
+        writeFrameHeader(opcode: 0x8, length: 2 + reasonBytes.count, into: &buffer)
+        buffer.writeInteger(code)
+        buffer.writeBytes(reasonBytes)
+        return buffer
+    }
+
     private static func writeFrameHeader(opcode: UInt8, length: Int, into buffer: inout ByteBuffer) {
         buffer.writeInteger(0x80 | opcode)  // FIN + opcode
         switch length {

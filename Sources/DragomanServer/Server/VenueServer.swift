@@ -64,8 +64,9 @@ public struct VenueServer: Sendable {
                   publicTLSURL: tls.map { "https://\(publicHost):\($0)" })
         }
 
-        let httpBase = "http://\(publicHost):\(configuration.port)"
-        let router = try makeRouter(publicBaseURL: httpBase, preSkip: preSkip)
+        let links = PublicLinks(base: "http://\(publicHost):\(configuration.port)",
+                                secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
+        let router = try makeRouter(links: links, preSkip: preSkip)
         var services: [any Service] = []
         let http = Application(
             router: router, server: server,
@@ -92,9 +93,9 @@ public struct VenueServer: Sendable {
         try await group.run()
     }
 
-    private func makeRouter(publicBaseURL: String, preSkip: Int) throws -> Router<BasicRequestContext> {
+    private func makeRouter(links: PublicLinks, preSkip: Int) throws -> Router<BasicRequestContext> {
         let router = Router()
-        EventAPI(events: events, organizerToken: organizerToken, publicBaseURL: publicBaseURL).register(on: router)
+        EventAPI(events: events, organizerToken: organizerToken, links: links).register(on: router)
         OggStreamRoute(events: events, preSkip: preSkip).register(on: router)
         try WebAppRoutes().register(on: router)
         return router

@@ -44,14 +44,20 @@ struct FloorSession: Sendable {
                     await WebSocketRefusal.refuse(ProtocolError(.badMessage, "\(error)"), outbound: outbound)
                     return
                 }
-                for frame in frames {
-                    let packet = try encoder.encode(frame)
-                    event.publishFloor(opus: packet, pcm: { PCM16.littleEndianBytes(frame) }, ingestMicros: ingest)
-                }
+                try publish(frames, encoder: encoder, ingestMicros: ingest)
             case .text:
                 // The publisher has nothing to say yet; unknown text is ignored, as the protocol asks.
                 continue
             }
+        }
+        // The publisher ended cleanly: the audio still inside the resampler and the last partial frame go out too.
+        try publish(conditioner.finish(), encoder: encoder, ingestMicros: WallClock.nowMicros())
+    }
+
+    private func publish(_ frames: [[Float]], encoder: OpusEncoder, ingestMicros: UInt64) throws {
+        for frame in frames {
+            let packet = try encoder.encode(frame)
+            event.publishFloor(opus: packet, pcm: { PCMEncoding.s16le(frame) }, ingestMicros: ingestMicros)
         }
     }
 }
@@ -81,18 +87,3 @@ struct FloorFormat: Sendable, Equatable {
         self.sampleFormat = format
     }
 }
-
-/// 16-bit PCM for listeners without an Opus decoder.
-enum PCM16 {
-    static func littleEndianBytes(_ samples: [Float]) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: samples.count * 2)
-        for (i, sample) in samples.enumerated() {
-            let value = Int16(max(-32768, min(32767, (sample * 32767).rounded())))
-            let bits = UInt16(bitPattern: value)
-            bytes[2 * i] = UInt8(bits & 0xFF)
-            bytes[2 * i + 1] = UInt8(bits >> 8)
-        }
-        return bytes
-    }
-}
-

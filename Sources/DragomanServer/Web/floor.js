@@ -1,0 +1,498 @@
+// The floor page: a technician's laptop publishes its audio input as the floor of an event.
+//
+// Route: /floor/{code}. The floor token comes from the form, or from #token=… in the address
+// (a fragment never reaches server logs; it is removed from the address bar at once).
+// Audio: getUserMedia with all processing off → capture worklet (20 ms Float32 chunks) →
+// wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
+
+import { fetchEvent, isValidCode, normalizeCode, socketURL } from './api.js';
+import { ReconnectingSocket } from './connection.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
+import { load, save } from './storage.js';
+
+const $ = (id) => document.getElementById(id);
+
+const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
+const BUSY_RETRIES = 10; // a floor-busy after a drop is usually our own old connection
+const MAX_BUFFERED_BYTES = 64 * 1024; // ~85 ms at 48 kHz f32: beyond it, drop chunks to stay live
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const floor = {
+  code: null,
+  state: 'idle', // idle | starting | connecting | on | reconnecting | error
+  ctx: null,
+  media: null,
+  source: null,
+  node: null,
+  workletLoaded: false,
+  socket: null,
+  published: false,
+  everPublished: false,
+  busyRetries: 0,
+  finalError: false,
+  error: null, // { key, params } or { text }
+  startedAt: 0,
+  sentBytes: 0,
+  sentChunks: 0,
+  dropped: 0,
+  bytesLastSecond: 0,
+  kbps: 0,
+  lastRms: 0,
+  wakeLock: null,
+};
+
+const meter = { peakNow: 0, barDb: -Infinity, holdDb: -Infinity, holdAt: 0, clipUntil: 0, lastFrame: 0, lastText: 0 };
+
+// Token and code.
+
+function tokenKey(code) {
+  return `dragoman.floor-token.${code}`;
+}
+
+function takeTokenFromFragment() {
+  const match = window.location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (!match) return null;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
+function sessionGet(key) {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function sessionSet(key, value) {
+  try {
+    window.sessionStorage.setItem(key, value);
+  } catch {
+    // Optional.
+  }
+}
+
+// Errors and state.
+
+function showError(key, params = {}) {
+  floor.error = key ? { key, params } : null;
+  renderError();
+}
+
+function renderError() {
+  const e = floor.error;
+  $('error').textContent = !e ? '' : e.text ? e.text : t(e.key, e.params);
+}
+
+function serverError(message) {
+  const key = `floorErr.${message.code}`;
+  if (t(key) !== key) return { key, params: { code: floor.code } };
+  return { text: message.message || message.code };
+}
+
+function setState(state) {
+  floor.state = state;
+  render();
+}
+
+function render() {
+  const state = floor.state;
+  const onair = $('onair');
+  const on = state === 'on';
+  onair.dataset.state = on ? 'on' : state === 'connecting' || state === 'reconnecting' || state === 'starting' ? 'connecting' : 'off';
+  onair.textContent = on ? t('onAir') : t('offAir');
+  const status = {
+    idle: t('floor.idle'),
+    error: t('floor.idle'),
+    starting: t('floor.connecting'),
+    connecting: t('floor.connecting'),
+    reconnecting: t('floor.reconnecting'),
+    on: t('floor.onAir'),
+  }[state];
+  if ($('status').textContent !== status) $('status').textContent = status;
+  const active = state !== 'idle' && state !== 'error';
+  $('start').textContent = active ? t('stopAir') : t('goOnAir');
+  $('start').classList.toggle('primary', !active);
+  $('token').disabled = active;
+  $('code').disabled = active;
+  document.title = `${on ? '● ' : ''}${t('floorTitle')} ${floor.code || ''} — Dragoman`;
+}
+
+// Devices.
+
+async function refreshDevices() {
+  const select = $('device');
+  if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+  let devices = [];
+  try {
+    devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
+  } catch {
+    devices = [];
+  }
+  const chosen = select.value || load('dragoman.floor-device', '');
+  select.textContent = '';
+  const byDefault = document.createElement('option');
+  byDefault.value = '';
+  byDefault.textContent = t('deviceDefault');
+  select.append(byDefault);
+  let n = 0;
+  for (const device of devices) {
+    if (device.deviceId === 'default' || device.deviceId === 'communications' || !device.deviceId) continue;
+    n += 1;
+    const option = document.createElement('option');
+    option.value = device.deviceId;
+    option.textContent = device.label || t('deviceUnnamed', { n });
+    select.append(option);
+  }
+  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
+}
+
+// Capture.
+
+async function openInput() {
+  const deviceId = $('device').value;
+  const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: { ideal: 1 } };
+  if (deviceId) audio.deviceId = { exact: deviceId };
+  const media = await navigator.mediaDevices.getUserMedia({ audio, video: false });
+  if (!floor.ctx || floor.ctx.state === 'closed') {
+    // Stopped while the browser was asking for the microphone.
+    for (const track of media.getTracks()) track.stop();
+    throw new DOMException('stopped', 'AbortError');
+  }
+  closeInput();
+  floor.media = media;
+  if (!floor.workletLoaded) {
+    await floor.ctx.audioWorklet.addModule(new URL('./capture-worklet.js', import.meta.url));
+    floor.workletLoaded = true;
+  }
+  floor.source = floor.ctx.createMediaStreamSource(media);
+  floor.node = new AudioWorkletNode(floor.ctx, 'dragoman-capture', {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    processorOptions: { chunkMs: 20 },
+  });
+  floor.node.port.onmessage = (event) => onChunk(event.data);
+  floor.source.connect(floor.node);
+  floor.node.connect(floor.ctx.destination); // silent; keeps the node pulled
+  for (const track of media.getAudioTracks()) {
+    track.addEventListener('ended', () => {
+      if (floor.state !== 'idle') showError('floorErr.noDevice');
+    });
+  }
+  refreshDevices();
+}
+
+function closeInput() {
+  if (floor.node) {
+    floor.node.port.postMessage({ type: 'stop' });
+    floor.node.port.onmessage = null;
+    floor.node.disconnect();
+  }
+  if (floor.source) floor.source.disconnect();
+  if (floor.media) for (const track of floor.media.getTracks()) track.stop();
+  floor.node = floor.source = floor.media = null;
+}
+
+function toLittleEndian(samples) {
+  if (LITTLE_ENDIAN) return samples.buffer;
+  const out = new DataView(new ArrayBuffer(samples.length * 4));
+  for (let i = 0; i < samples.length; i++) out.setFloat32(i * 4, samples[i], true);
+  return out.buffer;
+}
+
+function onChunk(chunk) {
+  if (!chunk || chunk.type !== 'chunk') return;
+  meter.peakNow = Math.max(meter.peakNow, chunk.peak);
+  if (chunk.peak >= 0.999) meter.clipUntil = performance.now() + 2000;
+  floor.lastRms = chunk.rms;
+  const socket = floor.socket;
+  if (!floor.published || !socket || !socket.isOpen) return;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    floor.dropped += 1;
+    return;
+  }
+  socket.send(toLittleEndian(chunk.samples));
+  floor.sentBytes += chunk.samples.byteLength;
+  floor.bytesLastSecond += chunk.samples.byteLength;
+  floor.sentChunks += 1;
+}
+
+// Publishing.
+
+async function start() {
+  showError(null);
+  const code = floor.code || normalizeCode($('code').value);
+  if (!isValidCode(code)) {
+    showError('floorErr.codeMissing');
+    $('code').focus();
+    return;
+  }
+  const token = $('token').value.trim();
+  if (!token) {
+    showError('floorErr.tokenMissing');
+    $('token').focus();
+    return;
+  }
+  floor.code = code;
+  sessionSet(tokenKey(code), token);
+  save(tokenKey(code), $('remember-token').checked ? token : null);
+
+  setState('starting');
+  // The context is made inside the click, so that it may start.
+  if (!floor.ctx || floor.ctx.state === 'closed') {
+    floor.ctx = new (window.AudioContext || window.webkitAudioContext)({ latencyHint: 'interactive' });
+    floor.workletLoaded = false;
+  }
+  floor.ctx.resume().catch(() => {});
+  try {
+    await openInput();
+  } catch (error) {
+    if (floor.state === 'idle') return; // the user pressed Stop meanwhile
+    stop();
+    const name = error && error.name;
+    if (name === 'NotAllowedError' || name === 'SecurityError') showError('floorErr.micDenied');
+    else if (name === 'NotFoundError' || name === 'OverconstrainedError') showError('floorErr.noDevice');
+    else showError('floorErr.deviceBusy', { message: (error && error.message) || String(error) });
+    return;
+  }
+  if (floor.state === 'idle') return; // stopped meanwhile
+
+  floor.published = false;
+  floor.everPublished = false;
+  floor.busyRetries = 0;
+  floor.finalError = false;
+  floor.sentBytes = floor.sentChunks = floor.dropped = 0;
+  floor.startedAt = 0;
+  floor.socket = new ReconnectingSocket({
+    url: () => socketURL(`/ws/floor/${encodeURIComponent(code)}`, {
+      token,
+      rate: Math.round(floor.ctx.sampleRate),
+      channels: 1,
+      format: 'f32le',
+    }),
+    onMessage: onServerMessage,
+    onClose: (event) => {
+      floor.published = false;
+      floor.lastCloseCode = event.code;
+    },
+    onState: (state) => {
+      if (state === 'connecting') setState('connecting');
+      else if (state === 'reconnecting') setState('reconnecting');
+      else if (state === 'failed') {
+        if (!floor.error) showError('floorErr.refused', { code: floor.lastCloseCode });
+        stop({ keepError: true });
+      }
+    },
+    shouldStop: (event) => {
+      if (floor.finalError || FINAL_CLOSE_CODES.has(event.code)) return true;
+      if (event.code === 4409) {
+        floor.busyRetries += 1;
+        return !floor.everPublished || floor.busyRetries > BUSY_RETRIES;
+      }
+      return false;
+    },
+  });
+  floor.socket.start();
+}
+
+function onServerMessage(message) {
+  if (message.type === 'publishing') {
+    floor.published = true;
+    floor.everPublished = true;
+    floor.busyRetries = 0;
+    floor.socket.healthy();
+    if (!floor.startedAt) floor.startedAt = Date.now();
+    showError(null);
+    setState('on');
+    keepAwake();
+  } else if (message.type === 'error') {
+    floor.error = serverError(message);
+    renderError();
+    if (message.fatal === false) return;
+    if (message.code !== 'floor-busy') floor.finalError = true;
+  }
+}
+
+function stop({ keepError = false } = {}) {
+  if (floor.socket) floor.socket.close(1000);
+  floor.socket = null;
+  floor.published = false;
+  closeInput();
+  if (floor.ctx && floor.ctx.state !== 'closed') floor.ctx.close().catch(() => {});
+  floor.ctx = null;
+  if (floor.wakeLock) floor.wakeLock.release().catch(() => {});
+  floor.wakeLock = null;
+  if (!keepError) showError(null);
+  setState(keepError && floor.error ? 'error' : 'idle');
+}
+
+async function keepAwake() {
+  if (floor.state !== 'on' || floor.wakeLock || !navigator.wakeLock) return;
+  try {
+    floor.wakeLock = await navigator.wakeLock.request('screen');
+    floor.wakeLock.addEventListener('release', () => {
+      floor.wakeLock = null;
+    });
+  } catch {
+    floor.wakeLock = null;
+  }
+}
+
+// Meter (drawn at display rate; peak-programme style: instant attack, 20 dB/s fall).
+
+function dbToPercent(db) {
+  if (!Number.isFinite(db)) return 0;
+  return Math.max(0, Math.min(100, ((db + 60) / 60) * 100));
+}
+
+function drawMeter(now) {
+  const dt = meter.lastFrame ? Math.min(0.5, (now - meter.lastFrame) / 1000) : 0;
+  meter.lastFrame = now;
+  const active = !!floor.media;
+  const db = active && meter.peakNow > 0 ? 20 * Math.log10(meter.peakNow) : -Infinity;
+  meter.peakNow = 0;
+  meter.barDb = Math.max(db, (Number.isFinite(meter.barDb) ? meter.barDb : -90) - 20 * dt);
+  if (db >= meter.holdDb) {
+    meter.holdDb = db;
+    meter.holdAt = now;
+  } else if (now - meter.holdAt > 1500) {
+    meter.holdDb = (Number.isFinite(meter.holdDb) ? meter.holdDb : -90) - 20 * dt;
+  }
+  if (!active) meter.barDb = meter.holdDb = -Infinity;
+  $('meter-cover').style.width = `${100 - dbToPercent(meter.barDb)}%`;
+  $('meter-peak').style.left = `calc(${dbToPercent(meter.holdDb)}% - 3px)`;
+  $('meter-peak').hidden = !active || meter.holdDb < -60;
+  $('clip').hidden = now > meter.clipUntil;
+  if (now - meter.lastText > 250) {
+    meter.lastText = now;
+    $('meter-db').textContent = active && meter.holdDb > -90 ? t('peakDb', { db: meter.holdDb.toFixed(1).replace('-', '−') }) : '';
+  }
+  requestAnimationFrame(drawMeter);
+}
+
+function formatTime(ms) {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+setInterval(() => {
+  floor.kbps = Math.round((floor.bytesLastSecond * 8) / 1000);
+  floor.bytesLastSecond = 0;
+  $('stats').textContent = floor.state === 'on' || floor.state === 'reconnecting'
+    ? t('floorStats', {
+      time: formatTime(Date.now() - floor.startedAt),
+      rate: floor.ctx ? Math.round(floor.ctx.sampleRate) : '—',
+      kbps: floor.kbps,
+      dropped: floor.dropped,
+    })
+    : '';
+}, 1000);
+
+// Start.
+
+setLanguage(detectLanguage());
+bindLanguageSelect($('ui-lang'));
+applyTranslations();
+onLanguageChange(() => {
+  applyTranslations();
+  render();
+  renderError();
+  refreshDevices();
+});
+
+const match = window.location.pathname.match(/^\/floor\/([^/]+)\/?$/);
+floor.code = match ? normalizeCode(decodeURIComponent(match[1])) : null;
+if (floor.code && !isValidCode(floor.code)) floor.code = null;
+$('code-field').hidden = !!floor.code;
+$('floor-code').textContent = floor.code || '';
+
+const fragmentToken = takeTokenFromFragment();
+if (floor.code) {
+  const remembered = load(tokenKey(floor.code));
+  $('token').value = fragmentToken || sessionGet(tokenKey(floor.code)) || remembered || '';
+  $('remember-token').checked = !!remembered;
+  if (fragmentToken) sessionSet(tokenKey(floor.code), fragmentToken);
+  fetchEvent(floor.code).then((answer) => {
+    if (answer.ok) $('event-name').textContent = answer.event.name || '';
+    else if (answer.status === 404) showError('floorErr.unknown-event', { code: floor.code });
+  });
+} else if (fragmentToken) {
+  $('token').value = fragmentToken;
+}
+
+$('device').addEventListener('change', async () => {
+  save('dragoman.floor-device', $('device').value || null);
+  if (floor.media && floor.ctx) {
+    try {
+      await openInput();
+    } catch (error) {
+      showError('floorErr.deviceBusy', { message: (error && error.message) || String(error) });
+    }
+  }
+});
+
+$('floor-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (floor.state === 'idle' || floor.state === 'error') start();
+  else stop();
+});
+
+// A new link pasted into the same tab only changes the fragment: take its token too.
+window.addEventListener('hashchange', () => {
+  const token = takeTokenFromFragment();
+  if (!token || floor.state !== 'idle' && floor.state !== 'error') return;
+  $('token').value = token;
+  if (floor.code) sessionSet(tokenKey(floor.code), token);
+  showError(null);
+});
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') keepAwake();
+});
+window.addEventListener('online', () => floor.socket && floor.socket.reconnectNow());
+window.addEventListener('pagehide', () => {
+  if (floor.state !== 'idle' && floor.state !== 'error') stop();
+});
+
+// [SecureContext] members are simply absent elsewhere: feature-detect them, not the constructors.
+const secure = window.isSecureContext && !!navigator.mediaDevices
+  && typeof window.BaseAudioContext === 'function' && 'audioWorklet' in window.BaseAudioContext.prototype;
+if (!secure) {
+  $('insecure').hidden = false;
+  $('start').disabled = true;
+  $('device').disabled = true;
+} else {
+  refreshDevices();
+  navigator.mediaDevices.addEventListener('devicechange', refreshDevices);
+}
+
+render();
+requestAnimationFrame(drawMeter);
+
+// Test hooks: state() and level() (RMS of the last 20 ms chunk, 0..1).
+window.dragoman = {
+  state() {
+    return {
+      connection: floor.state,
+      onAir: floor.state === 'on',
+      code: floor.code,
+      sampleRate: floor.ctx ? floor.ctx.sampleRate : null,
+      sentChunks: floor.sentChunks,
+      sentBytes: floor.sentBytes,
+      dropped: floor.dropped,
+      peakDb: Number.isFinite(meter.holdDb) ? meter.holdDb : null,
+      error: floor.error ? ($('error').textContent || null) : null,
+    };
+  },
+  level() {
+    return floor.media ? floor.lastRms : 0;
+  },
+};
