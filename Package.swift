@@ -68,7 +68,6 @@ let package = Package(
             name: "DragomanClient",
             dependencies: [
                 "DragomanCore", "DragomanAudio",
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,10 +1,8 @@
 import DragomanAudio
 import DragomanCore
 import Foundation
-import HummingbirdWSClient
 import Logging
 import NIOCore
-import NIOWebSocket
 
 /// Listens to one channel of an event: decodes the Opus packets, conceals lost ones, and
 /// measures loss and delay from the timestamps the server puts in every packet.
@@ -48,64 +46,61 @@ public struct ChannelListener: Sendable {
     }
 
     /// Listens until the duration, the idle timeout, or the server closes; `onAudio` gets each decoded 20 ms frame.
-    public func run(logger: Logger = Logger(label: "dragoman.listen"), onAudio: @escaping @Sendable ([Float]) throws -> Void) async throws -> Report {
+    public func run(onAudio: @escaping @Sendable ([Float]) throws -> Void) async throws -> Report {
         var query = [("channel", channel)]
         if let pin { query.append(("pin", pin)) }
-        let url = server.webSocketURL("/ws/listen/\(event)", query: query)
+        let connection = try await WebSocketConnection.connect(to: server.webSocketURL("/ws/listen/\(event)", query: query))
         let state = ListenState()
         let duration = self.duration
         let idleTimeout = self.idleTimeout
-
-        let close = try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), tlsConfiguration: ClientTLS.configuration(for: server), logger: logger) { inbound, outbound, _ in
-            let decoder = try OpusDecoder()
-            let started = ContinuousClock.now
-            let watchdog = Task {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .milliseconds(100))
-                    let elapsed = ContinuousClock.now - started
-                    let idle = await state.idleFor
-                    if let duration, elapsed >= .seconds(duration) { break }
-                    if let idleTimeout, let idle, idle >= .seconds(idleTimeout) { break }
-                }
-                try? await outbound.close(.normalClosure, reason: "done")
+        let started = ContinuousClock.now
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(50))
+                let idle = await state.idleFor
+                if let duration, ContinuousClock.now - started >= .seconds(duration) { break }
+                if let idleTimeout, let idle, idle >= .seconds(idleTimeout) { break }
             }
-            defer { watchdog.cancel() }
-            for try await message in inbound.messages(maxSize: 1 << 20) {
-                switch message {
-                case .text(let text):
-                    let data = Data(text.utf8)
-                    guard let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data) else { continue }
-                    switch type.type {
-                    case "error":
-                        if let error = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: data) {
-                            await state.fail(ClientError(server: error), fatal: error.fatal)
-                        }
-                    case "dropped":
-                        if let dropped = try? JSONDecoder().decode(ControlMessages.Dropped.self, from: data) {
-                            await state.serverDropped(dropped.count)
-                        }
-                    case "tuned":
-                        await state.resetSequence()
-                    default:
-                        break
+            await connection.close(reason: "done")
+        }
+        defer { watchdog.cancel() }
+
+        let decoder = try OpusDecoder()
+        for try await message in connection.messages {
+            switch message {
+            case .text(let text):
+                let data = Data(text.utf8)
+                guard let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data) else { continue }
+                switch type.type {
+                case "error":
+                    if let error = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: data) {
+                        await state.fail(ClientError(server: error), fatal: error.fatal)
                     }
-                case .binary(let buffer):
-                    let received = WallClockMicros.now()
-                    let (header, payload) = try buffer.withUnsafeReadableBytes { bytes -> (AudioPacketHeader, [UInt8]) in
-                        (try AudioPacketHeader(parsing: bytes), Array(bytes[AudioPacketHeader.size...]))
+                case "dropped":
+                    if let dropped = try? JSONDecoder().decode(ControlMessages.Dropped.self, from: data) {
+                        await state.serverDropped(dropped.count)
                     }
-                    let missing = await state.receive(header, receivedMicros: received)
-                    for _ in 0..<min(missing, 50) { try onAudio(try decoder.decodeLost()) }
-                    switch header.kind {
-                    case .opus: try onAudio(try decoder.decode(payload))
-                    case .pcm: try onAudio(PCMSampleFormat.s16le.decode(payload))
-                    }
+                case "tuned":
+                    await state.resetSequence()
+                default:
+                    break
+                }
+            case .binary(let buffer):
+                let received = WallClockMicros.now()
+                let (header, payload) = try buffer.withUnsafeReadableBytes { bytes -> (AudioPacketHeader, [UInt8]) in
+                    (try AudioPacketHeader(parsing: bytes), Array(bytes[AudioPacketHeader.size...]))
+                }
+                let missing = await state.receive(header, receivedMicros: received)
+                for _ in 0..<min(missing, 50) { try onAudio(try decoder.decodeLost()) }
+                switch header.kind {
+                case .opus: try onAudio(try decoder.decode(payload))
+                case .pcm: try onAudio(PCMSampleFormat.s16le.decode(payload))
                 }
             }
         }
         if let failure = await state.fatalFailure { throw failure }
-        if let close, close.closeCode != .normalClosure, close.closeCode != .goingAway {
-            throw ClientError("the server closed the connection (\(close.closeCode)\(close.reason.map { ": \($0)" } ?? ""))")
+        if let close = connection.closeFrame, let code = close.code, code != 1000, code != 1001 {
+            throw ClientError("the server closed the connection (\(code)\(close.reason.isEmpty ? "" : ": \(close.reason)"))")
         }
         return await state.report
     }
@@ -151,16 +146,12 @@ private actor ListenState {
     var idleFor: Duration? { lastPacket.map { ContinuousClock.now - $0 } }
 
     var report: ChannelListener.Report {
-        let seconds = firstPacket.flatMap { first in lastPacket.map { last in last - first } }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+        let seconds = firstPacket.flatMap { first in lastPacket.map { ($0 - first).seconds } } ?? 0
         return .init(packets: packets, lost: lost, droppedByServer: droppedByServer, delayMs: Percentiles(delays), serverProcessingMs: Percentiles(processing), seconds: seconds)
     }
 }
 
 /// The wall clock the server's packet timestamps are measured in.
 enum WallClockMicros {
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1_000
-    }
+    static func now() -> UInt64 { BenchClock.nowMicros() }
 }

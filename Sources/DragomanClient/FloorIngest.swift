@@ -1,10 +1,8 @@
 import DragomanAudio
 import DragomanCore
 import Foundation
-import HummingbirdWSClient
 import Logging
 import NIOCore
-import NIOWebSocket
 
 /// Publishes audio as the floor of an event, at real-time pace, like a mixer's line would.
 public struct FloorIngest: Sendable {
@@ -41,7 +39,7 @@ public struct FloorIngest: Sendable {
     }
 
     /// Connects, sends everything, and returns when the source ends (or throws what the server refused).
-    public func run(logger: Logger = Logger(label: "dragoman.ingest")) async throws -> Report {
+    public func run() async throws -> Report {
         let (rate, channels, format): (Int, Int, PCMSampleFormat)
         switch source {
         case .audio(let audio): (rate, channels, format) = (audio.sampleRate, audio.channels, .f32le)
@@ -53,59 +51,64 @@ public struct FloorIngest: Sendable {
         let url = server.webSocketURL("/ws/floor/\(event)", query: [
             ("token", token), ("rate", String(rate)), ("channels", String(channels)), ("format", format.rawValue),
         ])
-        let outcome = IngestOutcome()
-        let source = self.source
-        let loop = self.loop
-        let paced = self.paced
-        let close = try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 16), tlsConfiguration: ClientTLS.configuration(for: server), logger: logger) { inbound, outbound, _ in
-            var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
-            // Wait for the server to accept before sending any audio.
-            guard let first = try await messages.next() else { return }
-            guard case .text(let text) = first else { return }
-            if let error = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data(text.utf8)), error.type == "error" {
-                await outcome.fail(ClientError(server: error))
-                return
-            }
-            // Watch for a refusal while sending (e.g. a malformed message).
-            let watcher = Task {
-                while let message = try await messages.next() {
-                    if case .text(let text) = message,
-                       let error = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data(text.utf8)), error.type == "error" {
-                        await outcome.fail(ClientError(server: error))
+        let connection = try await WebSocketConnection.connect(to: url)
+        let watch = ServerWatch()
+        let (accepted, acceptance) = AsyncStream.makeStream(of: ClientError?.self)
+        // One reader for everything the server says: first the acceptance (or refusal), then any later refusal.
+        let watcher = Task {
+            var first = true
+            do {
+                for try await message in connection.messages {
+                    guard case .text(let text) = message else { continue }
+                    let error = Self.error(in: text)
+                    if first {
+                        first = false
+                        acceptance.yield(error)
+                    } else if let error {
+                        await watch.refuse(error)
                     }
                 }
-            }
-            defer { watcher.cancel() }
-            let sender = PacedSender(frameBytes: rate / 50 * channels * format.bytesPerSample, paced: paced)
-            switch source {
-            case .audio(let audio):
-                let bytes = PCMEncoding.f32le(audio.samples)
-                repeat {
-                    let sent = try await sender.send(bytes, outbound: outbound)
-                    await outcome.add(messages: sent, seconds: audio.duration)
-                } while loop && !Task.isCancelled
-            case .standardInput:
-                let stdin = FileHandle.standardInput
-                var pending: [UInt8] = []
-                while true {
-                    let chunk = stdin.availableData
-                    if chunk.isEmpty { break }
-                    pending += chunk
-                    let whole = pending.count - pending.count % sender.frameBytes
-                    if whole > 0 {
-                        let sent = try await sender.send(Array(pending[..<whole]), outbound: outbound)
-                        await outcome.add(messages: sent, seconds: Double(whole) / Double(rate * channels * format.bytesPerSample))
-                        pending.removeFirst(whole)
-                    }
+            } catch {}
+            if first { acceptance.yield(ClientError("the server closed the connection before accepting the floor")) }
+            acceptance.finish()
+            await watch.closed()
+        }
+        defer { watcher.cancel() }
+        for await refusal in accepted {
+            if let refusal { throw refusal }
+            break
+        }
+
+        let sender = PacedSender(frameBytes: rate / 50 * channels * format.bytesPerSample, paced: paced, connection: connection, watch: watch)
+        var report = Report(seconds: 0, messages: 0)
+        switch source {
+        case .audio(let audio):
+            let bytes = PCMEncoding.f32le(audio.samples)
+            repeat {
+                report.messages += try await sender.send(bytes)
+                report.seconds += audio.duration
+            } while loop && !Task.isCancelled
+        case .standardInput:
+            var pending: [UInt8] = []
+            while !Task.isCancelled {
+                let chunk = FileHandle.standardInput.availableData
+                if chunk.isEmpty { break }
+                pending += chunk
+                let whole = pending.count - pending.count % sender.frameBytes
+                if whole > 0 {
+                    report.messages += try await sender.send(Array(pending[..<whole]))
+                    report.seconds += Double(whole) / Double(rate * channels * format.bytesPerSample)
+                    pending.removeFirst(whole)
                 }
             }
-            try await outbound.close(.normalClosure, reason: "end of floor audio")
         }
-        if let failure = await outcome.failure { throw failure }
-        if let close, close.closeCode != .normalClosure, let reason = close.reason {
-            throw ClientError("the server closed the connection: \(reason)")
-        }
-        return await outcome.report
+        await connection.close(reason: "end of floor audio")
+        return report
+    }
+
+    static func error(in text: String) -> ClientError? {
+        guard let message = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data(text.utf8)), message.type == "error" else { return nil }
+        return ClientError(server: message)
     }
 }
 
@@ -113,18 +116,22 @@ public struct FloorIngest: Sendable {
 struct PacedSender: Sendable {
     let frameBytes: Int
     let paced: Bool
+    let connection: WebSocketConnection
+    let watch: ServerWatch
 
-    func send(_ bytes: [UInt8], outbound: WebSocketOutboundWriter) async throws -> Int {
+    /// Sends `bytes` in 20 ms messages; stops with the server's reason if it refuses or goes away.
+    func send(_ bytes: [UInt8]) async throws -> Int {
         let clock = ContinuousClock()
         let start = clock.now
         var offset = 0
         var index = 0
         while offset < bytes.count {
             try Task.checkCancellation()
+            try await watch.check()
             let end = min(bytes.count, offset + frameBytes)
             var buffer = ByteBufferAllocator().buffer(capacity: end - offset)
             buffer.writeBytes(bytes[offset..<end])
-            try await outbound.write(.binary(buffer))
+            try await connection.send(binary: buffer)
             offset = end
             index += 1
             if paced {
@@ -135,19 +142,20 @@ struct PacedSender: Sendable {
     }
 }
 
-private actor IngestOutcome {
-    var failure: ClientError?
-    var messages = 0
-    var seconds = 0.0
+/// What the server said while the floor is being sent.
+actor ServerWatch {
+    private var refusal: ClientError?
+    private var isClosed = false
 
-    func fail(_ error: ClientError) {
-        if failure == nil { failure = error }
+    func refuse(_ error: ClientError) {
+        if refusal == nil { refusal = error }
     }
 
-    func add(messages: Int, seconds: Double) {
-        self.messages += messages
-        self.seconds += seconds
-    }
+    func closed() { isClosed = true }
 
-    var report: FloorIngest.Report { .init(seconds: seconds, messages: messages) }
+    /// Throws the server's refusal, or that it closed the connection.
+    func check() throws {
+        if let refusal { throw refusal }
+        if isClosed { throw ClientError("the server closed the connection") }
+    }
 }

@@ -18,6 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let eventName = "Summit demo: state visit, Astana"
 
     func run() async throws {
+        ResourceLimits.raiseOpenFiles()
         let audio: PCMAudio
         do {
             audio = try WAVFile.read(contentsOf: URL(fileURLWithPath: floor))

@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
+        ResourceLimits.raiseOpenFiles()
         let server = try options.makeServer()
         try await server.run { ready in
             Banner.printServing(ready, server: server)

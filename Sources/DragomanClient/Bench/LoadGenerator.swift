@@ -1,0 +1,232 @@
+import DragomanAudio
+import DragomanCore
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Opens many listener connections to a running server, drives its floor at real-time pace,
+/// and measures what the listeners get: delay percentiles from the probes, loss from
+/// everyone, connect and first-audio times, and the server's CPU and memory.
+public struct LoadGenerator: Sendable {
+    public struct Options: Sendable {
+        public var server: ServerAddress
+        public var event: String
+        public var floorToken: String
+        public var channel: String
+        public var listeners: Int
+        /// Listeners that timestamp every packet (the rest only count).
+        public var probes: Int
+        public var warmup: Double
+        public var duration: Double
+        /// The server's process id, to sample its CPU and memory from /proc.
+        public var serverPID: Int32?
+        /// Drop every listener once during the run and measure how long until all play again.
+        public var reconnectStorm: Bool
+        /// Connections opened at once while connecting (0: all at once).
+        public var connectBatch: Int
+
+        public init(server: ServerAddress, event: String, floorToken: String, channel: String = "floor", listeners: Int, probes: Int = 20,
+                    warmup: Double = 2, duration: Double = 10, serverPID: Int32? = nil, reconnectStorm: Bool = false, connectBatch: Int = 0) {
+            self.server = server
+            self.event = event
+            self.floorToken = floorToken
+            self.channel = channel
+            self.listeners = listeners
+            self.probes = probes
+            self.warmup = warmup
+            self.duration = duration
+            self.serverPID = serverPID
+            self.reconnectStorm = reconnectStorm
+            self.connectBatch = connectBatch
+        }
+    }
+
+    /// The figures of one run.
+    public struct Result: Sendable, Codable {
+        public var listeners: Int
+        public var probes: Int
+        public var seconds: Double
+        public var packetsPerListener: Double
+        public var lost: Int
+        public var listenersWithLoss: Int
+        public var delayMs: Percentiles
+        public var connectMs: Percentiles
+        public var firstAudioMs: Percentiles
+        public var failedConnections: Int
+        public var serverCPUPercent: Double?
+        public var serverRSSMiB: Double?
+        public var serverCPUMicrosPerListenerPacket: Double?
+        /// With a reconnect storm: seconds from dropping everyone until the last listener had audio again.
+        public var stormRecoverySeconds: Double?
+        public var stormRecovered: Int?
+    }
+
+    let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
+        let group = MultiThreadedEventLoopGroup.singleton
+        guard let host = options.server.base.host, let port = options.server.base.port else {
+            throw ClientError("the server address needs a host and a port")
+        }
+        if options.server.isTLS { throw ClientError("the load generator speaks plain HTTP; use the http:// port") }
+        let path = "/ws/listen/\(options.event)?channel=\(options.channel)"
+
+        // The floor, at real-time pace, for the whole run.
+        let floor = Task {
+            let tone = LoadGenerator.testSignal(seconds: 10)
+            _ = try await FloorIngest(server: options.server, event: options.event, token: options.floorToken, source: .audio(tone), loop: true).run()
+        }
+        defer { floor.cancel() }
+
+        let stats = (0..<options.listeners).map { _ in LoadListenerStats() }
+        progress("connecting \(options.listeners) listeners")
+        var channels = try await connect(stats: stats, host: host, port: port, path: path, group: group)
+
+        try await Task.sleep(for: .seconds(options.warmup))
+        let cpuBefore = options.serverPID.flatMap(ProcessSample.read)
+        for stat in stats { stat.record(true) }
+        let start = ContinuousClock.now
+        progress("measuring for \(options.duration) s")
+
+        var stormRecovery: Double?
+        var stormRecovered: Int?
+        if options.reconnectStorm {
+            try await Task.sleep(for: .seconds(options.duration / 2))
+            progress("reconnect storm: dropping all \(options.listeners) listeners")
+            for channel in channels { channel.close(promise: nil) }
+            let freshStats = (0..<options.listeners).map { _ in LoadListenerStats() }
+            for stat in freshStats { stat.record(true) }
+            channels = try await connect(stats: freshStats, host: host, port: port, path: path, group: group)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while ContinuousClock.now < deadline {
+                let playing = freshStats.filter { $0.snapshot.firstAudioMs != nil }.count
+                if playing == options.listeners { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // Each listener's clock starts when it began reconnecting, right after the drop.
+            let firstAudio = freshStats.compactMap { $0.snapshot.firstAudioMs }
+            stormRecovered = firstAudio.count
+            stormRecovery = firstAudio.max().map { $0 / 1000 }
+            try await Task.sleep(for: .seconds(max(0, options.duration - (ContinuousClock.now - start).seconds)))
+            let measured = summarize(stats: freshStats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore)
+            for channel in channels { channel.close(promise: nil) }
+            var result = measured
+            result.stormRecoverySeconds = stormRecovery
+            result.stormRecovered = stormRecovered
+            return result
+        }
+
+        try await Task.sleep(for: .seconds(options.duration))
+        let result = summarize(stats: stats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore)
+        for channel in channels { channel.close(promise: nil) }
+        return result
+    }
+
+    private func summarize(stats: [LoadListenerStats], seconds: Double, cpuBefore: ProcessSample?) -> Result {
+        let snapshots = stats.map(\.snapshot)
+        let delays = snapshots.prefix(options.probes).flatMap(\.delays)
+        let cpuAfter = options.serverPID.flatMap(ProcessSample.read)
+        var cpuPercent: Double?
+        var cpuPerPacket: Double?
+        let totalPackets = snapshots.reduce(0) { $0 + $1.packets }
+        if let before = cpuBefore, let after = cpuAfter {
+            let cpuSeconds = after.cpuSeconds - before.cpuSeconds
+            cpuPercent = 100 * cpuSeconds / seconds
+            if totalPackets > 0 { cpuPerPacket = cpuSeconds * 1e6 / Double(totalPackets) }
+        }
+        return Result(
+            listeners: options.listeners, probes: min(options.probes, options.listeners), seconds: seconds,
+            packetsPerListener: Double(totalPackets) / Double(max(1, snapshots.count)),
+            lost: snapshots.reduce(0) { $0 + $1.lost }, listenersWithLoss: snapshots.filter { $0.lost > 0 }.count,
+            delayMs: Percentiles(delays),
+            connectMs: Percentiles(snapshots.compactMap(\.connectMs)), firstAudioMs: Percentiles(snapshots.compactMap(\.firstAudioMs)),
+            failedConnections: snapshots.filter { $0.connectMs == nil }.count,
+            serverCPUPercent: cpuPercent, serverRSSMiB: cpuAfter.map { Double($0.rssKiB) / 1024 },
+            serverCPUMicrosPerListenerPacket: cpuPerPacket, stormRecoverySeconds: nil, stormRecovered: nil)
+    }
+
+    /// Opens one connection per listener; the first `probes` timestamp every packet.
+    private func connect(stats: [LoadListenerStats], host: String, port: Int, path: String, group: any EventLoopGroup) async throws -> [any Channel] {
+        let request = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        let probes = options.probes
+        let batch = options.connectBatch > 0 ? options.connectBatch : stats.count
+        var channels: [any Channel] = []
+        var index = 0
+        while index < stats.count {
+            let slice = index..<min(stats.count, index + batch)
+            try await withThrowingTaskGroup(of: (any Channel)?.self) { tasks in
+                for i in slice {
+                    let stat = stats[i]
+                    let probe = i < probes
+                    tasks.addTask {
+                        stat.started()
+                        let bootstrap = ClientBootstrap(group: group)
+                            .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 65536))
+                            .connectTimeout(.seconds(20))
+                            .channelInitializer { channel in
+                                channel.eventLoop.makeCompletedFuture {
+                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat))
+                                }
+                            }
+                        do {
+                            let channel = try await bootstrap.connect(host: host, port: port).get()
+                            try await channel.writeAndFlush(request).get()
+                            return channel
+                        } catch {
+                            stat.fail("\(error)")
+                            return nil
+                        }
+                    }
+                }
+                for try await channel in tasks { if let channel { channels.append(channel) } }
+            }
+            index = slice.upperBound
+        }
+        return channels
+    }
+
+    /// A speech-like test signal: a tone gliding between 200 and 3,000 Hz with syllable-rate loudness changes.
+    static func testSignal(seconds: Double, rate: Int = 48000) -> PCMAudio {
+        let count = Int(seconds * Double(rate))
+        var samples = [Float](repeating: 0, count: count)
+        var phase = 0.0
+        for i in 0..<count {
+            let t = Double(i) / Double(rate)
+            let frequency = 1600 + 1400 * sin(2 * .pi * 0.3 * t)
+            phase += 2 * .pi * frequency / Double(rate)
+            let envelope = 0.5 + 0.5 * sin(2 * .pi * 4 * t)
+            samples[i] = Float(0.3 * envelope * sin(phase))
+        }
+        return PCMAudio(sampleRate: rate, channels: 1, samples: samples)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// CPU time and resident memory of a process, from /proc.
+struct ProcessSample: Sendable {
+    var cpuSeconds: Double
+    var rssKiB: Int
+
+    static func read(pid: Int32) -> ProcessSample? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14, stime 15 (1-based in proc(5)).
+        guard fields.count > 13, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var rss = 0
+        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) {
+            rss = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+        }
+        return ProcessSample(cpuSeconds: (utime + stime) / ticks, rssKiB: rss)
+    }
+}
