@@ -94,10 +94,8 @@ let package = Package(
             name: "DragomanServerTests",
             dependencies: [
                 "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings

@@ -2,10 +2,8 @@ import DragomanClient
 import DragomanCore
 import DragomanServer
 import Foundation
-import HummingbirdWSClient
 import Logging
 import NIOCore
-import NIOWebSocket
 
 /// A real server on a free loopback port with a throw-away data folder, for tests that use
 /// real sockets: `try await LiveServer.with { server in … }`.
@@ -38,32 +36,41 @@ struct LiveServer: Sendable {
     }
 
     /// Opens a WebSocket, sends `messages`, and collects what the server sent until it closed (or `timeout`).
-    func exchange(_ path: String, send messages: [WebSocketOutboundWriter.OutboundFrame] = [], timeout: Duration = .seconds(3)) async throws -> Exchange {
-        let url = "ws://127.0.0.1:\(port)\(path)"
-        let collected = Collected()
-        var logger = Logger(label: "client")
-        logger.logLevel = .critical
-        let close = try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
-            for message in messages { try await outbound.write(message) }
-            let deadline = Task {
-                try await Task.sleep(for: timeout)
-                try? await outbound.close(.normalClosure, reason: "test timeout")
-            }
-            defer { deadline.cancel() }
-            for try await message in inbound.messages(maxSize: 1 << 20) {
-                switch message {
-                case .text(let text): await collected.add(text: text)
-                case .binary(let buffer): await collected.add(binary: buffer)
-                }
+    func exchange(_ path: String, send messages: [Outgoing] = [], timeout: Duration = .seconds(3)) async throws -> Exchange {
+        let connection = try await WebSocketConnection.connect(to: "ws://127.0.0.1:\(port)\(path)")
+        for message in messages {
+            switch message {
+            case .text(let text): try await connection.send(text: text)
+            case .binary(let buffer): try await connection.send(binary: buffer)
             }
         }
-        return Exchange(texts: await collected.texts, binaries: await collected.binaries, closeCode: close?.closeCode)
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            await connection.close(reason: "test timeout")
+        }
+        defer { deadline.cancel() }
+        var texts: [String] = []
+        var binaries: [ByteBuffer] = []
+        for try await message in connection.messages {
+            switch message {
+            case .text(let text): texts.append(text)
+            case .binary(let buffer): binaries.append(buffer)
+            }
+        }
+        return Exchange(texts: texts, binaries: binaries, closeCode: connection.closeFrame?.code)
+    }
+
+    /// A message a test client sends.
+    enum Outgoing: Sendable {
+        case text(String)
+        case binary(ByteBuffer)
     }
 
     struct Exchange: Sendable {
         var texts: [String]
         var binaries: [ByteBuffer]
-        var closeCode: WebSocketErrorCode?
+        /// The close code the server sent (1000 when the test itself closed and the server answered).
+        var closeCode: UInt16?
 
         /// The `type` of each text message, in order.
         var types: [String] {
@@ -74,20 +81,5 @@ struct LiveServer: Sendable {
         var errorCode: String? {
             texts.lazy.compactMap { try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data($0.utf8)) }.first { $0.type == "error" }?.code
         }
-
-        var closeNumber: Int? {
-            closeCode.map { code in
-                var buffer = ByteBuffer()
-                buffer.write(webSocketErrorCode: code)
-                return Int(buffer.readInteger(as: UInt16.self) ?? 0)
-            }
-        }
-    }
-
-    private actor Collected {
-        var texts: [String] = []
-        var binaries: [ByteBuffer] = []
-        func add(text: String) { texts.append(text) }
-        func add(binary: ByteBuffer) { binaries.append(binary) }
     }
 }
