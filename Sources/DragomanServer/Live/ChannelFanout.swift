@@ -8,6 +8,8 @@ final class ChannelFanout: Sendable {
     let channel: ChannelID
     private let allocator = ByteBufferAllocator()
     private let state = NIOLockedValueBox(State())
+    /// Floor audio in → packet built, for /metrics.
+    let processingDelay = DelayHistogram()
 
     private struct State {
         var groups: [ListenerGroup] = []
@@ -69,7 +71,9 @@ final class ChannelFanout: Sendable {
             state.packetsSent += 1
             return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values))
         }
-        var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: WallClock.nowMicros())
+        let sendMicros = WallClock.nowMicros()
+        processingDelay.record(milliseconds: Double(Int64(sendMicros) - Int64(ingestMicros)) / 1000)
+        var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
         let opusFrame = opus.withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
         var pcmFrame: ByteBuffer?
         if pcmListeners > 0 {

@@ -50,6 +50,16 @@ public final class LiveEvent: Sendable {
         fanout(channel).map { ChannelStatistics(listeners: $0.listenerCount, streamListeners: $0.streamCount, packetsSent: $0.packetsSent, droppedPackets: $0.droppedPackets) }
     }
 
+    /// Counters of every channel, in the event's channel order.
+    var allStatistics: [(ChannelID, ChannelStatistics)] {
+        definition.channels.compactMap { channel in statistics(channel).map { (channel, $0) } }
+    }
+
+    /// The processing-delay histogram of every channel.
+    var processingHistograms: [(ChannelID, DelayHistogram.Snapshot)] {
+        definition.channels.compactMap { channel in fanout(channel).map { (channel, $0.processingDelay.snapshot) } }
+    }
+
     /// What `channel` carries now.
     func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage {
         let (language, live) = state.withLockedValue { ($0.floorLanguage, $0.floorPublisher != nil) }

@@ -22,6 +22,11 @@ public final class LiveEvents: Sendable {
         }
     }
 
+    /// The events that have live state now (someone listened or published since the server started).
+    var liveEvents: [LiveEvent] {
+        live.withLockedValue { Array($0.values) }.sorted { $0.definition.code.value < $1.definition.code.value }
+    }
+
     /// Looks up an event by the code as a client typed it, with the protocol's error when there is none.
     func event(named text: String) throws -> LiveEvent {
         guard let code = JoinCode(text), let event = try event(code) else { throw ProtocolError.unknownEvent(text.uppercased()) }

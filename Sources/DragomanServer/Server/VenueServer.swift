@@ -97,6 +97,7 @@ public struct VenueServer: Sendable {
         let router = Router()
         EventAPI(events: events, organizerToken: organizerToken, links: links).register(on: router)
         OggStreamRoute(events: events, preSkip: preSkip).register(on: router)
+        MetricsRoute(events: events).register(on: router)
         try WebAppRoutes().register(on: router)
         return router
     }

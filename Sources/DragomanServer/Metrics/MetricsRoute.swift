@@ -1,0 +1,90 @@
+import DragomanCore
+import Foundation
+import Hummingbird
+
+/// `GET /metrics`: the server's health in the Prometheus text format (version 0.0.4), for
+/// Prometheus, the benchmark and the organizer's dashboard.
+struct MetricsRoute: Sendable {
+    let events: LiveEvents
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: render())))
+        }
+    }
+
+    func render() -> String {
+        var text = MetricsText()
+        let live = events.liveEvents
+        text.family("dragoman_listeners", "gauge", "WebSocket listeners per channel.")
+        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_listeners", event, channel, Double(stats.listeners)) } }
+        text.family("dragoman_stream_listeners", "gauge", "Ogg/Opus fallback stream listeners per channel.")
+        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_stream_listeners", event, channel, Double(stats.streamListeners)) } }
+        text.family("dragoman_packets_sent_total", "counter", "20 ms packets published per channel (each goes to every listener of the channel).")
+        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_packets_sent_total", event, channel, Double(stats.packetsSent)) } }
+        text.family("dragoman_packets_dropped_total", "counter", "Packets dropped for listeners that did not read fast enough (each listener's drops count).")
+        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_packets_dropped_total", event, channel, Double(stats.droppedPackets)) } }
+        text.family("dragoman_floor_live", "gauge", "1 while someone publishes the floor of the event.")
+        for event in live { text.line("dragoman_floor_live{event=\"\(event.definition.code)\"} \(event.isFloorLive ? 1 : 0)") }
+
+        text.family("dragoman_processing_delay_milliseconds", "histogram", "Floor audio in to packet built (resampling, limiter, Opus), per channel.")
+        for event in live {
+            for (channel, histogram) in event.processingHistograms {
+                let labels = "event=\"\(event.definition.code)\",channel=\"\(channel)\""
+                var cumulative = 0
+                for (index, bound) in DelayHistogram.bounds.enumerated() {
+                    cumulative += histogram.counts[index]
+                    text.line("dragoman_processing_delay_milliseconds_bucket{\(labels),le=\"\(bound)\"} \(cumulative)")
+                }
+                text.line("dragoman_processing_delay_milliseconds_bucket{\(labels),le=\"+Inf\"} \(histogram.count)")
+                text.line("dragoman_processing_delay_milliseconds_sum{\(labels)} \(histogram.sum)")
+                text.line("dragoman_processing_delay_milliseconds_count{\(labels)} \(histogram.count)")
+            }
+        }
+
+        if let process = ProcessStatus.current() {
+            text.family("process_cpu_seconds_total", "counter", "User and system CPU time of the server.")
+            text.line("process_cpu_seconds_total \(process.cpuSeconds)")
+            text.family("process_resident_memory_bytes", "gauge", "Resident memory of the server.")
+            text.line("process_resident_memory_bytes \(process.residentBytes)")
+            text.family("process_open_fds", "gauge", "Open file descriptors (every listener is one).")
+            text.line("process_open_fds \(process.openFiles)")
+        }
+        return text.output
+    }
+}
+
+/// Builds the text exposition format line by line.
+private struct MetricsText {
+    var output = ""
+
+    mutating func family(_ name: String, _ type: String, _ help: String) {
+        output += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    mutating func sample(_ name: String, _ event: LiveEvent, _ channel: ChannelID, _ value: Double) {
+        line("\(name){event=\"\(event.definition.code)\",channel=\"\(channel)\"} \(value)")
+    }
+
+    mutating func line(_ text: String) {
+        output += text + "\n"
+    }
+}
+
+/// The server process's CPU time, memory and open files, from /proc/self.
+struct ProcessStatus {
+    var cpuSeconds: Double
+    var residentBytes: Int
+    var openFiles: Int
+
+    static func current() -> ProcessStatus? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 22, let utime = Double(fields[11]), let stime = Double(fields[12]), let rssPages = Int(fields[21]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let openFiles = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        return ProcessStatus(cpuSeconds: (utime + stime) / ticks, residentBytes: rssPages * pageSize, openFiles: openFiles)
+    }
+}
