@@ -28,6 +28,8 @@ struct BenchCommand: AsyncParsableCommand {
     var serverPID: Int32?
     @Flag(help: "Drop every listener halfway and measure how long until all of them play again.")
     var reconnectStorm = false
+    @Option(help: "How often the cheap listeners read their sockets, in milliseconds.")
+    var readInterval = 100
     @Option(help: "Write the result as JSON to this file.")
     var json: String?
 
@@ -39,7 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
               let code = object["code"] as? String, let floorToken = object["floorToken"] as? String
         else { throw CommandFailure("the server's answer to creating the benchmark event is not understood") }
         let options = LoadGenerator.Options(server: address, event: code, floorToken: floorToken, listeners: listeners, probes: probes,
-                                            warmup: warmup, duration: duration, serverPID: serverPID, reconnectStorm: reconnectStorm)
+                                            warmup: warmup, duration: duration, serverPID: serverPID, reconnectStorm: reconnectStorm,
+                                            readIntervalMs: readInterval)
         let result = try await LoadGenerator(options: options).run { message in
             FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
         }
@@ -52,6 +55,9 @@ struct BenchCommand: AsyncParsableCommand {
             connect    p50 \(f(result.connectMs.p50)) ms  p99 \(f(result.connectMs.p99)) ms; first audio p50 \(f(result.firstAudioMs.p50)) ms  p99 \(f(result.firstAudioMs.p99)) ms
             server     CPU \(f(result.serverCPUPercent)) % of one core, RSS \(f(result.serverRSSMiB)) MiB, \(result.serverCPUMicrosPerListenerPacket.map { String(format: "%.2f", $0) } ?? "–") µs CPU per listener-packet
             """)
+        for (reason, count) in result.failureReasons.sorted(by: { $0.value > $1.value }).prefix(3) {
+            say("failed     \(count)× \(reason)")
+        }
         if let recovery = result.stormRecoverySeconds {
             say("storm      all dropped at once: \(result.stormRecovered ?? 0)/\(result.listeners) playing again, the last after \(f(recovery)) s")
         }

@@ -24,9 +24,11 @@ public struct LoadGenerator: Sendable {
         public var reconnectStorm: Bool
         /// Connections opened at once while connecting (0: all at once).
         public var connectBatch: Int
+        /// How often the cheap listeners read their sockets (probes read at once).
+        public var readIntervalMs: Int
 
         public init(server: ServerAddress, event: String, floorToken: String, channel: String = "floor", listeners: Int, probes: Int = 20,
-                    warmup: Double = 2, duration: Double = 10, serverPID: Int32? = nil, reconnectStorm: Bool = false, connectBatch: Int = 0) {
+                    warmup: Double = 2, duration: Double = 10, serverPID: Int32? = nil, reconnectStorm: Bool = false, connectBatch: Int = 0, readIntervalMs: Int = 100) {
             self.server = server
             self.event = event
             self.floorToken = floorToken
@@ -38,6 +40,7 @@ public struct LoadGenerator: Sendable {
             self.serverPID = serverPID
             self.reconnectStorm = reconnectStorm
             self.connectBatch = connectBatch
+            self.readIntervalMs = readIntervalMs
         }
     }
 
@@ -53,6 +56,8 @@ public struct LoadGenerator: Sendable {
         public var connectMs: Percentiles
         public var firstAudioMs: Percentiles
         public var failedConnections: Int
+        /// The most common reasons of failed connections, with counts.
+        public var failureReasons: [String: Int]
         public var serverCPUPercent: Double?
         public var serverRSSMiB: Double?
         public var serverCPUMicrosPerListenerPacket: Double?
@@ -68,7 +73,10 @@ public struct LoadGenerator: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
-        let group = MultiThreadedEventLoopGroup.singleton
+        // The cheap listeners get event loops of their own, so the floor and the probes (on the shared
+        // loops) are never queued behind thousands of bulk readers.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        defer { group.shutdownGracefully { _ in } }
         guard let host = options.server.base.host, let port = options.server.base.port else {
             throw ClientError("the server address needs a host and a port")
         }
@@ -145,6 +153,7 @@ public struct LoadGenerator: Sendable {
             delayMs: Percentiles(delays),
             connectMs: Percentiles(snapshots.compactMap(\.connectMs)), firstAudioMs: Percentiles(snapshots.compactMap(\.firstAudioMs)),
             failedConnections: snapshots.filter { $0.connectMs == nil }.count,
+            failureReasons: Dictionary(snapshots.compactMap(\.failure).map { (String($0.prefix(80)), 1) }, uniquingKeysWith: +),
             serverCPUPercent: cpuPercent, serverRSSMiB: cpuAfter.map { Double($0.rssKiB) / 1024 },
             serverCPUMicrosPerListenerPacket: cpuPerPacket, stormRecoverySeconds: nil, stormRecovered: nil)
     }
@@ -163,14 +172,17 @@ public struct LoadGenerator: Sendable {
                 for i in slice {
                     let stat = stats[i]
                     let probe = i < probes
+                    let loops: any EventLoopGroup = probe ? MultiThreadedEventLoopGroup.singleton : group
+                    let readInterval: TimeAmount? = probe ? nil : .milliseconds(Int64(options.readIntervalMs))
                     tasks.addTask {
                         stat.started()
-                        let bootstrap = ClientBootstrap(group: group)
+                        let bootstrap = ClientBootstrap(group: loops)
                             .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 65536))
+                            .channelOption(ChannelOptions.autoRead, value: readInterval == nil)
                             .connectTimeout(.seconds(20))
                             .channelInitializer { channel in
                                 channel.eventLoop.makeCompletedFuture {
-                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat))
+                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval))
                                 }
                             }
                         do {

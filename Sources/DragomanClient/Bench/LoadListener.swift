@@ -14,12 +14,28 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     let probe: Bool
     let stats: LoadListenerStats
+    /// Cheap listeners read only this often (like a phone whose radio wakes up now and then), probes at once.
+    let readInterval: TimeAmount?
     private var buffer: ByteBuffer?
     private var upgraded = false
+    private var readTimer: RepeatedTask?
 
-    init(probe: Bool, stats: LoadListenerStats) {
+    init(probe: Bool, stats: LoadListenerStats, readInterval: TimeAmount?) {
         self.probe = probe
         self.stats = stats
+        self.readInterval = readInterval
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let readInterval {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            readTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: readInterval, delay: readInterval) { _ in
+                loopBound.value.read()
+            }
+            // One read stays pending until the upgrade answer arrives, so connecting is not delayed by the interval.
+            context.read()
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -65,7 +81,7 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
                 let ingest = probe ? frame.getInteger(at: frame.readerIndex + 8, as: UInt64.self)! : 0
                 stats.packet(sequence: sequence, delayMicros: probe ? Int64(now) - Int64(ingest) : nil)
             } else if opcode == 0x8 {
-                stats.closedByServer()
+                stats.disconnected()
             }
             frame.moveReaderIndex(forwardBy: length)
             buffer = frame
@@ -73,11 +89,13 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        readTimer?.cancel()
         stats.disconnected()
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        stats.fail("\(error)")
         context.close(promise: nil)
     }
 }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import DragomanClient
+import Foundation
+
+struct IcecastCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "icecast",
+        abstract: "Push a channel to an Icecast mount (Ogg/Opus), for audiences beyond the venue served by Icecast and its relays.",
+        discussion: """
+            Runs beside the server, like a listener: the channel's Opus packets go to Icecast as they are \
+            (no re-encoding), one Ogg page per 20 ms. Both connections are retried with backoff; while the \
+            channel is silent, Icecast gets silence so that it keeps the mount. Needs Icecast 2.4 or newer. \
+            Runs until stopped (Ctrl-C).
+
+            Example:
+              dragoman icecast --event K7QM2X --channel ru --icecast http://source:hackme@stream.example.org:8000/ru.ogg --name "Summit — Russian"
+            """)
+
+    @Option(help: "Dragoman server address.")
+    var server = "http://127.0.0.1:8080"
+    @Option(help: "Join code of the event.")
+    var event: String
+    @Option(help: "Channel: floor or a language of the event.")
+    var channel = "floor"
+    @Option(help: "Listener PIN, if the event has one.")
+    var pin: String?
+    @Option(help: ArgumentHelp("Icecast mount with its source credentials.", valueName: "http://source:PASSWORD@host:8000/mount.ogg"))
+    var icecast: String
+    @Option(help: "Stream name Icecast shows (default: Dragoman <event> <channel>).")
+    var name: String?
+    @Option(help: "Stream description Icecast shows.")
+    var description: String?
+
+    func validate() throws {
+        do {
+            _ = try IcecastMount(icecast)
+        } catch let invalid as IcecastMount.Invalid {
+            throw ValidationError("--icecast: \(invalid)")
+        }
+        _ = try ServerAddress(server)
+    }
+
+    func run() async throws {
+        let relay = ChannelRelay(
+            server: try ServerAddress(server), event: event, channel: channel, pin: pin, mount: try IcecastMount(icecast),
+            info: IcecastStreamInfo(name: name ?? "Dragoman \(event.uppercased()) \(channel)", description: description)) { line in
+                say("\(Self.timestamp()) \(line)")
+            }
+        do {
+            try await relay.run()
+        } catch is CancellationError {
+            return
+        } catch {
+            throw CommandFailure("dragoman: \(error)")
+        }
+    }
+
+    /// Local time for log lines: a technician compares them with the clock on the wall.
+    private static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+}
