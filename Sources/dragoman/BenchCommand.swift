@@ -14,8 +14,16 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Server address (plain HTTP).")
     var server = "http://127.0.0.1:8080"
-    @Option(help: "Organizer token, to create the benchmark event.")
-    var token: String
+    @Option(help: "Organizer token, to create the benchmark event (or give --event and --floor-token).")
+    var token: String?
+    @Option(help: "Use this existing event instead of creating one.")
+    var event: String?
+    @Option(help: "The floor token of --event.")
+    var floorToken: String?
+    @Option(help: "Listen on this Icecast mount (fed from the event's floor by `dragoman icecast`) instead of Dragoman's WebSocket.")
+    var icecastMount: String?
+    @Option(help: "The timing log that `dragoman icecast --timing-log` writes, to measure delays through Icecast.")
+    var icecastTimingLog: String?
     @Option(help: "Simulated listeners.")
     var listeners = 100
     @Option(help: "Listeners that timestamp every packet (the others read in bulk, like idle phones).")
@@ -36,13 +44,28 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         ResourceLimits.raiseOpenFiles()
         let address = try ServerAddress(server)
-        let created = try await EventAdmin(server: address, token: token).create(name: "Benchmark", languages: ["en"], pin: nil)
-        guard let object = try JSONSerialization.jsonObject(with: created) as? [String: Any],
-              let code = object["code"] as? String, let floorToken = object["floorToken"] as? String
-        else { throw CommandFailure("the server's answer to creating the benchmark event is not understood") }
-        let options = LoadGenerator.Options(server: address, event: code, floorToken: floorToken, listeners: listeners, probes: probes,
+        let code: String
+        let floorToken: String
+        if let event, let given = self.floorToken {
+            (code, floorToken) = (event, given)
+        } else if let token {
+            let created = try await EventAdmin(server: address, token: token).create(name: "Benchmark", languages: ["en"], pin: nil)
+            guard let object = try JSONSerialization.jsonObject(with: created) as? [String: Any],
+                  let createdCode = object["code"] as? String, let createdToken = object["floorToken"] as? String
+            else { throw CommandFailure("the server's answer to creating the benchmark event is not understood") }
+            (code, floorToken) = (createdCode, createdToken)
+        } else {
+            throw ValidationError("give --token (to create a benchmark event) or --event and --floor-token")
+        }
+        var options = LoadGenerator.Options(server: address, event: code, floorToken: floorToken, listeners: listeners, probes: probes,
                                             warmup: warmup, duration: duration, serverPID: serverPID, reconnectStorm: reconnectStorm,
                                             readIntervalMs: readInterval)
+        if let icecastMount {
+            guard let mount = URL(string: icecastMount), let log = icecastTimingLog else {
+                throw ValidationError("--icecast-mount needs a URL like http://127.0.0.1:8000/bench.ogg and --icecast-timing-log")
+            }
+            options = .icecast(options, mount: mount, timingLog: log, icecastPID: serverPID)
+        }
         let result = try await LoadGenerator(options: options).run { message in
             FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
         }

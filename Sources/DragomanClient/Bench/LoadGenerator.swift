@@ -26,6 +26,10 @@ public struct LoadGenerator: Sendable {
         public var connectBatch: Int
         /// How often the cheap listeners read their sockets (probes read at once).
         public var readIntervalMs: Int
+        /// Listen on this Icecast mount (fed by `dragoman icecast`) instead of Dragoman's WebSocket.
+        public var icecastMount: URL?
+        /// The relay's timing log (`granule ingestMicros` per line), to turn Icecast arrivals into delays.
+        public var icecastTimingLog: String?
 
         public init(server: ServerAddress, event: String, floorToken: String, channel: String = "floor", listeners: Int, probes: Int = 20,
                     warmup: Double = 2, duration: Double = 10, serverPID: Int32? = nil, reconnectStorm: Bool = false, connectBatch: Int = 0, readIntervalMs: Int = 100) {
@@ -41,6 +45,15 @@ public struct LoadGenerator: Sendable {
             self.reconnectStorm = reconnectStorm
             self.connectBatch = connectBatch
             self.readIntervalMs = readIntervalMs
+        }
+
+        /// Options for listening through an Icecast mount that `dragoman icecast` feeds from the event's channel.
+        public static func icecast(_ base: Options, mount: URL, timingLog: String, icecastPID: Int32?) -> Options {
+            var options = base
+            options.icecastMount = mount
+            options.icecastTimingLog = timingLog
+            options.serverPID = icecastPID
+            return options
         }
     }
 
@@ -81,7 +94,17 @@ public struct LoadGenerator: Sendable {
             throw ClientError("the server address needs a host and a port")
         }
         if options.server.isTLS { throw ClientError("the load generator speaks plain HTTP; use the http:// port") }
-        let path = "/ws/listen/\(options.event)?channel=\(options.channel)"
+        let target: ListenTarget
+        if let mount = options.icecastMount {
+            guard let mountHost = mount.host, let mountPort = mount.port else { throw ClientError("the Icecast mount URL needs a host and a port") }
+            target = ListenTarget(host: mountHost, port: mountPort, format: .ogg,
+                                  request: "GET \(mount.path) HTTP/1.1\r\nHost: \(mountHost):\(mountPort)\r\nUser-Agent: dragoman-bench\r\n\r\n")
+        } else {
+            let path = "/ws/listen/\(options.event)?channel=\(options.channel)"
+            target = ListenTarget(host: host, port: port, format: .webSocket,
+                                  request: "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        }
 
         // The floor, at real-time pace, for the whole run.
         let floor = Task {
@@ -92,7 +115,7 @@ public struct LoadGenerator: Sendable {
 
         let stats = (0..<options.listeners).map { _ in LoadListenerStats() }
         progress("connecting \(options.listeners) listeners")
-        var channels = try await connect(stats: stats, host: host, port: port, path: path, group: group)
+        var channels = try await connect(stats: stats, target: target, group: group)
 
         try await Task.sleep(for: .seconds(options.warmup))
         let cpuBefore = options.serverPID.flatMap(ProcessSample.read)
@@ -108,7 +131,7 @@ public struct LoadGenerator: Sendable {
             for channel in channels { channel.close(promise: nil) }
             let freshStats = (0..<options.listeners).map { _ in LoadListenerStats() }
             for stat in freshStats { stat.record(true) }
-            channels = try await connect(stats: freshStats, host: host, port: port, path: path, group: group)
+            channels = try await connect(stats: freshStats, target: target, group: group)
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
             while ContinuousClock.now < deadline {
                 let playing = freshStats.filter { $0.snapshot.firstAudioMs != nil }.count
@@ -136,7 +159,7 @@ public struct LoadGenerator: Sendable {
 
     private func summarize(stats: [LoadListenerStats], seconds: Double, cpuBefore: ProcessSample?) -> Result {
         let snapshots = stats.map(\.snapshot)
-        let delays = snapshots.prefix(options.probes).flatMap(\.delays)
+        let delays = probeDelays(snapshots.prefix(options.probes).flatMap(\.arrivals))
         let cpuAfter = options.serverPID.flatMap(ProcessSample.read)
         var cpuPercent: Double?
         var cpuPerPacket: Double?
@@ -159,9 +182,9 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Opens one connection per listener; the first `probes` timestamp every packet.
-    private func connect(stats: [LoadListenerStats], host: String, port: Int, path: String, group: any EventLoopGroup) async throws -> [any Channel] {
-        let request = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    private func connect(stats: [LoadListenerStats], target: ListenTarget, group: any EventLoopGroup) async throws -> [any Channel] {
+        let request = ByteBuffer(string: target.request)
+        let (host, port, format) = (target.host, target.port, target.format)
         let probes = options.probes
         let batch = options.connectBatch > 0 ? options.connectBatch : stats.count
         var channels: [any Channel] = []
@@ -182,7 +205,7 @@ public struct LoadGenerator: Sendable {
                             .connectTimeout(.seconds(20))
                             .channelInitializer { channel in
                                 channel.eventLoop.makeCompletedFuture {
-                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval))
+                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval, format: format))
                                 }
                             }
                         do {
@@ -200,6 +223,22 @@ public struct LoadGenerator: Sendable {
             index = slice.upperBound
         }
         return channels
+    }
+
+    /// Delays in milliseconds from the probes' arrivals. Dragoman's packets carry their ingest time; an Icecast
+    /// page carries a granule position, which the relay's timing log maps to the ingest time of the same packet.
+    private func probeDelays(_ arrivals: [(key: UInt64, micros: UInt64)]) -> [Double] {
+        guard let log = options.icecastTimingLog else {
+            return arrivals.map { Double(Int64($0.micros) - Int64($0.key)) / 1000 }
+        }
+        var ingestByGranule: [UInt64: UInt64] = [:]
+        if let text = try? String(contentsOfFile: log, encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count == 2, let granule = UInt64(fields[0]), let ingest = UInt64(fields[1]) { ingestByGranule[granule] = ingest }
+            }
+        }
+        return arrivals.compactMap { arrival in ingestByGranule[arrival.key].map { Double(Int64(arrival.micros) - Int64($0)) / 1000 } }
     }
 
     /// A speech-like test signal: a tone gliding between 200 and 3,000 Hz with syllable-rate loudness changes.
@@ -241,4 +280,12 @@ struct ProcessSample: Sendable {
         }
         return ProcessSample(cpuSeconds: (utime + stime) / ticks, rssKiB: rss)
     }
+}
+
+/// Where the simulated listeners connect and what they say first.
+struct ListenTarget: Sendable {
+    var host: String
+    var port: Int
+    var format: LoadListenerHandler.StreamFormat
+    var request: String
 }

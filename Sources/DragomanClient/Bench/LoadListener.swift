@@ -12,16 +12,26 @@ import NIOPosix
 final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
+    /// What the listener reads.
+    enum StreamFormat: Sendable {
+        /// Dragoman's WebSocket: packets with a 24-byte header; the probe key is the ingest time.
+        case webSocket
+        /// An Ogg/Opus stream over HTTP (Icecast); the probe key is the granule position.
+        case ogg
+    }
+
     let probe: Bool
     let stats: LoadListenerStats
+    let format: StreamFormat
     /// Cheap listeners read only this often (like a phone whose radio wakes up now and then), probes at once.
     let readInterval: TimeAmount?
     private var buffer: ByteBuffer?
     private var upgraded = false
     private var readTimer: RepeatedTask?
 
-    init(probe: Bool, stats: LoadListenerStats, readInterval: TimeAmount?) {
+    init(probe: Bool, stats: LoadListenerStats, readInterval: TimeAmount?, format: StreamFormat = .webSocket) {
         self.probe = probe
+        self.format = format
         self.stats = stats
         self.readInterval = readInterval
     }
@@ -49,7 +59,8 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
             guard let view = buffer?.readableBytesView, let end = view.firstRange(of: [13, 10, 13, 10]) else { return }
             let headerLength = end.upperBound - view.startIndex
             let head = buffer!.readString(length: headerLength) ?? ""
-            guard head.hasPrefix("HTTP/1.1 101") else {
+            let accepted = format == .webSocket ? head.hasPrefix("HTTP/1.1 101") : (head.hasPrefix("HTTP/1.1 200") || head.hasPrefix("HTTP/1.0 200"))
+            guard accepted else {
                 stats.fail("upgrade refused: \(head.prefix(40))")
                 context.close(promise: nil)
                 return
@@ -57,8 +68,36 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
             upgraded = true
             stats.upgraded()
         }
-        parseFrames()
+        switch format {
+        case .webSocket: parseFrames()
+        case .ogg: parsePages()
+        }
         if buffer?.readableBytes == 0 { buffer = nil }
+    }
+
+    /// Ogg pages (RFC 3533): 27-byte header, segment table, body. Header pages (granule 0) are skipped.
+    private func parsePages() {
+        let now = probe ? BenchClock.nowMicros() : 0
+        while var page = buffer, page.readableBytes >= 27 {
+            let start = page.readerIndex
+            guard page.getInteger(at: start, as: UInt32.self) == 0x4F67_6753 else {  // "OggS"
+                stats.fail("not an Ogg stream")
+                buffer = nil
+                return
+            }
+            let segments = Int(page.getInteger(at: start + 26, as: UInt8.self)!)
+            guard page.readableBytes >= 27 + segments else { return }
+            var bodyLength = 0
+            for i in 0..<segments { bodyLength += Int(page.getInteger(at: start + 27 + i, as: UInt8.self)!) }
+            guard page.readableBytes >= 27 + segments + bodyLength else { return }
+            let granule = page.getInteger(at: start + 6, endianness: .little, as: UInt64.self)!
+            let sequence = page.getInteger(at: start + 18, endianness: .little, as: UInt32.self)!
+            if granule > 0 && granule != UInt64.max {
+                stats.packet(sequence: sequence, key: probe ? granule : nil, arrivalMicros: now)
+            }
+            page.moveReaderIndex(forwardBy: 27 + segments + bodyLength)
+            buffer = page
+        }
     }
 
     private func parseFrames() {
@@ -78,8 +117,8 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
             let opcode = first & 0x0F
             if opcode == 0x2, length >= AudioPacketHeader.size {
                 let sequence = frame.getInteger(at: frame.readerIndex + 4, as: UInt32.self)!
-                let ingest = probe ? frame.getInteger(at: frame.readerIndex + 8, as: UInt64.self)! : 0
-                stats.packet(sequence: sequence, delayMicros: probe ? Int64(now) - Int64(ingest) : nil)
+                let ingest = probe ? frame.getInteger(at: frame.readerIndex + 8, as: UInt64.self) : nil
+                stats.packet(sequence: sequence, key: ingest, arrivalMicros: now)
             } else if opcode == 0x8 {
                 stats.disconnected()
             }
@@ -109,7 +148,7 @@ final class LoadListenerStats: Sendable {
         var packets = 0
         var lost = 0
         var expected: UInt32?
-        var delays: [Double] = []
+        var arrivals: [(key: UInt64, micros: UInt64)] = []
         var connected = false
         var failure: String?
         var recording = false
@@ -122,7 +161,8 @@ final class LoadListenerStats: Sendable {
     func closedByServer() { state.withLockedValue { $0.connected = false } }
     func fail(_ reason: String) { state.withLockedValue { $0.failure = reason } }
 
-    func packet(sequence: UInt32, delayMicros: Int64?) {
+    /// Counts a packet; a probe also keeps `key` (ingest time or granule) and its arrival time.
+    func packet(sequence: UInt32, key: UInt64?, arrivalMicros: UInt64) {
         state.withLockedValue { state in
             if state.firstAudioAt == nil { state.firstAudioAt = BenchClock.nowMicros() }
             if let expected = state.expected, sequence != expected {
@@ -132,7 +172,7 @@ final class LoadListenerStats: Sendable {
             state.expected = sequence &+ 1
             guard state.recording else { return }
             state.packets += 1
-            if let delayMicros { state.delays.append(Double(delayMicros) / 1000) }
+            if let key { state.arrivals.append((key, arrivalMicros)) }
         }
     }
 
@@ -144,7 +184,7 @@ final class LoadListenerStats: Sendable {
         var firstAudioMs: Double?
         var packets: Int
         var lost: Int
-        var delays: [Double]
+        var arrivals: [(key: UInt64, micros: UInt64)]
         var connected: Bool
         var failure: String?
     }
@@ -153,7 +193,7 @@ final class LoadListenerStats: Sendable {
         state.withLockedValue { s in
             Snapshot(connectMs: s.upgradedAt.map { Double($0 - s.connectStarted) / 1000 },
                      firstAudioMs: s.firstAudioAt.map { Double($0 - s.connectStarted) / 1000 },
-                     packets: s.packets, lost: s.lost, delays: s.delays, connected: s.connected, failure: s.failure)
+                     packets: s.packets, lost: s.lost, arrivals: s.arrivals, connected: s.connected, failure: s.failure)
         }
     }
 }

@@ -43,7 +43,7 @@ public struct IcecastMount: Sendable, Equatable, CustomStringConvertible {
         }
         guard scheme == "http" else {
             let why = scheme == "https"
-                ? "this source client speaks plain HTTP only (put Icecast's TLS port behind a tunnel, or use its plain port)"
+                ? "this source client speaks plain HTTP only: use Icecast's plain port (through a VPN or SSH tunnel across the internet)"
                 : "the scheme must be http://"
             throw Invalid(description: "'\(Self.redacted(text))' cannot be used: \(why); expected e.g. \(example)")
         }
