@@ -76,7 +76,8 @@ struct BenchCommand: AsyncParsableCommand {
             delay ms   p50 \(f(d.p50))  p90 \(f(d.p90))  p99 \(f(d.p99))  p99.9 \(f(d.p999))  max \(f(d.max))   (\(d.count) samples)
             loss       \(result.lost) packets lost, \(result.listenersWithLoss) listeners with loss, \(result.failedConnections) failed connections
             connect    p50 \(f(result.connectMs.p50)) ms  p99 \(f(result.connectMs.p99)) ms; first audio p50 \(f(result.firstAudioMs.p50)) ms  p99 \(f(result.firstAudioMs.p99)) ms
-            server     CPU \(f(result.serverCPUPercent)) % of one core, RSS \(f(result.serverRSSMiB)) MiB, \(result.serverCPUMicrosPerListenerPacket.map { String(format: "%.2f", $0) } ?? "–") µs CPU per listener-packet
+            server     CPU \(f(result.serverCPUPercent)) % of one core, RSS \(f(result.serverRSSMiB)) MiB, \(result.serverCPUMicrosPerListenerPacket.map { String(format: "%.2f", $0) } ?? "–") µs CPU per listener-packet, \(f(result.serverKernelSharePercent)) % of it in the kernel
+            bench      CPU \(f(result.benchCPUPercent)) % of one core (the load generator shares the machine)
             """)
         for (reason, count) in result.failureReasons.sorted(by: { $0.value > $1.value }).prefix(3) {
             say("failed     \(count)× \(reason)")

@@ -30,6 +30,8 @@ struct IcecastCommand: AsyncParsableCommand {
     var name: String?
     @Option(help: "Stream description Icecast shows.")
     var description: String?
+    @Option(help: ArgumentHelp("Append 'granule ingest-µs' per relayed packet to this file, for dragoman bench --icecast-timing-log.", valueName: "file"))
+    var timingLog: String?
 
     func validate() throws {
         do {
@@ -41,9 +43,20 @@ struct IcecastCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var onRelayed: (@Sendable (Int64, UInt64) -> Void)?
+        if let timingLog {
+            let log: TimingLog
+            do {
+                log = try TimingLog(path: timingLog)
+            } catch {
+                throw CommandFailure("cannot write the timing log \(timingLog): \(error)")
+            }
+            onRelayed = { granule, ingestMicros in log.append(granule: granule, ingestMicros: ingestMicros) }
+        }
         let relay = ChannelRelay(
             server: try ServerAddress(server), event: event, channel: channel, pin: pin, mount: try IcecastMount(icecast),
-            info: IcecastStreamInfo(name: name ?? "Dragoman \(event.uppercased()) \(channel)", description: description)) { line in
+            info: IcecastStreamInfo(name: name ?? "Dragoman \(event.uppercased()) \(channel)", description: description),
+            onRelayed: onRelayed) { line in
                 say("\(Self.timestamp()) \(line)")
             }
         do {
@@ -60,5 +73,26 @@ struct IcecastCommand: AsyncParsableCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return formatter.string(from: Date())
+    }
+}
+
+/// The relay's timing log: one line `granule ingest-µs` per packet sent to Icecast, which `dragoman bench`
+/// reads to turn the arrival of an Icecast page into a delay from the floor.
+private final class TimingLog: Sendable {
+    private let handle: FileHandle
+
+    init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+    }
+
+    /// Called from one task at a time (the relay's packet loop), so lines never interleave.
+    func append(granule: Int64, ingestMicros: UInt64) {
+        handle.write(Data("\(granule) \(ingestMicros)\n".utf8))
     }
 }

@@ -74,6 +74,10 @@ public struct LoadGenerator: Sendable {
         public var serverCPUPercent: Double?
         public var serverRSSMiB: Double?
         public var serverCPUMicrosPerListenerPacket: Double?
+        /// The share of the server's CPU time spent in the kernel (system calls, TCP), in percent.
+        public var serverKernelSharePercent: Double?
+        /// The load generator's own CPU, in percent of one core: it shares the machine with the server.
+        public var benchCPUPercent: Double?
         /// With a reconnect storm: seconds from dropping everyone until the last listener had audio again.
         public var stormRecoverySeconds: Double?
         public var stormRecovered: Int?
@@ -119,6 +123,7 @@ public struct LoadGenerator: Sendable {
 
         try await Task.sleep(for: .seconds(options.warmup))
         let cpuBefore = options.serverPID.flatMap(ProcessSample.read)
+        let benchBefore = ProcessSample.read(pid: getpid())
         for stat in stats { stat.record(true) }
         let start = ContinuousClock.now
         progress("measuring for \(options.duration) s")
@@ -143,7 +148,7 @@ public struct LoadGenerator: Sendable {
             stormRecovered = firstAudio.count
             stormRecovery = firstAudio.max().map { $0 / 1000 }
             try await Task.sleep(for: .seconds(max(0, options.duration - (ContinuousClock.now - start).seconds)))
-            let measured = summarize(stats: freshStats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore)
+            let measured = summarize(stats: freshStats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore, benchBefore: benchBefore)
             for channel in channels { channel.close(promise: nil) }
             var result = measured
             result.stormRecoverySeconds = stormRecovery
@@ -152,23 +157,27 @@ public struct LoadGenerator: Sendable {
         }
 
         try await Task.sleep(for: .seconds(options.duration))
-        let result = summarize(stats: stats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore)
+        let result = summarize(stats: stats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore, benchBefore: benchBefore)
         for channel in channels { channel.close(promise: nil) }
         return result
     }
 
-    private func summarize(stats: [LoadListenerStats], seconds: Double, cpuBefore: ProcessSample?) -> Result {
+    private func summarize(stats: [LoadListenerStats], seconds: Double, cpuBefore: ProcessSample?, benchBefore: ProcessSample?) -> Result {
         let snapshots = stats.map(\.snapshot)
         let delays = probeDelays(snapshots.prefix(options.probes).flatMap(\.arrivals))
         let cpuAfter = options.serverPID.flatMap(ProcessSample.read)
         var cpuPercent: Double?
         var cpuPerPacket: Double?
+        var kernelShare: Double?
         let totalPackets = snapshots.reduce(0) { $0 + $1.packets }
         if let before = cpuBefore, let after = cpuAfter {
             let cpuSeconds = after.cpuSeconds - before.cpuSeconds
             cpuPercent = 100 * cpuSeconds / seconds
             if totalPackets > 0 { cpuPerPacket = cpuSeconds * 1e6 / Double(totalPackets) }
+            if cpuSeconds > 0 { kernelShare = 100 * (after.systemSeconds - before.systemSeconds) / cpuSeconds }
         }
+        let benchAfter = ProcessSample.read(pid: getpid())
+        let benchCPU = benchBefore.flatMap { before in benchAfter.map { 100 * ($0.cpuSeconds - before.cpuSeconds) / seconds } }
         return Result(
             listeners: options.listeners, probes: min(options.probes, options.listeners), seconds: seconds,
             packetsPerListener: Double(totalPackets) / Double(max(1, snapshots.count)),
@@ -178,7 +187,8 @@ public struct LoadGenerator: Sendable {
             failedConnections: snapshots.filter { $0.connectMs == nil }.count,
             failureReasons: Dictionary(snapshots.compactMap(\.failure).map { (String($0.prefix(80)), 1) }, uniquingKeysWith: +),
             serverCPUPercent: cpuPercent, serverRSSMiB: cpuAfter.map { Double($0.rssKiB) / 1024 },
-            serverCPUMicrosPerListenerPacket: cpuPerPacket, stormRecoverySeconds: nil, stormRecovered: nil)
+            serverCPUMicrosPerListenerPacket: cpuPerPacket, serverKernelSharePercent: kernelShare, benchCPUPercent: benchCPU,
+            stormRecoverySeconds: nil, stormRecovered: nil)
     }
 
     /// Opens one connection per listener; the first `probes` timestamp every packet.
@@ -264,6 +274,7 @@ extension Duration {
 /// CPU time and resident memory of a process, from /proc.
 struct ProcessSample: Sendable {
     var cpuSeconds: Double
+    var systemSeconds: Double
     var rssKiB: Int
 
     static func read(pid: Int32) -> ProcessSample? {
@@ -278,7 +289,7 @@ struct ProcessSample: Sendable {
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) {
             rss = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
         }
-        return ProcessSample(cpuSeconds: (utime + stime) / ticks, rssKiB: rss)
+        return ProcessSample(cpuSeconds: (utime + stime) / ticks, systemSeconds: stime / ticks, rssKiB: rss)
     }
 }
 

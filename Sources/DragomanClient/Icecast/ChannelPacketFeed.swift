@@ -10,8 +10,8 @@ public struct ChannelPacketFeed: Sendable {
     public enum Event: Sendable {
         /// A connection was accepted; the channel's stream header, from `welcome`.
         case connected(OpusHead)
-        /// One 20 ms Opus packet.
-        case packet([UInt8])
+        /// One 20 ms Opus packet, and when the server received the audio in it (µs since the Unix epoch).
+        case packet([UInt8], ingestMicros: UInt64)
     }
 
     public var server: ServerAddress
@@ -69,7 +69,14 @@ public struct ChannelPacketFeed: Sendable {
         do {
             connection = try await WebSocketConnection.connect(to: url)
         } catch {
-            return "\(error)"  // says "cannot connect to host:port: why"
+            // WebSocketConnection reports only text ("cannot connect to host:port: <NIO's error>");
+            // the one failure a technician meets every time the server is down gets plain words.
+            let text = "\(error)"
+            if text.contains("Connection refused"), let host = server.base.host {
+                let port = server.base.port ?? (server.isTLS ? 443 : 80)
+                return "cannot connect to \(host):\(port): connection refused: the Dragoman server is not running, or listens on another port"
+            }
+            return text
         }
         return try await withTaskCancellationHandler {
             do {
@@ -110,12 +117,12 @@ public struct ChannelPacketFeed: Sendable {
                             (try AudioPacketHeader(parsing: bytes), Array(bytes[AudioPacketHeader.size...]))
                         }
                         // Only Opus is forwarded; the relay asks for it, so anything else is a server fault worth skipping, not dying for.
-                        if header.kind == .opus, !payload.isEmpty { await deliver(.packet(payload)) }
+                        if header.kind == .opus, !payload.isEmpty { await deliver(.packet(payload, ingestMicros: header.ingestMicros)) }
                     }
                 }
                 try Task.checkCancellation()
                 if let close = connection.closeFrame, let code = close.code {
-                    return "connection lost (the server closed it: \(code)\(close.reason.isEmpty ? "" : ", \(close.reason)"))"
+                    return "connection lost (the server closed it, code \(code)\(close.reason.isEmpty ? "" : ", \(close.reason)"))"
                 }
                 return "connection lost"
             } catch {

@@ -1,7 +1,4 @@
 import DragomanAudio
-import Foundation
-import NIOCore
-import NIOPosix
 
 /// Pushes one channel of an event to an Icecast mount, so that Icecast (and its relays on
 /// other machines) serve audiences beyond the venue while Dragoman serves the room.
@@ -25,16 +22,21 @@ public struct ChannelRelay: Sendable {
     public var info: IcecastStreamInfo
     /// Receives one line per change of state ("icecast: connected to …"), for the technician.
     public var log: @Sendable (String) -> Void
+    /// Told of every packet sent to Icecast: the granule position of its page and the packet's ingest
+    /// time, so that a listener of the mount can measure the delay from the floor (`dragoman bench`).
+    public var onRelayed: (@Sendable (_ granulePosition: Int64, _ ingestMicros: UInt64) -> Void)?
 
     /// Creates a relay; nothing connects until `run`.
     public init(server: ServerAddress, event: String, channel: String, pin: String? = nil, mount: IcecastMount,
-                info: IcecastStreamInfo = .init(), log: @escaping @Sendable (String) -> Void) {
+                info: IcecastStreamInfo = .init(), onRelayed: (@Sendable (_ granulePosition: Int64, _ ingestMicros: UInt64) -> Void)? = nil,
+                log: @escaping @Sendable (String) -> Void) {
         self.server = server
         self.event = event
         self.channel = channel
         self.pin = pin
         self.mount = mount
         self.info = info
+        self.onRelayed = onRelayed
         self.log = log
     }
 
@@ -46,22 +48,23 @@ public struct ChannelRelay: Sendable {
     public func run() async throws {
         let stream = MountStream(silence: try SilentOpusPacket.make(), log: log)
         // Icecast needs the stream header before any audio, and only `welcome` has it.
-        let (heads, firstHead) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (welcomes, welcomed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let feed = ChannelPacketFeed(server: server, event: event, channel: channel, pin: pin, log: log)
+        let onRelayed = self.onRelayed
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await feed.run { event in
                     switch event {
                     case .connected(let head):
                         await stream.setHead(head)
-                        firstHead.yield()
-                    case .packet(let packet):
-                        await stream.packet(packet)
+                        welcomed.yield()
+                    case .packet(let packet, let ingestMicros):
+                        if let granule = await stream.packet(packet) { onRelayed?(granule, ingestMicros) }
                     }
                 }
             }
             group.addTask {
-                for await _ in heads { break }
+                for await _ in welcomes { break }
                 try await feedIcecast(stream)
             }
             group.addTask { try await Self.keepTime(stream) }

@@ -22,8 +22,9 @@ public struct IcecastRefusal: Error, CustomStringConvertible, Sendable, Equatabl
     /// E.g. `401 Unauthorized — check the source password`.
     public var description: String {
         var text = "\(status) \(Self.standardReason[status] ?? reason)"
+        // Icecast's body names the actual reason of a 403 ("Mountpoint in use"); for the others it repeats the status.
         let said = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !said.isEmpty, said.count <= 120 { text += " (\(said))" }
+        if !said.isEmpty, said.count <= 120, status == 403 || hint == nil { text += " (\(said))" }
         if let hint { text += " — \(hint)" }
         return text
     }

@@ -103,7 +103,7 @@ public final class IcecastSource: Sendable {
             underlying = first.error
         }
         if let io = underlying as? IOError, io.errnoCode == ECONNREFUSED {
-            return "connection refused — is Icecast running and listening on port \(port)?"
+            return "connection refused: Icecast is not running, or listens on another port than \(port)"
         }
         if case ChannelError.connectTimeout = underlying {
             return "no answer — check the address and any firewall in between"

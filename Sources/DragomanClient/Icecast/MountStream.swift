@@ -59,9 +59,12 @@ actor MountStream {
     }
 
     /// Forwards one of the channel's packets.
-    func packet(_ packet: [UInt8]) {
+    ///
+    /// - Returns: the granule position of the page that carries it, or nil when it was not sent.
+    @discardableResult
+    func packet(_ packet: [UInt8]) -> Int64? {
         lastPacket = .now
-        write(packet)
+        return write(packet)
     }
 
     /// Called every 20 ms: sends a silent packet when the channel has been quiet, and closes
@@ -93,18 +96,21 @@ actor MountStream {
         if !source.send(fresh.headerPages()) { source.close() }
     }
 
-    private func write(_ packet: [UInt8]) {
-        guard let source, var writer else { return }
+    @discardableResult
+    private func write(_ packet: [UInt8]) -> Int64? {
+        guard let source, var writer else { return nil }
         // The page is made even when it cannot be sent, so the granule position keeps time with
         // the clock and Icecast sees a gap in page numbers, which Ogg readers treat as loss.
         let page = writer.page(for: packet)
         self.writer = writer
         // A closed connection is not a stall: the relay notices the close and reconnects.
-        guard !source.send(page), source.isConnected else { return }
+        if source.send(page) { return writer.granulePosition }
+        guard source.isConnected else { return nil }
         droppedPages += 1
         if stalledSince == nil {
             stalledSince = .now
             log("icecast: not taking data as fast as it comes; dropping audio until it does")
         }
+        return nil
     }
 }
