@@ -80,14 +80,23 @@ final class ChannelFanout: Sendable {
             header.kind = .pcm
             pcmFrame = pcm().withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
         }
-        for group in groups {
-            let pcmFrame = pcmFrame
-            group.eventLoop.execute { group.deliver(opus: opusFrame, pcm: pcmFrame) }
+        for (index, group) in groups.enumerated() {
+            // Each event loop gets bytes of its own: listeners on different cores then never touch the same
+            // reference count, which would bounce one cache line between the cores for every single write.
+            let opus = index == 0 ? opusFrame : Self.copy(opusFrame, allocator: allocator)
+            let pcm = index == 0 ? pcmFrame : pcmFrame.map { Self.copy($0, allocator: allocator) }
+            group.eventLoop.execute { group.deliver(opus: opus, pcm: pcm) }
         }
         if !streams.isEmpty {
             let packet = StreamPacket(opus: opus, ingestMicros: ingestMicros)
             for stream in streams { stream.yield(packet) }
         }
+    }
+
+    private static func copy(_ buffer: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var copy = allocator.buffer(capacity: buffer.readableBytes)
+        copy.writeImmutableBuffer(buffer)
+        return copy
     }
 
     /// Sends a control message (JSON text) to every WebSocket listener of the channel.

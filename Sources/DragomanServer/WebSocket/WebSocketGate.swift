@@ -80,6 +80,7 @@ struct WebSocketGate: Sendable {
             let options = channel.syncOptions
             try options?.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 2048, high: 8192))
             try options?.setOption(ChannelOptions.socketOption(.so_sndbuf), value: 16 * 1024)
+            try options?.setOption(ChannelOptions.socketOption(.tcp_nodelay), value: 0)
             let pipeline = channel.pipeline.syncOperations
             if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
                 try pipeline.addHandler(sink, position: .after(tls))
