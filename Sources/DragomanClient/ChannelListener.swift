@@ -1,7 +1,6 @@
 import DragomanAudio
 import DragomanCore
 import Foundation
-import Logging
 import NIOCore
 
 /// Listens to one channel of an event: decodes the Opus packets, conceals lost ones, and

@@ -1,7 +1,6 @@
 import DragomanAudio
 import DragomanCore
 import Foundation
-import Logging
 import NIOCore
 
 /// Publishes audio as the floor of an event, at real-time pace, like a mixer's line would.
@@ -74,6 +73,12 @@ public struct FloorIngest: Sendable {
             await watch.closed()
         }
         defer { watcher.cancel() }
+        // A server that upgrades but never answers must not leave the technician waiting forever.
+        let silence = Task {
+            try await Task.sleep(for: .seconds(10))
+            acceptance.yield(ClientError("the server accepted the connection but did not answer within 10 s"))
+        }
+        defer { silence.cancel() }
         for await refusal in accepted {
             if let refusal { throw refusal }
             break

@@ -16,14 +16,7 @@ struct IcecastCommand: AsyncParsableCommand {
               dragoman icecast --event K7QM2X --channel ru --icecast http://source:hackme@stream.example.org:8000/ru.ogg --name "Summit — Russian"
             """)
 
-    @Option(help: "Dragoman server address.")
-    var server = "http://127.0.0.1:8080"
-    @Option(help: "Join code of the event.")
-    var event: String
-    @Option(help: "Channel: floor or a language of the event.")
-    var channel = "floor"
-    @Option(help: "Listener PIN, if the event has one.")
-    var pin: String?
+    @OptionGroup var listening: ChannelOptions
     @Option(help: ArgumentHelp("Icecast mount with its source credentials.", valueName: "http://source:PASSWORD@host:8000/mount.ogg"))
     var icecast: String
     @Option(help: "Stream name Icecast shows (default: Dragoman <event> <channel>).")
@@ -39,7 +32,7 @@ struct IcecastCommand: AsyncParsableCommand {
         } catch let invalid as IcecastMount.Invalid {
             throw ValidationError("--icecast: \(invalid)")
         }
-        _ = try ServerAddress(server)
+        _ = try ServerAddress(listening.server)
     }
 
     func run() async throws {
@@ -54,8 +47,8 @@ struct IcecastCommand: AsyncParsableCommand {
             onRelayed = { granule, ingestMicros in log.append(granule: granule, ingestMicros: ingestMicros) }
         }
         let relay = ChannelRelay(
-            server: try ServerAddress(server), event: event, channel: channel, pin: pin, mount: try IcecastMount(icecast),
-            info: IcecastStreamInfo(name: name ?? "Dragoman \(event.uppercased()) \(channel)", description: description),
+            server: try ServerAddress(listening.server), event: listening.event, channel: listening.channel, pin: listening.pin, mount: try IcecastMount(icecast),
+            info: IcecastStreamInfo(name: name ?? "Dragoman \(listening.event.uppercased()) \(listening.channel)", description: description),
             onRelayed: onRelayed) { line in
                 say("\(Self.timestamp()) \(line)")
             }

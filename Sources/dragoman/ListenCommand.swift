@@ -9,14 +9,7 @@ struct ListenCommand: AsyncParsableCommand {
         commandName: "listen",
         abstract: "Listen to a channel: write what it carries to a WAV file or stdout, then print packets, loss and delay.")
 
-    @Option(help: "Server address.")
-    var server = "http://127.0.0.1:8080"
-    @Option(help: "Join code of the event.")
-    var event: String
-    @Option(help: "Channel: floor or a language of the event.")
-    var channel = "floor"
-    @Option(help: "Listener PIN, if the event has one.")
-    var pin: String?
+    @OptionGroup var listening: ChannelOptions
     @Option(help: "WAV file to write (48 kHz mono 16-bit), or - for stdout.")
     var output: String?
     @Option(help: "Stop after this many seconds.")
@@ -35,7 +28,7 @@ struct ListenCommand: AsyncParsableCommand {
             writer = nil
         }
         let sink = WriterBox(writer)
-        let listener = ChannelListener(server: try ServerAddress(server), event: event, channel: channel, pin: pin, duration: duration, idleTimeout: idleTimeout)
+        let listener = ChannelListener(server: try ServerAddress(listening.server), event: listening.event, channel: listening.channel, pin: listening.pin, duration: duration, idleTimeout: idleTimeout)
         let report: ChannelListener.Report
         do {
             report = try await listener.run { samples in try sink.append(samples) }

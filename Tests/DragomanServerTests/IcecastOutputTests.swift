@@ -26,12 +26,17 @@ struct IcecastOutputTests {
             defer { relaying.cancel() }
             try await log.waitFor("icecast: connected to 127.0.0.1:\(icecast.port)/test.ogg", icecast: icecast)
 
-            // The listener joins before the floor is live, hears silence, then 3 s of tone, then silence.
-            let listenSeconds = 5.0
-            async let heard = MountListener.read(port: icecast.port, path: "/test.ogg", seconds: listenSeconds)
+            // The listener joins before the floor is live, hears silence, then 3 s of tone, then silence. It stops
+            // 1.5 s after the floor ended (at the latest after 30 s), so a busy machine only makes the test slower.
+            let (floorEnded, ending) = AsyncStream.makeStream(of: Void.self)
+            async let heard = MountListener.read(port: icecast.port, path: "/test.ogg", seconds: 30) {
+                for await _ in floorEnded { break }
+                try? await Task.sleep(for: .milliseconds(1500))
+            }
             try await Task.sleep(for: .milliseconds(600))
             _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken,
                                       source: .audio(FanoutTests.tone(seconds: 3))).run()
+            ending.yield()
             let (status, body) = try await heard
 
             #expect(status.hasPrefix("HTTP/1.0 200") || status.hasPrefix("HTTP/1.1 200"), "Icecast's answer to the listener: \(status)")
@@ -349,7 +354,8 @@ final class RelayLog: Sendable {
 /// A listener of an Icecast mount over plain TCP: sends the GET, keeps everything it receives.
 enum MountListener {
     /// Reads for `seconds`; returns Icecast's status line and the body (the Ogg stream).
-    static func read(port: Int, path: String, seconds: Double) async throws -> (status: String, body: [UInt8]) {
+    /// Reads the mount until `until` returns, or for `seconds` at most.
+    static func read(port: Int, path: String, seconds: Double, until: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .seconds(86_400)) }) async throws -> (status: String, body: [UInt8]) {
         let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -358,7 +364,12 @@ enum MountListener {
             .connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: dragoman-test\r\n\r\n")).get()
         let stopper = Task {
-            try? await Task.sleep(for: .seconds(seconds))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+                group.addTask { await until() }
+                await group.next()
+                group.cancelAll()
+            }
             channel.close(promise: nil)
         }
         defer { stopper.cancel(); channel.close(promise: nil) }
@@ -383,3 +394,4 @@ enum MountListener {
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
     }
 }
+

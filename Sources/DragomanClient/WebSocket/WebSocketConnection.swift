@@ -207,7 +207,8 @@ private final class WebSocketClientHandler: ChannelInboundHandler {
             closeState.withLockedValue { $0 = .init(code: code, reason: reason) }
             var echo = ByteBuffer()
             if let code { echo.writeInteger(code) }
-            context.writeAndFlush(wrapOutboundOut(Self.maskedFrame(opcode: 0x8, payload: echo))).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(Self.maskedFrame(opcode: 0x8, payload: echo))).whenComplete { _ in channel.close(promise: nil) }
             messages.finish()
         case 0x9:
             context.writeAndFlush(wrapOutboundOut(Self.maskedFrame(opcode: 0xA, payload: payload)), promise: nil)

@@ -61,8 +61,8 @@ struct EventAPI: Sendable {
             if changes.name != nil { event.name = try EventRules.name(changes.name) }
             if changes.languages != nil { event.languages = try EventRules.languages(changes.languages) }
             if changes.pinGiven { event.pin = try EventRules.pin(changes.pin) }
-        } catch let violation as EventRules.Violation {
-            throw APIError(.badRequest, violation.message)
+        } catch {
+            throw APIError(.badRequest, error.message)
         }
         try events.update(event)
         return try json(EventJSON.organizerView(event, links: links))

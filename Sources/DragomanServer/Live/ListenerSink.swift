@@ -108,7 +108,8 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(NIOAny(WireFrame.text(json, allocator: allocator)), promise: nil)
         }
         let closeFrame = WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator)
-        context.writeAndFlush(NIOAny(closeFrame)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(closeFrame)).whenComplete { _ in channel.close(promise: nil) }
     }
 }
 

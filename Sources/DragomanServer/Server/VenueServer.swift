@@ -110,7 +110,7 @@ public struct VenueServer: Sendable {
             paths = try SelfSignedCertificate.ensure(in: configuration.dataDirectory, hosts: [publicHost])
         }
         let chain = try NIOSSLCertificate.fromPEMFile(paths.certificate).map { NIOSSLCertificateSource.certificate($0) }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(paths.key))
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: paths.key, format: .pem)))
     }
 
     /// Reads the organizer token kept in the data folder, making one on first start.
