@@ -2,6 +2,8 @@
 public enum ChannelSource: Hashable, Sendable {
     /// The floor itself.
     case floor
+    /// The live interpreter of the booth of this language.
+    case interpreter(LanguageTag)
 }
 
 /// What a channel carries now, as listeners are told.
@@ -12,10 +14,13 @@ public struct Carrying: Equatable, Sendable {
     public var language: LanguageTag?
     /// Whether the channel carries an interpretation; false on a language channel means it falls back to the floor.
     public var interpretation: Bool
+    /// When the booth interprets from another booth's output (relay), that booth's language.
+    public var relayVia: LanguageTag?
 
-    public init(source: ChannelSource, language: LanguageTag?, interpretation: Bool) {
+    public init(source: ChannelSource, language: LanguageTag?, interpretation: Bool, relayVia: LanguageTag? = nil) {
         self.source = source
         self.language = language
         self.interpretation = interpretation
+        self.relayVia = relayVia
     }
 }

@@ -70,11 +70,15 @@ public enum ControlMessages {
 
     /// The source of a channel, as listeners see it.
     public struct Source: Codable, Equatable, Sendable {
+        /// `floor`, `interpreter` (the channel's own booth) or `relay` (the booth interprets another booth).
         public var kind: String
         public var language: String?
-        public init(kind: String, language: String?) {
+        /// With `relay`: the language of the booth it interprets from.
+        public var via: String?
+        public init(kind: String, language: String?, via: String? = nil) {
             self.kind = kind
             self.language = language
+            self.via = via
         }
     }
 
@@ -96,8 +100,9 @@ public enum ControlMessages {
             let kind: String
             switch carrying.source {
             case .floor: kind = "floor"
+            case .interpreter: kind = carrying.relayVia == nil ? "interpreter" : "relay"
             }
-            self.init(channel: channel.description, source: Source(kind: kind, language: carrying.language?.value),
+            self.init(channel: channel.description, source: Source(kind: kind, language: carrying.language?.value, via: carrying.relayVia?.value),
                       interpretation: carrying.interpretation, floorLive: floorLive)
         }
     }
