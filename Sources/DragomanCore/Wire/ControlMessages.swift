@@ -89,21 +89,42 @@ public enum ControlMessages {
         public var source: Source
         public var interpretation: Bool
         public var floorLive: Bool
-        public init(channel: String, source: Source, interpretation: Bool, floorLive: Bool) {
+        /// The language the floor speaks now, when known.
+        public var floorLanguage: String?
+        public init(channel: String, source: Source, interpretation: Bool, floorLive: Bool, floorLanguage: String? = nil) {
             self.channel = channel
             self.source = source
             self.interpretation = interpretation
             self.floorLive = floorLive
+            self.floorLanguage = floorLanguage
         }
 
-        public init(channel: ChannelID, carrying: Carrying, floorLive: Bool) {
+        public init(channel: ChannelID, carrying: Carrying, floorLive: Bool, floorLanguage: LanguageTag? = nil) {
             let kind: String
             switch carrying.source {
             case .floor: kind = "floor"
             case .interpreter: kind = carrying.relayVia == nil ? "interpreter" : "relay"
             }
             self.init(channel: channel.description, source: Source(kind: kind, language: carrying.language?.value, via: carrying.relayVia?.value),
-                      interpretation: carrying.interpretation, floorLive: floorLive)
+                      interpretation: carrying.interpretation, floorLive: floorLive, floorLanguage: floorLanguage?.value)
+        }
+    }
+
+    /// What a channel carries changed because the floor changed language: phones show a banner and vibrate.
+    public struct Alert: Codable, Equatable, Sendable {
+        public var type = "alert"
+        public var kind = "floor-language"
+        public var channel: String
+        public var floorLanguage: String?
+        /// Whether the channel now carries an interpretation.
+        public var interpretation: Bool
+        /// When the floor language changed (µs since the Unix epoch).
+        public var at: UInt64
+        public init(channel: String, floorLanguage: String?, interpretation: Bool, at: UInt64) {
+            self.channel = channel
+            self.floorLanguage = floorLanguage
+            self.interpretation = interpretation
+            self.at = at
         }
     }
 

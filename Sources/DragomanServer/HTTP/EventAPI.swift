@@ -20,6 +20,8 @@ struct EventAPI: Sendable {
         api.patch(":code") { request, context in try await change(request, context) }
         api.delete(":code") { request, context in try delete(request, context) }
         api.get(":code/qr.svg") { request, context in try qrCode(request, context) }
+        api.post(":code/floor-language") { request, context in try await setFloorLanguage(request, context) }
+        api.get(":code/floor-language") { request, context in try floorLanguageChanges(request, context) }
     }
 
     private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -91,7 +93,52 @@ struct EventAPI: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
+    private func setFloorLanguage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let event = try liveEvent(context)
+        try authorizeOperator(request, event: event)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBodySize)
+        } catch {
+            throw APIError(.tooLarge, "The request body is larger than \(Self.maximumBodySize) bytes.")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], object.keys.contains("language") else {
+            throw APIError(.badRequest, "Expected {\"language\": \"kk\"} (a language of the event), or {\"language\": null} when it is not known.")
+        }
+        var language: LanguageTag?
+        if let text = object["language"] as? String {
+            guard let tag = LanguageTag(text), event.definition.languages.contains(tag) else {
+                throw APIError(.badRequest, "'\(text)' is not a language of event \(event.definition.code): \(event.definition.languages.map(\.value).joined(separator: ", ")).")
+            }
+            language = tag
+        } else if !(object["language"] is NSNull) {
+            throw APIError(.badRequest, "The field 'language' must be a language tag or null.")
+        }
+        try events.setFloorLanguage(language, of: event, at: UInt64(Date().timeIntervalSince1970 * 1_000_000))
+        return try json(EventJSON.publicView(event, links: links))
+    }
+
+    private func floorLanguageChanges(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let event = try liveEvent(context)
+        try authorizeOperator(request, event: event)
+        struct Change: Encodable { var language: String?; var at: UInt64 }
+        struct Changes: Encodable { var changes: [Change] }
+        let changes = try events.store.floorLanguageChanges(for: event.definition.code).map { Change(language: $0.language?.value, at: $0.at) }
+        return try json(Changes(changes: changes))
+    }
+
     // MARK: helpers
+
+    /// The floor language may be set by the organizer or by whoever runs the floor (its token).
+    private func authorizeOperator(_ request: Request, event: LiveEvent) throws {
+        if isOrganizer(request) { return }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError(.unauthorized, "This needs the organizer token or the event's floor token: send 'Authorization: Bearer <token>'.")
+        }
+        guard constantTimeEquals(String(header.dropFirst("Bearer ".count)), event.definition.floorToken) else {
+            throw APIError(.unauthorized, "Wrong token: the organizer token or the event's floor token is needed.")
+        }
+    }
 
     private func isOrganizer(_ request: Request) -> Bool {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }

@@ -89,7 +89,7 @@ enum EventJSON {
                                 carrying: .init(kind: carrying.source.kind, language: carrying.source.language, interpretation: carrying.interpretation))
         }
         return PublicView(code: event.code.value, name: event.name, languages: event.languages.map(\.value),
-                          pinRequired: event.pin != nil, secureJoinURL: links.secureJoin(event.code), floorLive: live.isFloorLive, floorLanguage: nil, channels: states)
+                          pinRequired: event.pin != nil, secureJoinURL: links.secureJoin(event.code), floorLive: live.isFloorLive, floorLanguage: live.floorLanguage?.value, channels: states)
     }
 }
 

@@ -14,10 +14,46 @@ public final class LiveEvent: Sendable {
         var floorLanguage: LanguageTag?
     }
 
-    init(definition: EventDefinition) {
+    init(definition: EventDefinition, floorLanguage: LanguageTag? = nil) {
         var fanouts: [ChannelID: ChannelFanout] = [:]
         for channel in definition.channels { fanouts[channel] = ChannelFanout(channel: channel) }
-        state = NIOLockedValueBox(State(definition: definition, fanouts: fanouts))
+        state = NIOLockedValueBox(State(definition: definition, fanouts: fanouts, floorLanguage: floorLanguage))
+    }
+
+    /// The language the floor speaks now, as the operator (or later, language identification) set it.
+    public var floorLanguage: LanguageTag? { state.withLockedValue { $0.floorLanguage } }
+
+    /// Sets the floor language. Every channel whose carrying changes gets an `alert` and the new `carrying`
+    /// right away, in one write each, ahead of the next audio packet.
+    /// - Returns: the channels that were alerted.
+    @discardableResult
+    func setFloorLanguage(_ language: LanguageTag?, at micros: UInt64) -> [ChannelID] {
+        let (before, after, fanouts, live) = state.withLockedValue { state -> ([ChannelID: Carrying], [ChannelID: Carrying], [ChannelID: ChannelFanout], Bool) in
+            let old = RoutingState(floorLanguage: state.floorLanguage)
+            state.floorLanguage = language
+            let new = RoutingState(floorLanguage: language)
+            var before: [ChannelID: Carrying] = [:]
+            var after: [ChannelID: Carrying] = [:]
+            for channel in state.definition.channels {
+                before[channel] = ChannelRouting.carrying(channel, in: old)
+                after[channel] = ChannelRouting.carrying(channel, in: new)
+            }
+            return (before, after, state.fanouts, state.floorPublisher != nil)
+        }
+        var alerted: [ChannelID] = []
+        for (channel, carrying) in after.sorted(by: { $0.key.description < $1.key.description }) {
+            guard let fanout = fanouts[channel] else { continue }
+            let carryingText = try? JSONText.encode(ControlMessages.CarryingMessage(channel: channel, carrying: carrying, floorLive: live, floorLanguage: language))
+            // Listeners of a language channel are told when the language they hear changes; the Floor channel's
+            // listeners chose the original and only get the new `carrying`.
+            if channel != .floor, before[channel] != carrying,
+               let alert = try? JSONText.encode(ControlMessages.Alert(channel: channel.description, floorLanguage: language?.value, interpretation: carrying.interpretation, at: micros)) {
+                fanout.broadcast(text: alert)
+                alerted.append(channel)
+            }
+            if let carryingText { fanout.broadcast(text: carryingText) }
+        }
+        return alerted
     }
 
     /// The event as stored.
@@ -63,7 +99,7 @@ public final class LiveEvent: Sendable {
     /// What `channel` carries now.
     func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage {
         let (language, live) = state.withLockedValue { ($0.floorLanguage, $0.floorPublisher != nil) }
-        return ControlMessages.CarryingMessage(channel: channel, carrying: ChannelRouting.carrying(channel, floorLanguage: language), floorLive: live)
+        return ControlMessages.CarryingMessage(channel: channel, carrying: ChannelRouting.carrying(channel, floorLanguage: language), floorLive: live, floorLanguage: language)
     }
 
     /// Takes the floor for one publisher; refuses a second one while the first is connected.

@@ -14,9 +14,10 @@ public final class LiveEvents: Sendable {
     public func event(_ code: JoinCode) throws -> LiveEvent? {
         if let event = live.withLockedValue({ $0[code] }) { return event }
         guard let definition = try store.event(code) else { return nil }
+        let floorLanguage = try store.floorLanguageChanges(for: code).last?.language
         return live.withLockedValue { events in
             if let event = events[code] { return event }
-            let event = LiveEvent(definition: definition)
+            let event = LiveEvent(definition: definition, floorLanguage: floorLanguage)
             events[code] = event
             return event
         }
@@ -42,6 +43,14 @@ public final class LiveEvents: Sendable {
                                          floorToken: SecretGenerator.token(using: &rng), createdAt: now)
         try store.insert(definition)
         return definition
+    }
+
+    /// Sets and logs the floor language of an event; channels whose carrying changes alert their listeners.
+    /// - Returns: the channels whose listeners were alerted.
+    @discardableResult
+    public func setFloorLanguage(_ language: LanguageTag?, of event: LiveEvent, at micros: UInt64) throws -> [ChannelID] {
+        try store.appendFloorLanguage(language, at: micros, for: event.definition.code)
+        return event.setFloorLanguage(language, at: micros)
     }
 
     /// Stores a changed event and updates its live state.

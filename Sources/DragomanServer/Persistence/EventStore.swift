@@ -35,7 +35,39 @@ public final class EventStore: Sendable {
                 t.column("createdAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v2: floor language changes") { db in
+            try db.create(table: "floorLanguageChange") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("code", .text).notNull().indexed().references("event", onDelete: .cascade)
+                t.column("language", .text)  // null: not known
+                t.column("at", .integer).notNull()  // µs since the Unix epoch
+            }
+        }
         return migrator
+    }
+
+    /// A change of the floor language, as logged.
+    public struct FloorLanguageChange: Equatable, Sendable {
+        public var language: LanguageTag?
+        /// µs since the Unix epoch.
+        public var at: UInt64
+    }
+
+    /// Logs a change of an event's floor language.
+    public func appendFloorLanguage(_ language: LanguageTag?, at: UInt64, for code: JoinCode) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO floorLanguageChange (code, language, at) VALUES (?, ?, ?)",
+                           arguments: [code.value, language?.value, Int64(at)])
+        }
+    }
+
+    /// Every change of an event's floor language, oldest first.
+    public func floorLanguageChanges(for code: JoinCode) throws -> [FloorLanguageChange] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT language, at FROM floorLanguageChange WHERE code = ? ORDER BY id", arguments: [code.value]).map { row in
+                FloorLanguageChange(language: (row["language"] as String?).flatMap(LanguageTag.init), at: UInt64(row["at"] as Int64))
+            }
+        }
     }
 
     /// Stores a new event. Fails if the code is taken.

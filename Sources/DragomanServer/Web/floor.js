@@ -6,6 +6,7 @@
 // wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
 
 import { fetchEvent, isValidCode, normalizeCode, socketURL } from './api.js';
+import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from './connection.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
 import { load, save } from './storage.js';
@@ -421,7 +422,16 @@ if (floor.code) {
   $('remember-token').checked = !!remembered;
   if (fragmentToken) sessionSet(tokenKey(floor.code), fragmentToken);
   fetchEvent(floor.code).then((answer) => {
-    if (answer.ok) $('event-name').textContent = answer.event.name || '';
+    if (answer.ok) {
+      $('event-name').textContent = answer.event.name || '';
+      const languageButtons = setupFloorLanguage({
+        code: floor.code,
+        languages: answer.event.languages || [],
+        current: answer.event.floorLanguage || null,
+        token: () => $('token').value.trim(),
+      });
+      onLanguageChange(() => languageButtons.render());
+    }
     else if (answer.status === 404) showError('floorErr.unknown-event', { code: floor.code });
   });
 } else if (fragmentToken) {

@@ -95,8 +95,13 @@ const en = {
     `The speaker is now speaking ${languageName(language, 'en')} — ${languageName(channel, 'en')} interpretation is live`,
   alertFloorSwitchUnknown: ({ channel }) =>
     `The speaker changed language — ${languageName(channel, 'en')} interpretation is live`,
+  alertFloorOwnLanguage: ({ language }) => `The speaker is now speaking ${languageName(language, 'en')}: you hear the original`,
+  alertFloorSwitchNoInterpretation: ({ language, channel }) =>
+    `The speaker is now speaking ${languageName(language, 'en')} — no ${languageName(channel, 'en')} interpretation is live: you hear the original`,
   // Floor page.
   floorTitle: 'Floor microphone',
+  floorLanguageTitle: 'The speaker is speaking',
+  floorLanguageSet: ({ language }) => `Floor language: ${language}. Listeners whose channel changes were alerted.`,
   floorIntro: 'Sends this computer’s audio input to the meeting as the floor: the original sound every channel starts from.',
   floorCodeLabel: 'Join code of the meeting',
   tokenLabel: 'Floor token',
@@ -187,7 +192,12 @@ const ru = {
     `Выступающий перешёл на ${languageName(language, 'ru')} — идёт перевод на ${languageName(channel, 'ru')}`,
   alertFloorSwitchUnknown: ({ channel }) =>
     `Выступающий перешёл на другой язык — идёт перевод на ${languageName(channel, 'ru')}`,
+  alertFloorOwnLanguage: ({ language }) => `Выступающий перешёл на ${languageName(language, 'ru')}: звучит оригинал`,
+  alertFloorSwitchNoInterpretation: ({ language, channel }) =>
+    `Выступающий перешёл на ${languageName(language, 'ru')} — перевода на ${languageName(channel, 'ru')} пока нет, звучит оригинал`,
   floorTitle: 'Микрофон зала',
+  floorLanguageTitle: 'Выступающий говорит на языке',
+  floorLanguageSet: ({ language }) => `Язык зала: ${language}. Слушатели каналов, где звук изменился, получили оповещение.`,
   floorIntro: 'Передаёт звук со входа этого компьютера на мероприятие как оригинал (зал) — звук, с которого начинаются все каналы.',
   floorCodeLabel: 'Код мероприятия',
   tokenLabel: 'Токен зала',
@@ -278,7 +288,12 @@ const kk = {
     `Сөйлеуші енді ${kkForm(languageName(language, 'kk'), 'тілінде')} сөйлеп тұр — ${kkForm(languageName(channel, 'kk'), 'тіліне')} аударма жүріп жатыр`,
   alertFloorSwitchUnknown: ({ channel }) =>
     `Сөйлеуші басқа тілге ауысты — ${kkForm(languageName(channel, 'kk'), 'тіліне')} аударма жүріп жатыр`,
+  alertFloorOwnLanguage: ({ language }) => `Сөйлеуші енді ${kkForm(languageName(language, 'kk'), 'тілінде')} сөйлеп тұр: түпнұсқа естіліп тұр`,
+  alertFloorSwitchNoInterpretation: ({ language, channel }) =>
+    `Сөйлеуші енді ${kkForm(languageName(language, 'kk'), 'тілінде')} сөйлеп тұр — ${kkForm(languageName(channel, 'kk'), 'тіліне')} аударма әзірге жоқ, түпнұсқа естіліп тұр`,
   floorTitle: 'Зал микрофоны',
+  floorLanguageTitle: 'Сөйлеуші сөйлеп тұрған тіл',
+  floorLanguageSet: ({ language }) => `Зал тілі: ${language}. Арнасы өзгерген тыңдаушыларға хабарланды.`,
   floorIntro: 'Осы компьютердің дыбыс кірісін іс-шараға түпнұсқа (зал) ретінде жібереді — барлық арна осы дыбыстан басталады.',
   floorCodeLabel: 'Іс-шара коды',
   tokenLabel: 'Зал токені',

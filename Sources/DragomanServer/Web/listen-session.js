@@ -246,6 +246,12 @@ export class ListenSession {
       case 'carrying':
         if (!message.channel || message.channel === this.confirmedChannel) this.setCarrying(normalizeCarrying(message), message.channel);
         break;
+      case 'alert':
+        // The server decides when what a channel carries changed with the floor language.
+        if (message.channel === this.confirmedChannel && this.onAlert) {
+          this.onAlert({ language: message.floorLanguage || null, channel: message.channel, interpretation: message.interpretation === true });
+        }
+        break;
       case 'dropped':
         this.lost += Number(message.count) || 0;
         break;
@@ -371,9 +377,7 @@ export class ListenSession {
     const before = this.carryingChannel === channel ? this.carrying : null;
     this.carrying = carrying;
     this.carryingChannel = channel;
-    if (before && channel && channel !== 'floor' && before.interpretation === false && carrying.interpretation === true && this.onAlert) {
-      this.onAlert({ language: carrying.floorLanguage || null, channel });
-    }
+
     this.changed();
   }
 

@@ -342,8 +342,11 @@ function renderDelay(s = page.session && page.session.snapshot()) {
 
 // The floor-language switch alert.
 
-function showAlert({ language, channel }) {
-  const text = language ? t('alertFloorSwitch', { language, channel }) : t('alertFloorSwitchUnknown', { channel });
+function showAlert({ language, channel, interpretation = true }) {
+  const text = !interpretation
+    ? (language === channel ? t('alertFloorOwnLanguage', { language })
+      : language ? t('alertFloorSwitchNoInterpretation', { language, channel }) : t('alertFloorSwitchUnknown', { channel }))
+    : (language ? t('alertFloorSwitch', { language, channel }) : t('alertFloorSwitchUnknown', { channel }));
   setText($('alert-text'), text);
   $('alert').hidden = false;
   try {
