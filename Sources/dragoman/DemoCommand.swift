@@ -50,16 +50,10 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The demo reuses its event across runs, so a printed QR code stays valid.
-    private func existingOrNewEvent(_ server: VenueServer) throws -> EventDefinitionView {
+    private func existingOrNewEvent(_ server: VenueServer) throws -> EventDefinition {
         if let existing = try server.events.store.allEvents().first(where: { $0.name == Self.eventName }) {
-            return EventDefinitionView(code: existing.code, floorToken: existing.floorToken)
+            return existing
         }
-        let created = try server.events.create(name: Self.eventName, languages: [.init("ru")!, .init("kk")!, .init("en")!], pin: nil, now: Date().timeIntervalSince1970)
-        return EventDefinitionView(code: created.code, floorToken: created.floorToken)
+        return try server.events.create(name: Self.eventName, languages: [.init("ru")!, .init("kk")!, .init("en")!], pin: nil, now: Date().timeIntervalSince1970)
     }
-}
-
-struct EventDefinitionView: Sendable {
-    var code: JoinCode
-    var floorToken: String
 }
