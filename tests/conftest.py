@@ -107,5 +107,6 @@ def server(dragoman_bin, tmp_path, artifacts) -> dt.Server:
 
 @pytest.fixture(scope="session")
 def summit_audio() -> Path:
-    """The folder with summit-floor.wav, summit-floor.json and one WAV per sentence (cached in .build/)."""
+    """The folder with summit-floor.wav/json, summit-booth-ru.wav/json, one WAV per sentence (<id>.wav) and per
+    Russian booth sentence (booth-ru-<id>.wav); cached in .build/summit-audio."""
     return dt.summit_audio()

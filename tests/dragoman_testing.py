@@ -353,15 +353,18 @@ def floor_roundtrip(server: Server, cli: Cli, ev: dict, reference: Path, *,
 # ------------------------------------------------------------------------------------------------- the summit audio
 
 
+SUMMIT_FILES = ("summit-floor.wav", "summit-floor.json", "summit-booth-ru.wav", "summit-booth-ru.json")
+
+
 def summit_audio(cache: Path = SUMMIT_CACHE) -> Path:
-    """Makes the summit audio with scripts/make-summit-audio into `cache`, unless it is there and was made from the
-    same script and the same testdata/summit.tsv."""
+    """Makes the summit audio with scripts/make-summit-audio into `cache`, unless it is there (every file of
+    SUMMIT_FILES) and was made from the same script and the same testdata/summit.tsv."""
     script = REPO / "scripts" / "make-summit-audio"
     tsv = REPO / "testdata" / "summit.tsv"
     stamp = hashlib.sha256(script.read_bytes() + b"\0" + tsv.read_bytes()).hexdigest()
     stamp_file = cache / ".stamp"
     if (stamp_file.exists() and stamp_file.read_text().strip() == stamp
-            and (cache / "summit-floor.wav").exists() and (cache / "summit-floor.json").exists()):
+            and all((cache / name).exists() for name in SUMMIT_FILES)):
         return cache
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.parent / f"{cache.name}.tmp-{os.getpid()}"
