@@ -45,7 +45,8 @@ public struct ChannelListener: Sendable {
     }
 
     /// Listens until the duration, the idle timeout, or the server closes; `onAudio` gets each decoded 20 ms frame.
-    public func run(onAudio: @escaping @Sendable ([Float]) throws -> Void) async throws -> Report {
+    /// `onControl` gets every text message with the time it arrived (µs since the Unix epoch).
+    public func run(onControl: (@Sendable (String, UInt64) -> Void)? = nil, onAudio: @escaping @Sendable ([Float]) throws -> Void) async throws -> Report {
         var query = [("channel", channel)]
         if let pin { query.append(("pin", pin)) }
         let connection = try await WebSocketConnection.connect(to: server.webSocketURL("/ws/listen/\(event)", query: query))
@@ -68,6 +69,7 @@ public struct ChannelListener: Sendable {
         for try await message in connection.messages {
             switch message {
             case .text(let text):
+                onControl?(text, WallClockMicros.now())
                 let data = Data(text.utf8)
                 guard let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data) else { continue }
                 switch type.type {

@@ -30,6 +30,20 @@ public struct EventAdmin: Sendable {
         return data
     }
 
+    /// Sets the floor language of an event (`token`: the organizer's or the event's floor token); nil: not known.
+    public func setFloorLanguage(_ language: String?, event: String) async throws {
+        var request = URLRequest(url: server.httpURL("api/events/\(event)/floor-language"))
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["language": language.map { $0 as Any } ?? NSNull()])
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            throw ClientError("the server refused the floor language \(language ?? "null") (HTTP \(status)): \(Self.errorMessage(data))")
+        }
+    }
+
     static func errorMessage(_ data: Data) -> String {
         struct Body: Decodable { struct Detail: Decodable { var message: String }; var error: Detail }
         return (try? JSONDecoder().decode(Body.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)

@@ -21,6 +21,8 @@ public struct FloorIngest: Sendable {
     public var loop: Bool
     /// Send as fast as possible instead of at real-time pace (tests of the pipeline only).
     public var paced: Bool
+    /// Called once the server accepted the floor, right before the first audio is sent.
+    public var onAudioStart: (@Sendable () -> Void)?
 
     public init(server: ServerAddress, event: String, token: String, source: Source, loop: Bool = false, paced: Bool = true) {
         self.server = server
@@ -84,6 +86,7 @@ public struct FloorIngest: Sendable {
             break
         }
 
+        onAudioStart?()
         let sender = PacedSender(frameBytes: rate / 50 * channels * format.bytesPerSample, paced: paced, connection: connection, watch: watch)
         var report = Report(seconds: 0, messages: 0)
         switch source {

@@ -30,6 +30,8 @@ struct IngestCommand: AsyncParsableCommand {
     var format = "s16le"
     @Flag(help: "Repeat the file until stopped.")
     var loop = false
+    @Option(help: "A timeline of the file (JSON, as scripts/make-summit-audio writes it): set the floor language at each change, as an operator would.")
+    var timeline: String?
 
     func run() async throws {
         let source: FloorIngest.Source
@@ -43,7 +45,34 @@ struct IngestCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot read \(input): \(error)")
             }
         }
-        let ingest = FloorIngest(server: try ServerAddress(server), event: event, token: token, source: source, loop: loop)
+        let address = try ServerAddress(server)
+        var ingest = FloorIngest(server: address, event: event, token: token, source: source, loop: loop)
+        var operatorTask: Task<Void, Never>?
+        if let timeline {
+            let changes: FloorTimeline
+            do {
+                changes = try FloorTimeline(json: try Data(contentsOf: URL(fileURLWithPath: timeline)))
+            } catch {
+                throw CommandFailure("cannot read the timeline \(timeline): \(error)")
+            }
+            guard case .audio(let audio) = source else { throw ValidationError("--timeline needs a WAV file, not standard input") }
+            let admin = EventAdmin(server: address, token: token)
+            let (event, loop) = (self.event, self.loop)
+            let started = AsyncStream.makeStream(of: Void.self)
+            ingest.onAudioStart = { started.continuation.yield() }
+            operatorTask = Task {
+                for await _ in started.stream { break }
+                do {
+                    try await changes.play(period: loop ? audio.duration : nil) { language in
+                        try await admin.setFloorLanguage(language, event: event)
+                    }
+                } catch is CancellationError {
+                } catch {
+                    FileHandle.standardError.write(Data("floor language not set: \(error)\n".utf8))
+                }
+            }
+        }
+        defer { operatorTask?.cancel() }
         do {
             let report = try await ingest.run()
             FileHandle.standardError.write(Data("sent \(String(format: "%.1f", report.seconds)) s of floor audio in \(report.messages) messages\n".utf8))

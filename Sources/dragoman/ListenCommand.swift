@@ -7,7 +7,11 @@ import Foundation
 struct ListenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
-        abstract: "Listen to a channel: write what it carries to a WAV file or stdout, then print packets, loss and delay.")
+        abstract: "Listen to a channel: write what it carries to a WAV file or stdout, then print packets, loss and delay.",
+        discussion: """
+            With --count N, opens N listeners at once; in --output, --stats-json and --control-log, {n} stands for 1…N.
+              dragoman listen --event K7QM2X --channel ru --count 50 --output 'l{n}.wav' --control-log 'l{n}.jsonl'
+            """)
 
     @OptionGroup var listening: ChannelOptions
     @Option(help: "WAV file to write (48 kHz mono 16-bit), or - for stdout.")
@@ -18,33 +22,84 @@ struct ListenCommand: AsyncParsableCommand {
     var idleTimeout: Double?
     @Option(help: "Write the statistics as JSON to this file.")
     var statsJSON: String?
+    @Option(help: "Write every control message, with the time it arrived, as JSON lines to this file.")
+    var controlLog: String?
+    @Option(help: "How many listeners to open.")
+    var count = 1
+
+    func validate() throws {
+        guard (1...10_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000") }
+        if count > 1 {
+            for (name, value) in [("--output", output), ("--stats-json", statsJSON), ("--control-log", controlLog)] {
+                if let value, !value.contains("{n}") { throw ValidationError("with --count, \(name) needs {n} in its path, one file per listener") }
+            }
+            if output == "-" { throw ValidationError("with --count, --output cannot be stdout") }
+        }
+    }
 
     func run() async throws {
-        let writer: WAVWriter?
-        if let output {
-            writer = output == "-" ? try WAVWriter(fileHandle: .standardOutput, sampleRate: 48000, channels: 1)
-                                   : try WAVWriter(url: URL(fileURLWithPath: output), sampleRate: 48000, channels: 1)
-        } else {
-            writer = nil
+        let server = try ServerAddress(listening.server)
+        let reports = try await withThrowingTaskGroup(of: (Int, Result<ChannelListener.Report, CommandFailure>).self) { group in
+            for n in 1...count {
+                group.addTask { (n, await listenOnce(n, server: server)) }
+            }
+            var reports: [(Int, Result<ChannelListener.Report, CommandFailure>)] = []
+            for try await result in group { reports.append(result) }
+            return reports.sorted { $0.0 < $1.0 }
         }
-        let sink = WriterBox(writer)
-        let listener = ChannelListener(server: try ServerAddress(listening.server), event: listening.event, channel: listening.channel, pin: listening.pin, duration: duration, idleTimeout: idleTimeout)
-        let report: ChannelListener.Report
+        var failures: [String] = []
+        for (n, result) in reports {
+            switch result {
+            case .success(let report):
+                let d = report.delayMs
+                let who = count > 1 ? "listener \(n): " : ""
+                FileHandle.standardError.write(Data((who + String(format: "received %d packets (%.1f s), lost %d, dropped by server %d; delay ms p50 %.1f p90 %.1f p99 %.1f max %.1f",
+                                                                 report.packets, Double(report.packets) * 0.02, report.lost, report.droppedByServer, d.p50, d.p90, d.p99, d.max) + "\n").utf8))
+            case .failure(let failure):
+                failures.append(count > 1 ? "listener \(n): \(failure)" : failure.description)
+            }
+        }
+        if !failures.isEmpty { throw CommandFailure(failures.joined(separator: "\n")) }
+    }
+
+    private func path(_ template: String?, _ n: Int) -> String? {
+        template.map { $0.replacingOccurrences(of: "{n}", with: String(n)) }
+    }
+
+    private func listenOnce(_ n: Int, server: ServerAddress) async -> Result<ChannelListener.Report, CommandFailure> {
         do {
-            report = try await listener.run { samples in try sink.append(samples) }
+            let writer: WAVWriter?
+            switch path(output, n) {
+            case "-": writer = try WAVWriter(fileHandle: .standardOutput, sampleRate: 48000, channels: 1)
+            case let file?: writer = try WAVWriter(url: URL(fileURLWithPath: file), sampleRate: 48000, channels: 1)
+            case nil: writer = nil
+            }
+            let sink = WriterBox(writer)
+            var control: (@Sendable (String, UInt64) -> Void)?
+            if let file = path(controlLog, n) {
+                guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+                    return .failure(CommandFailure("cannot write \(file)"))
+                }
+                control = { text, at in handle.write(Data(#"{"receivedAt":\#(at),"message":\#(text)}"#.utf8 + [0x0A])) }
+            }
+            let listener = ChannelListener(server: server, event: listening.event, channel: listening.channel, pin: listening.pin,
+                                           duration: duration, idleTimeout: idleTimeout)
+            let report: ChannelListener.Report
+            do {
+                report = try await listener.run(onControl: control) { samples in try sink.append(samples) }
+            } catch {
+                try? sink.finish()
+                return .failure(CommandFailure("\(error)"))
+            }
+            try sink.finish()
+            if let file = path(statsJSON, n) {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(report).write(to: URL(fileURLWithPath: file))
+            }
+            return .success(report)
         } catch {
-            try? sink.finish()
-            throw CommandFailure("\(error)")
-        }
-        try sink.finish()
-        let d = report.delayMs
-        let summary = String(format: "received %d packets (%.1f s), lost %d, dropped by server %d; delay ms p50 %.1f p90 %.1f p99 %.1f max %.1f",
-                             report.packets, Double(report.packets) * 0.02, report.lost, report.droppedByServer, d.p50, d.p90, d.p99, d.max)
-        FileHandle.standardError.write(Data((summary + "\n").utf8))
-        if let statsJSON {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: statsJSON))
+            return .failure(CommandFailure("\(error)"))
         }
     }
 }

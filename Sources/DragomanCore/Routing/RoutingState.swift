@@ -8,7 +8,7 @@ public enum BoothSource: Hashable, Sendable {
 public struct RoutingState: Equatable, Sendable {
     /// The state of one booth, for routing.
     public struct Booth: Equatable, Sendable {
-        /// Whether an interpreter is live and not coughing.
+        /// Whether an interpreter is live (coughing or not: a cough mutes, it does not reroute).
         public var isOnAir: Bool
         public var source: BoothSource
 

@@ -142,8 +142,11 @@ public enum ControlMessages {
         public var message: String
         public var fatal: Bool
         public init(_ error: ProtocolError, fatal: Bool) {
-            self.code = error.code.rawValue
-            self.message = error.message
+            self.init(code: error.code.rawValue, message: error.message, fatal: fatal)
+        }
+        public init(code: String, message: String, fatal: Bool) {
+            self.code = code
+            self.message = message
             self.fatal = fatal
         }
     }

@@ -6,6 +6,10 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         case badMessage = "bad-message"
         case unauthorized
         case forbidden
+        /// An interpreter key used on a booth it does not belong to.
+        case wrongBooth = "wrong-booth"
+        /// A booth source that would close a relay loop.
+        case relayLoop = "relay-loop"
         case unknownEvent = "unknown-event"
         case unknownChannel = "unknown-channel"
         case notFound = "not-found"
@@ -18,9 +22,9 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             switch self {
             case .badRequest, .badMessage: 400
             case .unauthorized: 401
-            case .forbidden: 403
+            case .forbidden, .wrongBooth: 403
             case .unknownEvent, .unknownChannel, .notFound: 404
-            case .floorBusy: 409
+            case .floorBusy, .relayLoop: 409
             case .tooLarge: 413
             case .internalError: 500
             }

@@ -22,6 +22,9 @@ struct EventAPI: Sendable {
         api.get(":code/qr.svg") { request, context in try qrCode(request, context) }
         api.post(":code/floor-language") { request, context in try await setFloorLanguage(request, context) }
         api.get(":code/floor-language") { request, context in try floorLanguageChanges(request, context) }
+        api.post(":code/interpreters") { request, context in try await createInterpreter(request, context) }
+        api.get(":code/interpreters") { request, context in try listInterpreters(request, context) }
+        api.delete(":code/interpreters/:id") { request, context in try deleteInterpreter(request, context) }
     }
 
     private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -140,25 +143,25 @@ struct EventAPI: Sendable {
         }
     }
 
-    private func isOrganizer(_ request: Request) -> Bool {
+    func isOrganizer(_ request: Request) -> Bool {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
         return constantTimeEquals(String(header.dropFirst("Bearer ".count)), organizerToken)
     }
 
-    private func authorizeOrganizer(_ request: Request) throws {
+    func authorizeOrganizer(_ request: Request) throws {
         guard request.headers[.authorization] != nil else {
             throw APIError(.unauthorized, "This needs the organizer token: send 'Authorization: Bearer <token>' (dragoman serve prints the token).")
         }
         guard isOrganizer(request) else { throw APIError(.unauthorized, "Wrong organizer token.") }
     }
 
-    private func joinCode(_ context: BasicRequestContext) throws -> JoinCode {
+    func joinCode(_ context: BasicRequestContext) throws -> JoinCode {
         let text = context.parameters.get("code") ?? ""
         guard let code = JoinCode(text) else { throw APIError(.unknownEvent(text.uppercased())) }
         return code
     }
 
-    private func liveEvent(_ context: BasicRequestContext) throws -> LiveEvent {
+    func liveEvent(_ context: BasicRequestContext) throws -> LiveEvent {
         let code = try joinCode(context)
         guard let event = try events.event(code) else { throw APIError(.unknownEvent(code.value)) }
         return event
@@ -181,7 +184,7 @@ struct EventAPI: Sendable {
         }
     }
 
-    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers = HTTPFields()

@@ -26,6 +26,8 @@ struct WebAppRoutes: Sendable {
         router.get("/") { _, _ in try page("listener.html") }
         router.get("j/:code") { _, _ in try page("listener.html") }
         router.get("floor/:code") { _, _ in try page("floor.html") }
+        router.get("booth/:code") { _, _ in try page("booth.html") }
+        router.get("dashboard/:code") { _, _ in try page("dashboard.html") }
         router.get("app/**") { _, context in
             try page(context.parameters.getCatchAll().joined(separator: "/"))
         }

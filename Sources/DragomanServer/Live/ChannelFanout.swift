@@ -20,7 +20,15 @@ final class ChannelFanout: Sendable {
         var packetsSent = 0
         var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
         var nextStreamID = 0
+        /// The source of the last packet: a packet from another source is marked as a discontinuity.
+        var lastSource: ChannelSource?
+        /// The processing delay of the last packets (ms), for the dashboard.
+        var recentDelays: [Double] = []
+        var recentIndex = 0
     }
+
+    /// Processing delays kept for `recentProcessingDelay`: 10 s of packets.
+    private static let recentCapacity = 500
 
     /// A packet as the Ogg stream subscribers get it.
     struct StreamPacket: Sendable {
@@ -38,6 +46,9 @@ final class ChannelFanout: Sendable {
     var droppedPackets: Int { state.withLockedValue { $0.droppedPackets } }
     /// Packets published on this channel since it started.
     var packetsSent: Int { state.withLockedValue { $0.packetsSent } }
+
+    /// The processing delay of the last 10 s of packets (ms).
+    var recentProcessingDelay: Percentiles { Percentiles(state.withLockedValue { $0.recentDelays }) }
 
     /// Ogg stream listeners on this channel now.
     var streamCount: Int { state.withLockedValue { $0.streams.count } }
@@ -65,14 +76,24 @@ final class ChannelFanout: Sendable {
     ///   - opus: the encoded packet, the same for all channels carrying this source
     ///   - pcm: the frame as 16-bit little-endian PCM, for listeners without an Opus decoder
     ///   - ingestMicros: when the server received the audio that completed the frame
-    func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, flags: AudioPacketHeader.Flags = []) {
-        let (sequence, groups, pcmListeners, streams) = state.withLockedValue { state in
+    ///   - source: where the frame comes from; the first frame from a new source is flagged as a discontinuity
+    func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource = .floor) {
+        let sendMicros = WallClock.nowMicros()
+        let delay = Double(Int64(sendMicros) - Int64(ingestMicros)) / 1000
+        let (sequence, groups, pcmListeners, streams, flags) = state.withLockedValue { state in
             state.sequence &+= 1
             state.packetsSent += 1
-            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values))
+            let flags: AudioPacketHeader.Flags = state.lastSource.map { $0 != source } ?? false ? .discontinuity : []
+            state.lastSource = source
+            if state.recentDelays.count < Self.recentCapacity {
+                state.recentDelays.append(delay)
+            } else {
+                state.recentDelays[state.recentIndex] = delay
+                state.recentIndex = (state.recentIndex + 1) % Self.recentCapacity
+            }
+            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values), flags)
         }
-        let sendMicros = WallClock.nowMicros()
-        processingDelay.record(milliseconds: Double(Int64(sendMicros) - Int64(ingestMicros)) / 1000)
+        processingDelay.record(milliseconds: delay)
         var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
         let opusFrame = opus.withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
         var pcmFrame: ByteBuffer?

@@ -15,9 +15,11 @@ public final class LiveEvents: Sendable {
         if let event = live.withLockedValue({ $0[code] }) { return event }
         guard let definition = try store.event(code) else { return nil }
         let floorLanguage = try store.floorLanguageChanges(for: code).last?.language
+        let interpreters = try store.interpreters(for: code)
         return live.withLockedValue { events in
             if let event = events[code] { return event }
-            let event = LiveEvent(definition: definition, floorLanguage: floorLanguage)
+            let event = LiveEvent(definition: definition, floorLanguage: floorLanguage,
+                                  interpreters: interpreters.filter { definition.languages.contains($0.booth) })
             events[code] = event
             return event
         }
@@ -51,6 +53,24 @@ public final class LiveEvents: Sendable {
     public func setFloorLanguage(_ language: LanguageTag?, of event: LiveEvent, at micros: UInt64) throws -> [ChannelID] {
         try store.appendFloorLanguage(language, at: micros, for: event.definition.code)
         return event.setFloorLanguage(language, at: micros)
+    }
+
+    /// Makes and stores an interpreter for one booth of `event`.
+    public func createInterpreter(name: String, booth: LanguageTag, in event: LiveEvent, now: Double) throws -> Interpreter {
+        var rng = SystemRandomNumberGenerator()
+        let taken = Set(event.interpreters.map(\.key))
+        var interpreter = Interpreter.make(name: name, booth: booth, createdAt: now, using: &rng)
+        while taken.contains(interpreter.key) { interpreter.key = Interpreter.randomKey(using: &rng) }
+        try store.insertInterpreter(interpreter, for: event.definition.code)
+        event.addInterpreter(interpreter)
+        return interpreter
+    }
+
+    /// Deletes an interpreter; their console is disconnected. Returns whether they existed.
+    public func deleteInterpreter(_ id: InterpreterID, of event: LiveEvent) throws -> Bool {
+        let existed = try store.deleteInterpreter(id, for: event.definition.code)
+        event.removeInterpreter(id)
+        return existed
     }
 
     /// Stores a changed event and updates its live state.

@@ -43,7 +43,45 @@ public final class EventStore: Sendable {
                 t.column("at", .integer).notNull()  // µs since the Unix epoch
             }
         }
+        migrator.registerMigration("v3: interpreters") { db in
+            try db.create(table: "interpreter") { t in
+                t.primaryKey("id", .text)
+                t.column("code", .text).notNull().indexed().references("event", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("booth", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.uniqueKey(["code", "key"])
+            }
+        }
         return migrator
+    }
+
+    /// Stores a new interpreter of the event `code`.
+    public func insertInterpreter(_ interpreter: Interpreter, for code: JoinCode) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO interpreter (id, code, name, booth, key, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [interpreter.id.value, code.value, interpreter.name, interpreter.booth.value, interpreter.key, interpreter.createdAt])
+        }
+    }
+
+    /// Removes an interpreter; returns whether they existed.
+    @discardableResult
+    public func deleteInterpreter(_ id: InterpreterID, for code: JoinCode) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM interpreter WHERE id = ? AND code = ?", arguments: [id.value, code.value])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The interpreters of an event, by booth, then name.
+    public func interpreters(for code: JoinCode) throws -> [Interpreter] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, booth, key, createdAt FROM interpreter WHERE code = ?", arguments: [code.value]).compactMap { row in
+                guard let booth = LanguageTag(row["booth"] as String) else { return nil }
+                return Interpreter(id: InterpreterID(row["id"]), name: row["name"], booth: booth, key: row["key"], createdAt: row["createdAt"])
+            }
+        }.sorted { ($0.booth.value, $0.name, $0.id) < ($1.booth.value, $1.name, $1.id) }
     }
 
     /// A change of the floor language, as logged.

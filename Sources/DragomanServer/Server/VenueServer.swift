@@ -51,7 +51,9 @@ public struct VenueServer: Sendable {
         let preSkip = encoder.lookahead
         let codec = ControlMessages.Codec(name: "opus", opusHead: Data(OpusHead.identificationHeader(preSkip: preSkip)).base64EncodedString())
 
-        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate)
+        let links = PublicLinks(base: "http://\(publicHost):\(configuration.port)",
+                                secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
+        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate, organizerToken: organizerToken, links: links)
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15))))
         let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, logger in
@@ -64,8 +66,6 @@ public struct VenueServer: Sendable {
                   publicTLSURL: tls.map { "https://\(publicHost):\($0)" })
         }
 
-        let links = PublicLinks(base: "http://\(publicHost):\(configuration.port)",
-                                secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
         let router = try makeRouter(links: links, preSkip: preSkip)
         var services: [any Service] = []
         let http = Application(

@@ -57,7 +57,7 @@ struct FloorSession: Sendable {
     private func publish(_ frames: [[Float]], encoder: OpusEncoder, ingestMicros: UInt64) throws {
         for frame in frames {
             let packet = try encoder.encode(frame)
-            event.publishFloor(opus: packet, pcm: { PCMEncoding.s16le(frame) }, ingestMicros: ingestMicros)
+            event.publishFloor(opus: packet, pcm: { PCMEncoding.s16le(frame) }, ingestMicros: ingestMicros, peakDB: PeakMeter.peakDB(frame))
         }
     }
 }

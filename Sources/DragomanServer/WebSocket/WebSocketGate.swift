@@ -14,6 +14,8 @@ struct WebSocketGate: Sendable {
     let events: LiveEvents
     let opusCodec: ControlMessages.Codec
     let bitrate: Int
+    let organizerToken: String
+    let links: PublicLinks
 
     func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> ShouldUpgradeResult<Handler> {
         guard let path = request.path, let wsRequest = WebSocketRequest(path: path) else {
@@ -23,6 +25,8 @@ struct WebSocketGate: Sendable {
             switch wsRequest.kind {
             case "listen": return try await listener(wsRequest, channel: channel)
             case "floor": return try floor(wsRequest)
+            case "booth": return try await booth(wsRequest, channel: channel)
+            case "dashboard": return try await dashboard(wsRequest, channel: channel)
             default: return .dontUpgrade
             }
         } catch let error as ProtocolError {
@@ -67,6 +71,39 @@ struct WebSocketGate: Sendable {
                 : "Wrong floor token for event \(event.definition.code).")
         }
         let session = FloorSession(event: event, format: try FloorFormat(query: request.query), bitrate: bitrate)
+        return .upgrade([:]) { inbound, outbound, _ in
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func booth(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+        let event = try events.event(named: request.code)
+        guard let key = request.query["key"], !key.isEmpty else {
+            throw ProtocolError(.unauthorized, "The console needs an interpreter key: add key=… to the URL (the organizer gives one to each interpreter).")
+        }
+        guard let interpreter = event.interpreter(forKey: key) else {
+            throw ProtocolError(.unauthorized, "This interpreter key does not open any booth of event \(event.definition.code); ask the organizer for yours.")
+        }
+        if let booth = request.query["booth"], !booth.isEmpty, LanguageTag(booth) != interpreter.booth {
+            throw ProtocolError(.wrongBooth, "This key belongs to the \(interpreter.booth) booth, not '\(booth)': each key opens its own booth only.")
+        }
+        let format = try FloorFormat(query: request.query)
+        let sink = try await Self.installSink(codec: .opus, on: channel)
+        let session = BoothSession(event: event, interpreter: interpreter, sink: sink, format: format, bitrate: bitrate, codec: opusCodec)
+        return .upgrade([:]) { inbound, outbound, _ in
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func dashboard(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+        let event = try events.event(named: request.code)
+        guard let token = request.query["token"], constantTimeEquals(token, organizerToken) else {
+            throw ProtocolError(.unauthorized, request.query["token"] == nil
+                ? "The dashboard needs the organizer token: add token=… to the URL."
+                : "Wrong organizer token.")
+        }
+        let sink = try await Self.installSink(codec: .opus, on: channel)
+        let session = DashboardSession(events: events, event: event, sink: sink, links: links)
         return .upgrade([:]) { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }

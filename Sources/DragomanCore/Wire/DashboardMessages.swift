@@ -1,0 +1,72 @@
+/// The organizer dashboard's snapshot of an event (docs/protocol.md).
+extension ControlMessages {
+    public struct Dashboard: Codable, Equatable, Sendable {
+        public struct Event: Codable, Equatable, Sendable {
+            public var code: String
+            public var name: String
+            public var languages: [String]
+            public var joinURL: String
+            public init(code: String, name: String, languages: [String], joinURL: String) {
+                self.code = code
+                self.name = name
+                self.languages = languages
+                self.joinURL = joinURL
+            }
+        }
+
+        public struct Floor: Codable, Equatable, Sendable {
+            public var live: Bool
+            public var language: String?
+            /// Peak level in dBFS, held and decaying (−120: silence).
+            public var level: Double
+            public init(live: Bool, language: String?, level: Double) {
+                self.live = live
+                self.language = language
+                self.level = level
+            }
+        }
+
+        public struct Channel: Codable, Equatable, Sendable {
+            public var channel: String
+            public var listeners: Int
+            public var streamListeners: Int
+            public var carrying: CarryingMessage
+            public var level: Double
+            /// The server's processing delay, ms.
+            public var delayP50: Double
+            public var delayP99: Double
+            public var dropped: Int
+            public var joinURL: String
+            public init(channel: String, listeners: Int, streamListeners: Int, carrying: CarryingMessage, level: Double,
+                        delayP50: Double, delayP99: Double, dropped: Int, joinURL: String) {
+                self.channel = channel
+                self.listeners = listeners
+                self.streamListeners = streamListeners
+                self.carrying = carrying
+                self.level = level
+                self.delayP50 = delayP50
+                self.delayP99 = delayP99
+                self.dropped = dropped
+                self.joinURL = joinURL
+            }
+        }
+
+        public var type = "dashboard"
+        public var serverTime: UInt64
+        public var event: Event
+        public var floor: Floor
+        public var channels: [Channel]
+        public var booths: [BoothState]
+        /// Signals of the last minute, newest first.
+        public var signals: [Signal]
+
+        public init(serverTime: UInt64, event: Event, floor: Floor, channels: [Channel], booths: [BoothState], signals: [Signal]) {
+            self.serverTime = serverTime
+            self.event = event
+            self.floor = floor
+            self.channels = channels
+            self.booths = booths
+            self.signals = signals
+        }
+    }
+}
