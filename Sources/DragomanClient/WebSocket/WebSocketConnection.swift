@@ -116,6 +116,11 @@ public final class WebSocketConnection: Sendable {
         let channel = self.channel
         channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
     }
+
+    /// Drops the connection without a closing handshake, as a crashed or unplugged client would.
+    public func abort() async {
+        try? await channel.close()
+    }
 }
 
 /// Reads the upgrade response, then frames; answers pings and the server's close.
