@@ -8,12 +8,22 @@ import Foundation
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a whole summit on this machine: a server, the summit event, and its floor audio on a loop, with a link and QR code to open.")
+        abstract: "Run a whole summit on this machine: a server, the summit event, its floor on a loop and a Russian booth, with a link and QR code to open.",
+        discussion: """
+            The floor plays the summit: Russian remarks, then the host switches to Kazakh, then an English remark.
+            A scripted operator sets the floor language at each switch, and a scripted interpreter in the Russian
+            booth speaks the Russian interpretation whenever the floor is not in Russian: a phone on the Russian
+            channel hears the floor, then the booth, and is alerted at the switch.
+            """)
 
     @OptionGroup var options: ServerOptions
 
     @Option(help: "The floor audio to loop (made by scripts/make-summit-audio).")
     var floor = ".build/summit-audio/summit-floor.wav"
+    @Option(help: "The floor's timeline (JSON): the floor language is set at each change of language.")
+    var timeline = ".build/summit-audio/summit-floor.json"
+    @Option(name: .customLong("booth"), help: "A scripted booth as LANG=WAV, spoken whenever the floor is in another language (repeatable).")
+    var booths: [String] = ["ru=.build/summit-audio/summit-booth-ru.wav"]
 
     static let eventName = "Summit demo: state visit, Astana"
 
@@ -25,8 +35,41 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot read the floor audio \(floor): \(error). Make it with scripts/make-summit-audio .build/summit-audio")
         }
+        let changes: FloorTimeline
+        do {
+            changes = try FloorTimeline(json: try Data(contentsOf: URL(fileURLWithPath: timeline)))
+        } catch {
+            throw CommandFailure("cannot read the floor timeline \(timeline): \(error). Make it with scripts/make-summit-audio .build/summit-audio")
+        }
+        var speeches: [(LanguageTag, PCMAudio)] = []
+        for booth in booths {
+            let parts = booth.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let tag = LanguageTag(parts[0]) else { throw ValidationError("--booth takes LANG=WAV, e.g. ru=summit-booth-ru.wav; got '\(booth)'") }
+            do {
+                speeches.append((tag, try WAVFile.read(contentsOf: URL(fileURLWithPath: parts[1]))))
+            } catch {
+                throw CommandFailure("cannot read the \(tag) booth's audio \(parts[1]): \(error). Make it with scripts/make-summit-audio .build/summit-audio")
+            }
+        }
         let server = try options.makeServer()
         let event = try existingOrNewEvent(server)
+        guard let live = try server.events.event(event.code) else { throw CommandFailure("the demo event disappeared from the store") }
+        var scripted: [Interpreter] = []
+        for (language, _) in speeches {
+            guard event.languages.contains(language) else { throw ValidationError("--booth \(language): the demo event has no \(language) channel") }
+            let name = "Scripted interpreter (\(language))"
+            scripted.append(try live.interpreters.first { $0.booth == language && $0.name == name }
+                ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970))
+        }
+        // A second interpreter per booth for a person to try the console beside the scripted one: opening the
+        // scripted interpreter's own key would replace its connection.
+        var guests: [Interpreter] = []
+        for (language, _) in speeches {
+            let name = "Guest interpreter (\(language))"
+            guests.append(try live.interpreters.first { $0.booth == language && $0.name == name }
+                ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970))
+        }
+        let (interpreters, booths, partners) = (scripted, speeches, guests)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await server.run { ready in
@@ -34,18 +77,51 @@ struct DemoCommand: AsyncParsableCommand {
                     let link = "\(ready.publicURL)/j/\(event.code)"
                     say("\nSummit event \(event.code): open \(link) on a phone (same Wi-Fi), or scan:\n")
                     Banner.printQRCode(for: link)
-                    say("\nFloor microphone page: \(ready.publicTLSURL ?? ready.publicURL)/floor/\(event.code)#token=\(event.floorToken)")
-                    say("The summit floor plays in a loop: Russian remarks, then the host switches to Kazakh.\n")
-                    let address = try? ServerAddress("http://127.0.0.1:\(ready.httpPort)")
-                    guard let address else { return }
-                    Task {
-                        let ingest = FloorIngest(server: address, event: event.code.value, token: event.floorToken, source: .audio(audio), loop: true)
-                        do { _ = try await ingest.run() } catch { FileHandle.standardError.write(Data("floor ingest stopped: \(error)\n".utf8)) }
+                    let secure = ready.publicTLSURL ?? ready.publicURL
+                    say("\nOrganizer dashboard: \(ready.publicURL)/dashboard/\(event.code)  (organizer token: \(server.organizerToken))")
+                    say("Floor microphone page: \(secure)/floor/\(event.code)#token=\(event.floorToken)")
+                    for guest in partners {
+                        say("\(guest.booth) booth console, as the scripted interpreter's partner: \(secure)/booth/\(event.code)?key=\(guest.key)")
+                    }
+                    say("The summit floor plays in a loop: Russian remarks, then the host switches to Kazakh, then English;")
+                    say("the \(booths.map(\.0.value).joined(separator: ", ")) booth speaks whenever the floor is in another language.\n")
+                    guard let address = try? ServerAddress("http://127.0.0.1:\(ready.httpPort)") else { return }
+                    Task { await Self.playFloor(audio, changes: changes, event: event, live: live, server: server, address: address) }
+                    for (interpreter, (_, speech)) in zip(interpreters, booths) {
+                        Task { await Self.interpret(speech, as: interpreter, event: event, address: address) }
                     }
                 }
             }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// The floor on a loop, with the scripted operator setting the floor language at each change.
+    private static func playFloor(_ audio: PCMAudio, changes: FloorTimeline, event: EventDefinition, live: LiveEvent, server: VenueServer, address: ServerAddress) async {
+        let (started, start) = AsyncStream.makeStream(of: Void.self)
+        var ingest = FloorIngest(server: address, event: event.code.value, token: event.floorToken, source: .audio(audio), loop: true)
+        ingest.onAudioStart = { start.yield() }
+        let operatorTask = Task {
+            for await _ in started { break }
+            try await changes.play(period: audio.duration) { language in
+                try server.events.setFloorLanguage(LanguageTag(language), of: live, at: UInt64(Date().timeIntervalSince1970 * 1_000_000))
+            }
+        }
+        defer { operatorTask.cancel() }
+        do { _ = try await ingest.run() } catch { FileHandle.standardError.write(Data("floor ingest stopped: \(error)\n".utf8)) }
+    }
+
+    /// A scripted interpreter that speaks its recording at every non-Russian stretch of the floor, round after round.
+    private static func interpret(_ speech: PCMAudio, as interpreter: Interpreter, event: EventDefinition, address: ServerAddress) async {
+        while !Task.isCancelled {
+            let scripted = ScriptedInterpreter(server: address, event: event.code.value, key: interpreter.key, booth: interpreter.booth.value, speech: speech)
+            do {
+                _ = try await scripted.run()
+            } catch {
+                FileHandle.standardError.write(Data("the \(interpreter.booth) booth stopped: \(error); it rejoins in 2 s\n".utf8))
+                try? await Task.sleep(for: .seconds(2))
+            }
         }
     }
 

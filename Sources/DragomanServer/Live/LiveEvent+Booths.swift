@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// chat and signals.
 extension LiveEvent {
     /// The interpreters of the event, by booth then name.
-    var interpreters: [Interpreter] { state.withLockedValue { $0.interpreters } }
+    public var interpreters: [Interpreter] { state.withLockedValue { $0.interpreters } }
 
     /// The interpreter whose key this is, compared in constant time against every key of the event.
     func interpreter(forKey key: String) -> Interpreter? {
