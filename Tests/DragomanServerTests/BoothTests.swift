@@ -226,4 +226,21 @@ struct BoothTests {
             await dashboard.close()
         }
     }
+
+    /// ISO 20109 wants interpreters to see when their channel leaves the room: an Icecast relay connects with role=relay.
+    @Test func consolesSeeWhenTheirChannelIsRelayedOutOfTheRoom() async throws {
+        try await LiveServer.with { server in
+            let (event, _, people) = try summit(server)
+            let aigerim = try await console(server, event, people["Aigerim"]!)
+            #expect(try #require(await aigerim.messages("booth-state", as: State.self).last).streamedOutside == false)
+            let relay = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru&role=relay")
+            try await aigerim.expect("booth-state", as: State.self) { $0.streamedOutside }
+            await aigerim.forget()
+            await relay.close()
+            try await aigerim.expect("booth-state", as: State.self) { !$0.streamedOutside }
+            let badRole = try await server.exchange("/ws/listen/\(event.code)?channel=ru&role=spy")
+            #expect(badRole.errorCode == "bad-request")
+            await aigerim.close()
+        }
+    }
 }

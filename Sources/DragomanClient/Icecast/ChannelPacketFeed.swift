@@ -38,7 +38,8 @@ public struct ChannelPacketFeed: Sendable {
     /// - Throws: `ClientError` when the server refuses for good (no such event or channel,
     ///   wrong PIN); `CancellationError` when cancelled.
     public func run(_ deliver: @escaping @Sendable (Event) async -> Void) async throws {
-        var query = [("channel", channel), ("codec", "opus")]
+        // role=relay: booths see that their channel leaves the room (ISO 20109 wants interpreters told).
+        var query = [("channel", channel), ("codec", "opus"), ("role", "relay")]
         if let pin { query.append(("pin", pin)) }
         let url = server.webSocketURL("/ws/listen/\(event)", query: query)
         var backoff = ReconnectBackoff()

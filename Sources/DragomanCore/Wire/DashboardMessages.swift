@@ -30,6 +30,8 @@ extension ControlMessages {
             public var channel: String
             public var listeners: Int
             public var streamListeners: Int
+            /// Connections relaying the channel out of the room (Icecast).
+            public var relays: Int
             public var carrying: CarryingMessage
             public var level: Double
             /// The server's processing delay, ms.
@@ -37,11 +39,12 @@ extension ControlMessages {
             public var delayP99: Double
             public var dropped: Int
             public var joinURL: String
-            public init(channel: String, listeners: Int, streamListeners: Int, carrying: CarryingMessage, level: Double,
+            public init(channel: String, listeners: Int, streamListeners: Int, relays: Int, carrying: CarryingMessage, level: Double,
                         delayP50: Double, delayP99: Double, dropped: Int, joinURL: String) {
                 self.channel = channel
                 self.listeners = listeners
                 self.streamListeners = streamListeners
+                self.relays = relays
                 self.carrying = carrying
                 self.level = level
                 self.delayP50 = delayP50

@@ -124,8 +124,13 @@ extension LiveEvent {
                                                       floorLive: state.floorPublisher != nil, floorLanguage: state.floorLanguage),
             listeners: (fanout?.listenerCount ?? 0) + (fanout?.streamCount ?? 0),
             recorded: false,
-            streamedOutside: (fanout?.streamCount ?? 0) > 0,
+            streamedOutside: state.relays[channel, default: 0] > 0,
             serverTime: WallClock.nowMicros())
+    }
+
+    /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.
+    func countRelay(on channel: ChannelID, by delta: Int) {
+        change { $0.relays[channel, default: 0] += delta }
     }
 
     // MARK: Booth audio

@@ -44,6 +44,7 @@ extension LiveEvent {
                     channel: channel.description,
                     listeners: fanout?.listenerCount ?? 0,
                     streamListeners: fanout?.streamCount ?? 0,
+                    relays: state.relays[channel, default: 0],
                     carrying: ControlMessages.CarryingMessage(channel: channel, carrying: carrying, floorLive: state.floorPublisher != nil,
                                                               floorLanguage: state.floorLanguage),
                     level: state.meters[carrying.source]?.level(at: now) ?? PeakMeter.floorDB,

@@ -26,6 +26,8 @@ public final class LiveEvent: Sendable {
         /// Signals of the last minute, oldest first.
         var signals: [ControlMessages.Signal] = []
         var meters: [ChannelSource: PeakMeter] = [:]
+        /// Connections that carry a channel out of the room (Icecast relays), per channel.
+        var relays: [ChannelID: Int] = [:]
 
         var routing: RoutingState { RoutingState(floorLanguage: floorLanguage, desks: desks) }
 

@@ -14,12 +14,16 @@ struct ListenerSession: Sendable {
     let sink: ListenerSinkBox
     let codec: ControlMessages.Codec
     let startChannel: ChannelID
+    /// The connection carries the channel out of the room (an Icecast relay): booths are told.
+    var isRelay = false
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let current = CurrentChannel()
+        defer { if isRelay, let channel = current.channel { event.countRelay(on: channel, by: -1) } }
         let welcome = ControlMessages.Welcome(
             event: .init(code: event.definition.code.value, name: event.definition.name, languages: event.definition.languages.map(\.value)),
             channel: startChannel.description, codec: codec, serverTime: WallClock.nowMicros())
-        try await tune(to: startChannel, greeting: try JSONText.encode(welcome))
+        try await tune(to: startChannel, greeting: try JSONText.encode(welcome), current: current)
         defer { sink.run { $0.join(nil) } }
 
         for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
@@ -29,7 +33,7 @@ struct ListenerSession: Sendable {
                     await WebSocketRefusal.refuse(ProtocolError(.tooLarge, "A listener message may be at most \(Self.maximumMessageSize) bytes; this one had \(text.utf8.count)."), outbound: outbound)
                     return
                 }
-                try await handle(text)
+                try await handle(text, current: current)
             case .binary:
                 await WebSocketRefusal.refuse(ProtocolError(.forbidden, "Listeners cannot send audio. To publish the floor, use /ws/floor/{code} with the floor token."), outbound: outbound)
                 return
@@ -37,7 +41,7 @@ struct ListenerSession: Sendable {
         }
     }
 
-    private func handle(_ text: String) async throws {
+    private func handle(_ text: String, current: CurrentChannel) async throws {
         guard let data = text.data(using: .utf8),
               let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data)
         else {
@@ -54,7 +58,7 @@ struct ListenerSession: Sendable {
                 try await sendError(ProtocolError.unknownChannel(request.channel, in: event.definition))
                 return
             }
-            try await tune(to: channel, greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)))
+            try await tune(to: channel, greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)), current: current)
         default:
             try await sendError(ProtocolError(.badMessage, "Unknown message type '\(type.type)'. Listeners may send: tune."))
         }
@@ -62,11 +66,16 @@ struct ListenerSession: Sendable {
 
     /// Sends the greeting and what the channel carries, then moves the sink onto the channel,
     /// all in one turn of the event loop so no packet of the new channel precedes the greeting.
-    private func tune(to channel: ChannelID, greeting: String) async throws {
+    private func tune(to channel: ChannelID, greeting: String, current: CurrentChannel) async throws {
         guard let fanout = event.fanout(channel) else {
             try await sendError(ProtocolError.unknownChannel(channel.description, in: event.definition))
             return
         }
+        if isRelay {
+            if let previous = current.channel { event.countRelay(on: previous, by: -1) }
+            event.countRelay(on: channel, by: 1)
+        }
+        current.channel = channel
         let carrying = try JSONText.encode(event.carrying(channel))
         try await sink.submit { sink in
             sink.send(text: greeting)
@@ -79,6 +88,12 @@ struct ListenerSession: Sendable {
         let text = try JSONText.encode(ControlMessages.ErrorMessage(error, fatal: false))
         try await sink.submit { $0.send(text: text) }
     }
+}
+
+/// The channel a session is tuned to; only its own task touches it.
+private final class CurrentChannel: @unchecked Sendable {
+    // @unchecked: read and written only by the session's task, one message after another.
+    var channel: ChannelID?
 }
 
 /// Carries a `ListenerSink` across concurrency domains; every use hops to its event loop.

@@ -53,11 +53,18 @@ struct WebSocketGate: Sendable {
         case let other: throw ProtocolError(.badRequest, "codec=\(other) is not offered; use opus or pcm.")
         }
 
+        let relay: Bool
+        switch request.query["role"] ?? "listener" {
+        case "listener": relay = false
+        case "relay": relay = true
+        case let other: throw ProtocolError(.badRequest, "role=\(other) is not a role; use listener (the default) or relay (the channel leaves the room).")
+        }
+
         let sink = try await Self.installSink(codec: codec, on: channel)
         let session = ListenerSession(
             event: event, sink: sink,
             codec: codec == .opus ? opusCodec : .init(name: "pcm", opusHead: nil),
-            startChannel: channelID)
+            startChannel: channelID, isRelay: relay)
         return .upgrade([:]) { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
