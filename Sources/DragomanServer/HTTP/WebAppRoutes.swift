@@ -28,6 +28,7 @@ struct WebAppRoutes: Sendable {
         router.get("floor/:code") { _, _ in try page("floor.html") }
         router.get("booth/:code") { _, _ in try page("booth.html") }
         router.get("dashboard/:code") { _, _ in try page("dashboard.html") }
+        router.get("speaker/:code") { _, _ in try page("speaker.html") }
         router.get("app/**") { _, context in
             try page(context.parameters.getCatchAll().joined(separator: "/"))
         }
