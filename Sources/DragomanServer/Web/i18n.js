@@ -133,6 +133,15 @@ const en = {
   'floorErr.noDevice': 'No audio input was found. Connect a microphone or the mixer line and try again.',
   'floorErr.refused': 'The server refused the connection (close code {code}).',
   'floorErr.deviceBusy': 'The audio input could not be opened (is another program using it?): {message}',
+  // Listener: what the channel carries, and the floor under interpretation.
+  'carrying.floorSpeaker': 'Floor — speaker in {language}',
+  'carrying.floorNoInterpretationSpeaker': 'No interpretation live — floor, speaker in {language}',
+  floorMixTitle: 'Floor under interpretation',
+  floorMixToggle: 'Hear the speaker softly under the interpreter',
+  floorMixLevel: 'Level of the speaker',
+  floorMixActive: 'The speaker plays softly under the interpretation.',
+  floorMixWaiting: 'Plays while this channel carries an interpretation.',
+  floorMixUnavailable: 'Needs the low-delay mode (this meeting’s https:// link).',
 };
 
 const ru = {
@@ -229,6 +238,15 @@ const ru = {
   'floorErr.noDevice': 'Аудиовход не найден. Подключите микрофон или линию с микшера и попробуйте снова.',
   'floorErr.refused': 'Сервер отклонил соединение (код закрытия {code}).',
   'floorErr.deviceBusy': 'Не удалось открыть аудиовход (может быть, его занимает другая программа): {message}',
+  // Слушатель: что звучит на канале, и оригинал под переводом.
+  'carrying.floorSpeaker': 'Оригинал — язык выступающего: {language}',
+  'carrying.floorNoInterpretationSpeaker': 'Перевода сейчас нет — звучит оригинал, язык выступающего: {language}',
+  floorMixTitle: 'Оригинал под переводом',
+  floorMixToggle: 'Тихо слышать выступающего под голосом переводчика',
+  floorMixLevel: 'Громкость оригинала',
+  floorMixActive: 'Оригинал звучит тихо под переводом.',
+  floorMixWaiting: 'Включится, когда на канале идёт перевод.',
+  floorMixUnavailable: 'Нужен режим малой задержки (ссылка мероприятия, начинающаяся с https://).',
 };
 
 const kk = {
@@ -325,6 +343,15 @@ const kk = {
   'floorErr.noDevice': 'Дыбыс кірісі табылмады. Микрофонды немесе микшер желісін қосып, қайталап көріңіз.',
   'floorErr.refused': 'Сервер қосылымды қабылдамады (жабу коды {code}).',
   'floorErr.deviceBusy': 'Дыбыс кірісін ашу мүмкін болмады (оны басқа бағдарлама пайдаланып тұрған шығар): {message}',
+  // Тыңдаушы: арнада не естіледі, және аударма астындағы түпнұсқа.
+  'carrying.floorSpeaker': 'Түпнұсқа — сөйлеуші тілі: {language}',
+  'carrying.floorNoInterpretationSpeaker': 'Қазір аударма жоқ — түпнұсқа естіліп тұр, сөйлеуші тілі: {language}',
+  floorMixTitle: 'Аударма астындағы түпнұсқа',
+  floorMixToggle: 'Аудармашы дауысының астынан сөйлеушіні ақырын есту',
+  floorMixLevel: 'Түпнұсқаның дыбыс деңгейі',
+  floorMixActive: 'Түпнұсқа аударманың астында ақырын естіледі.',
+  floorMixWaiting: 'Арнада аударма жүріп жатқанда қосылады.',
+  floorMixUnavailable: 'Кідірісі аз режим қажет (іс-шараның https:// деп басталатын сілтемесі).',
 };
 
 const TABLES = { en, ru, kk };

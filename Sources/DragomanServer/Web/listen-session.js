@@ -3,10 +3,15 @@
 //
 // Paths: 'webcodecs' (secure context + AudioWorklet + WebCodecs Opus), 'pcm' (secure context +
 // AudioWorklet, codec=pcm), 'stream' (anything else: <audio> with the Ogg stream).
+//
+// Floor under interpretation (low-delay paths only): while the channel carries an interpretation and
+// the listener asked for it, a FloorMix (floor-mix.js) plays the floor channel softly underneath.
 
 import { fetchEvent, normalizeCarrying, socketURL, streamURL } from './api.js';
 import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from './audio-output.js';
+import { carriesInterpretation } from './carrying-text.js';
 import { ReconnectingSocket } from './connection.js';
+import { FloorMix, dbToGain } from './floor-mix.js';
 import { OpusPlayer } from './opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from './packet.js';
 import { PcmPlayer } from './pcm-player.js';
@@ -52,6 +57,8 @@ export class ListenSession {
     this.socket = null;
     this.stream = null;
     this.pollTimer = null;
+    this.floorMix = { enabled: false, db: -18 };
+    this.mix = null;
 
     const wake = () => this.wake();
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
@@ -96,6 +103,7 @@ export class ListenSession {
     if (this.ctx && this.ctx.state === 'running') this.ctx.suspend().catch(() => {});
     this.pendingTune = null;
     this.setConnection('idle');
+    this.updateFloorMix();
   }
 
   /** Switches channel without reloading: a `tune` on the open socket (or the next connection uses it). */
@@ -120,6 +128,7 @@ export class ListenSession {
       this.pendingTune = channel;
     }
     // Otherwise the socket is between connections: its next URL carries the new channel.
+    this.updateFloorMix();
     this.changed();
   }
 
@@ -128,6 +137,57 @@ export class ListenSession {
     this.gain = sliderToGain(position);
     if (this.output) this.output.setGain(this.gain);
     if (this.stream) this.stream.setGain(this.gain);
+    if (this.mix) this.mix.setGain(this.floorMixGain());
+  }
+
+  /**
+   * Floor under interpretation: { enabled, db } (db: the floor's level under the interpretation, e.g.
+   * −30…−6). Plays only while the channel carries an interpretation, on the low-delay paths.
+   */
+  setFloorMix({ enabled = this.floorMix.enabled, db = this.floorMix.db } = {}) {
+    this.floorMix = { enabled: !!enabled, db: Number(db) };
+    if (this.mix) this.mix.setGain(this.floorMixGain());
+    this.updateFloorMix();
+    this.changed();
+  }
+
+  floorMixGain() {
+    return this.gain * dbToGain(this.floorMix.db);
+  }
+
+  /** Whether the floor mix should play now. */
+  floorMixWanted() {
+    return this.floorMix.enabled && this.wanted && !!this.ctx
+      && (this.path === 'webcodecs' || this.path === 'pcm')
+      && this.connection !== 'error'
+      && this.channel !== 'floor' && !this.pendingTune
+      && this.carryingChannel === this.channel
+      && carriesInterpretation(this.carrying);
+  }
+
+  /** Opens or closes the second (floor) socket to match floorMixWanted(). */
+  updateFloorMix() {
+    const wanted = this.floorMixWanted();
+    if (wanted && !this.mix) {
+      this.mix = new FloorMix({
+        code: this.code,
+        pin: this.pin,
+        ctx: this.ctx,
+        path: this.path,
+        gain: this.floorMixGain(),
+        onChange: () => this.changed(),
+      });
+      this.mix.open();
+    } else if (!wanted && this.mix) {
+      const mix = this.mix;
+      this.mix = null;
+      mix.close();
+    }
+  }
+
+  /** RMS (0..1) of the floor mixed under the interpretation (0 when it is off). */
+  floorMixLevel() {
+    return this.mix ? this.mix.level() : 0;
   }
 
   /** RMS (0..1) of what plays now, after the volume. */
@@ -168,6 +228,13 @@ export class ListenSession {
       suspended: this.wanted && isResumable(this.ctx),
       error: this.error,
       notice: this.notice,
+      floorMix: {
+        ...this.floorMix,
+        available: this.path !== 'stream' && (!!this.path || window.isSecureContext),
+        active: !!this.mix,
+        connection: this.mix ? this.mix.state : 'idle',
+        packets: this.mix ? this.mix.packets : 0,
+      },
     };
   }
 
@@ -241,6 +308,7 @@ export class ListenSession {
         this.confirmedChannel = message.channel;
         if (this.pendingTune === message.channel) this.pendingTune = null;
         this.configure(message.codec);
+        this.updateFloorMix();
         this.changed();
         break;
       case 'carrying':
@@ -261,6 +329,7 @@ export class ListenSession {
           if (this.pendingTune) {
             this.channel = this.confirmedChannel;
             this.pendingTune = null;
+            this.updateFloorMix();
           }
         } else {
           this.error = { code: message.code, message: message.message || '' };
@@ -374,10 +443,9 @@ export class ListenSession {
 
   setCarrying(carrying, channel) {
     if (!carrying) return;
-    const before = this.carryingChannel === channel ? this.carrying : null;
     this.carrying = carrying;
     this.carryingChannel = channel;
-
+    this.updateFloorMix();
     this.changed();
   }
 
@@ -385,6 +453,7 @@ export class ListenSession {
     if (!this.wanted) return;
     if (isResumable(this.ctx)) this.ctx.resume().catch(() => {});
     if (this.socket) this.socket.reconnectNow();
+    if (this.mix) this.mix.wake();
   }
 
   /** Once a second: a socket that went quiet while the floor is live is dead (phones), restart it. */
@@ -400,6 +469,7 @@ export class ListenSession {
   setConnection(state) {
     if (this.connection === state) return;
     this.connection = state;
+    this.updateFloorMix();
     this.changed();
   }
 

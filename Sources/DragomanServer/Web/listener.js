@@ -5,8 +5,9 @@
 //                        removed from the address bar, ?path=webcodecs|pcm|stream forces a path)
 
 import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from './api.js';
-import { applyTranslations, bindLanguageSelect, capitalize, channelLabel, detectLanguage, languageName, onLanguageChange, setLanguage, t } from './i18n.js';
+import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
 import { requestPlaybackSession } from './audio-output.js';
+import { carryingText } from './carrying-text.js';
 import { ListenSession } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from './storage.js';
@@ -141,6 +142,7 @@ function enterEvent(code, pin, event) {
     onAlert: showAlert,
   });
   page.session.setVolume($('volume').value);
+  page.session.setFloorMix(floorMixPrefs());
 
   $('join-view').hidden = true;
   $('event-view').hidden = false;
@@ -200,6 +202,41 @@ $('volume').addEventListener('input', () => {
 
 $('alert-close').addEventListener('click', hideAlert);
 
+// Floor under interpretation: off by default; the choice and the level are remembered.
+
+function floorMixPrefs() {
+  return { enabled: $('floor-mix-on').checked, db: Number($('floor-mix-level').value) };
+}
+
+function floorMixChanged() {
+  const prefs = floorMixPrefs();
+  save('dragoman.floor-mix', prefs);
+  renderFloorMixLevel();
+  if (page.session) page.session.setFloorMix(prefs);
+}
+
+function renderFloorMixLevel() {
+  const text = `${String(Number($('floor-mix-level').value)).replace('-', '−')} dB`;
+  setText($('floor-mix-db'), text);
+  $('floor-mix-level').setAttribute('aria-valuetext', text);
+}
+
+$('floor-mix-on').addEventListener('change', floorMixChanged);
+$('floor-mix-level').addEventListener('input', floorMixChanged);
+
+function renderFloorMix(s) {
+  const mix = s.floorMix;
+  // Only a language channel has an interpretation to mix the floor under.
+  $('floor-mix').hidden = page.channel === 'floor';
+  $('floor-mix-level-field').hidden = !mix.enabled;
+  let status = '';
+  if (!mix.available) status = t('floorMixUnavailable');
+  else if (mix.enabled && mix.active) status = t('floorMixActive');
+  else if (mix.enabled) status = t('floorMixWaiting');
+  setText($('floor-mix-status'), status);
+  $('floor-mix').dataset.active = String(mix.active);
+}
+
 // Drawing.
 
 function errorText(error) {
@@ -216,31 +253,6 @@ function errorText(error) {
     default:
       return error.message || t('status.error');
   }
-}
-
-function carryingText(carrying, channel) {
-  if (!carrying) return '';
-  let text;
-  switch (carrying.kind) {
-    case 'floor':
-      if (channel === 'floor') text = t('carrying.floor');
-      else if (carrying.language === channel || carrying.floorLanguage === channel) text = t('carrying.floorSameLanguage');
-      else if (carrying.interpretation === false) text = t('carrying.floorNoInterpretation');
-      else text = t('carrying.floor');
-      break;
-    case 'interpreter':
-      text = t('carrying.interpreter');
-      break;
-    case 'relay':
-      text = t('carrying.relay', { language: languageName(carrying.via || carrying.language) });
-      break;
-    case 'machine':
-      text = t('carrying.machine');
-      break;
-    default:
-      text = t('carrying.unknown', { kind: carrying.kind });
-  }
-  return capitalize(text);
 }
 
 /** What the channel carries: live from the session while playing, else from the event's API state. */
@@ -300,6 +312,12 @@ function render() {
 
   const carrying = currentCarrying(s);
   setText($('carrying'), carryingText(carrying, page.channel));
+  // The banner tells what changed with the floor language; once the channel moved on (a booth went live or
+  // off air, another channel), it would say something no longer true.
+  if (!$('alert').hidden && carrying && (page.alertChannel !== page.channel
+      || (s.playing && s.carrying && s.carrying !== page.alertBefore && !!carrying.interpretation !== !!page.alertInterpretation))) {
+    hideAlert();
+  }
   const floorLive = carrying && carrying.floorLive !== null ? carrying.floorLive : page.event.floorLive;
   const floorEl = $('floor-live');
   setText(floorEl, floorLive === true ? t('floorLive') : floorLive === false ? t('floorSilent') : '');
@@ -323,6 +341,7 @@ function render() {
 
   setText($('path'), s.path ? `${t(`path.${s.path}`)}.` : '');
   renderDelay(s);
+  renderFloorMix(s);
 
   updateMediaSession({ title: channelLabel(page.channel), artist: name, playing: active });
 }
@@ -343,6 +362,9 @@ function renderDelay(s = page.session && page.session.snapshot()) {
 // The floor-language switch alert.
 
 function showAlert({ language, channel, interpretation = true }) {
+  page.alertInterpretation = interpretation;
+  page.alertChannel = channel;
+  page.alertBefore = page.session ? page.session.snapshot().carrying : null; // the new `carrying` follows the alert
   const text = !interpretation
     ? (language === channel ? t('alertFloorOwnLanguage', { language })
       : language ? t('alertFloorSwitchNoInterpretation', { language, channel }) : t('alertFloorSwitchUnknown', { channel }))
@@ -378,6 +400,14 @@ onLanguageChange(() => {
   if (!$('join-view').hidden) setBusy(false);
 });
 
+const mixPrefs = load('dragoman.floor-mix', null);
+if (mixPrefs && typeof mixPrefs === 'object') {
+  $('floor-mix-on').checked = !!mixPrefs.enabled;
+  const db = Number(mixPrefs.db);
+  if (Number.isFinite(db)) $('floor-mix-level').value = String(Math.max(-30, Math.min(-6, db)));
+}
+renderFloorMixLevel();
+
 const volume = load('dragoman.volume', 100);
 $('volume').value = String(volume);
 $('volume').setAttribute('aria-valuetext', `${volume} %`);
@@ -412,10 +442,16 @@ window.dragoman = {
       comfortNoise: s.comfortNoise,
       audioState: s.audioState,
       error: s.error,
+      floorMix: s.floorMix,
+      alert: $('alert').hidden ? null : $('alert-text').textContent,
     };
   },
   level() {
     return page.session ? page.session.level() : 0;
+  },
+  /** RMS of the floor mixed under the interpretation (0 while the floor mix is off or waiting). */
+  floorMixLevel() {
+    return page.session ? page.session.floorMixLevel() : 0;
   },
   get channel() {
     return page.session ? page.session.snapshot().channel : null;
