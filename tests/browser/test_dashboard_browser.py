@@ -1,0 +1,299 @@
+"""The organizer dashboard and a delegate's phone, side by side in headless Chromium, against a live floor.
+
+The summit story from the organizer's desk: the technician sets the floor language with one tap on the dashboard,
+the delegate on the Russian channel gets the banner at once, the dashboard counts that delegate, shows the Russian
+booth ON AIR when its interpreter speaks (`dragoman interpret`), and prints place cards with a QR code per channel.
+The phone mixes the floor softly under the interpretation while there is one.
+
+Needs Debian's `chromium` and `chromium-driver` (scripts/setup installs them). All traffic stays on loopback, as in
+test_listener_browser.py."""
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+import dragoman_testing as dt
+from dragoman_testing import create_event
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SILENT = 0.005  # window.dragoman.level() above this is "not silent"
+ALERT_WITHIN_S = 1.0
+
+os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never try to download a driver
+
+
+def _selenium():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+    except ImportError:
+        pytest.fail("selenium is not installed for this python3: run scripts/setup", pytrace=False)
+    return webdriver, Service, By
+
+
+@pytest.fixture
+def browser(artifacts, request):
+    """A factory: browser(phone=True) starts headless Chromium emulating a 390×844 phone, browser(phone=False) a
+    1366×900 laptop window. Quit at the end; on failure each one's console log and a screenshot are kept."""
+    webdriver, Service, _ = _selenium()
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            pytest.fail(f"{path} is missing: run scripts/setup (Debian packages chromium, chromium-driver)",
+                        pytrace=False)
+    drivers = []
+
+    def start(phone: bool):
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = CHROMIUM
+        # Loopback only: every other name resolves to "not found", and anything else (an IP literal) goes to a
+        # proxy on a closed loopback port instead of the network.
+        rules = ["MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE 127.0.0.1"]
+        bypass = ["localhost", "127.0.0.1"]
+        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+                    f"--host-resolver-rules={', '.join(rules)}",
+                    f"--proxy-server=http://127.0.0.1:{dt.closed_port()}", f"--proxy-bypass-list={';'.join(bypass)}",
+                    "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+                    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+                    "--disable-features=OptimizationHints,MediaRouter,Translate",
+                    "--metrics-recording-only", "--no-pings", "--disable-extensions", "--lang=en-US"):
+            opts.add_argument(arg)
+        if phone:
+            opts.add_experimental_option("mobileEmulation", {
+                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True},
+            })
+        else:
+            opts.add_argument("--window-size=1366,900")
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        d = webdriver.Chrome(options=opts, service=Service(executable_path=CHROMEDRIVER))
+        d.set_page_load_timeout(20)
+        drivers.append(d)
+        return d
+
+    yield start
+    for i, d in enumerate(drivers):
+        try:
+            if dt.node_failed(request.node):
+                d.save_screenshot(str(artifacts.path(f"at-end-{i}.png")))
+                logs = d.get_log("browser")
+                artifacts.path(f"console-{i}.log").write_text(
+                    "\n".join(f"{e.get('level')} {e.get('message')}" for e in logs))
+        except Exception as e:  # the browser may be gone already
+            print(f"could not save the browser's state: {e}")
+        finally:
+            d.quit()
+
+
+def poll(what, probe, cond, timeout, interval=0.05):
+    """Calls probe() until cond(value) is true; fails with the last value."""
+    deadline = time.monotonic() + timeout
+    value = None
+    while True:
+        value = probe()
+        if cond(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s. Last seen: {json.dumps(value, default=str)[:2000]}")
+        time.sleep(interval)
+
+
+def phone_state(d):
+    return d.execute_script("""
+        const s = window.dragoman ? window.dragoman.state() : null;
+        if (!s) return null;
+        return Object.assign(s, {level: window.dragoman.level(), floorMixLevel: window.dragoman.floorMixLevel(),
+                                 alertShown: !document.getElementById('alert').hidden,
+                                 alertText: document.getElementById('alert-text').textContent});""")
+
+
+def desk_state(d):
+    return d.execute_script("return window.dragomanDashboard ? window.dragomanDashboard.state() : null;")
+
+
+def click(d, css, timeout=10):
+    _, _, By = _selenium()
+    deadline = time.monotonic() + timeout
+    while True:
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        if found and found[0].is_displayed() and found[0].is_enabled():
+            found[0].click()
+            return
+        if time.monotonic() > deadline:
+            text = d.execute_script("return document.body ? document.body.innerText.slice(0, 400) : ''")
+            raise AssertionError(f"no visible, enabled element {css!r} on {d.current_url} within {timeout} s; "
+                                 f"the page says: {text!r}")
+        time.sleep(0.05)
+
+
+def text_of(d, css):
+    return d.execute_script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css)
+
+
+def screenshot(d, name, *, width=None, full=False):
+    """Saves the viewport; `full`: the whole page from the top, in a window `width` wide (desktop windows only)."""
+    dt.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = dt.ARTIFACTS / name
+    if not full:
+        assert d.save_screenshot(str(path)), f"could not save {path}"
+        return path
+    before = d.get_window_size()
+    try:
+        d.set_window_size(width or before["width"], before["height"])
+        d.execute_script("window.scrollTo(0, 0)")
+        height = d.execute_script("return document.documentElement.scrollHeight")
+        d.set_window_size(width or before["width"], min(int(height) + 140, 3000))
+        time.sleep(0.2)
+        assert d.save_screenshot(str(path)), f"could not save {path}"
+    finally:
+        d.set_window_size(before["width"], before["height"])
+    return path
+
+
+def floor_language_log(server, code):
+    r = server.api("GET", f"/api/events/{code}/floor-language")
+    assert r.status == 200, f"GET /api/events/{code}/floor-language answered {r.status}: {r.body[:300]!r}"
+    return r.json().get("changes", [])
+
+
+def has_interpret_command(binary) -> bool:
+    p = subprocess.run([str(binary), "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+    return "interpret" in p.stdout.decode(errors="replace")
+
+
+def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_prints_place_cards(
+        server, cli, browser, summit_audio, dragoman_bin):
+    t0 = time.monotonic()
+    ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
+    code = ev["code"]
+    r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
+    assert r.status == 201, f"POST /api/events/{code}/interpreters answered {r.status}: {r.body[:300]!r}"
+    interpreter = r.json()
+    for key in ("id", "key", "consoleURL"):
+        assert interpreter.get(key), f"the new interpreter lacks {key!r}: {interpreter}"
+    cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"],
+              "--loop", summit_audio / "summit-floor.wav")
+
+    # A delegate on the Russian channel, with the floor under interpretation switched on (it waits for one).
+    phone = browser(phone=True)
+    phone.get(f"{server.url}/j/{code}?channel=ru")
+    click(phone, "#floor-mix-on")
+    click(phone, "#play")
+    poll("the phone plays the Russian channel", lambda: phone_state(phone),
+         lambda s: s and s["connection"] == "connected" and s["channel"] == "ru" and s["level"] > SILENT, 15)
+    s = phone_state(phone)
+    assert s["floorMix"]["enabled"] and not s["floorMix"]["active"], \
+        f"the floor mix must wait while the channel carries the floor itself: {s['floorMix']}"
+
+    # The technician opens the dashboard and gives the organizer token.
+    desk = browser(phone=False)
+    desk.get(f"{server.url}/dashboard/{code}")
+    _, _, By = _selenium()
+    click(desk, "#token")
+    desk.find_element(By.ID, "token").send_keys(server.token)
+    click(desk, "#token-submit")
+    poll("the dashboard is live with the floor on air", lambda: desk_state(desk),
+         lambda s: s and s["connection"] == "connected" and s["dashboard"] and s["dashboard"]["floor"]["live"], 10)
+    assert json.loads(desk.execute_script("return localStorage.getItem('dragoman.organizer-token')")) == server.token, \
+        "the dashboard should remember the organizer token"
+
+    # One tap: the speaker speaks Russian. The server logs it.
+    click(desk, 'button.dash-language[data-language="ru"]')
+    poll("the floor language ru in GET /floor-language", lambda: floor_language_log(server, code),
+         lambda changes: changes and changes[-1].get("language") == "ru", 3)
+    poll("the dashboard shows ru pressed", lambda: desk.execute_script(
+        "return document.querySelector('button.dash-language[data-language=\"ru\"]').getAttribute('aria-pressed')"),
+        lambda v: v == "true", 3)
+    poll("the phone shows the floor in Russian", lambda: phone_state(phone),
+         lambda s: s["carrying"] and s["carrying"]["kind"] == "floor" and s["carrying"]["language"] == "ru", 3)
+    if phone_state(phone)["alertShown"]:
+        click(phone, "#alert-close")
+
+    # The surprise: the speaker switches to Kazakh. The Russian delegate's phone says so within a second.
+    click(desk, 'button.dash-language[data-language="kk"]')
+    clicked = time.monotonic()
+    s = poll("the alert banner on the Russian channel", lambda: phone_state(phone), lambda s: s["alertShown"],
+             ALERT_WITHIN_S + 1.0, interval=0.02)
+    alert_after = time.monotonic() - clicked
+    print(f"alert shown {alert_after * 1000:.0f} ms after the tap: {s['alertText']!r}")
+    assert alert_after <= ALERT_WITHIN_S, f"the banner took {alert_after:.2f} s (at most {ALERT_WITHIN_S} s)"
+    assert "Kazakh" in s["alertText"], s["alertText"]
+    assert floor_language_log(server, code)[-1].get("language") == "kk"
+    poll("the phone says no interpretation is live", lambda: phone_state(phone),
+         lambda s: s["carryingText"].startswith("No interpretation live"), 3)
+    screenshot(phone, "listener-alert.png")
+
+    # The dashboard counts the delegate on the Russian channel.
+    poll("ru listeners = 1 on the dashboard", lambda: desk.execute_script(
+        "const c = document.querySelector('tr[data-channel=\"ru\"] td[data-col=\"listeners\"]');"
+        "return c ? c.dataset.count : null;"), lambda v: v == "1", 5)
+    poll("the interpreter with the console link in the dashboard's list", lambda: desk.execute_script(
+        "return [...document.querySelectorAll('#interpreters-body a')].map(a => a.href);"),
+        lambda links: interpreter["consoleURL"] in links, 5)
+
+    # The Russian booth goes on air (a scripted interpreter: its mic goes on while the floor is not Russian).
+    if has_interpret_command(dragoman_bin):
+        cli.start("interpret", "--server", server.url, "--event", code, "--key", interpreter["key"], "--booth", "ru",
+                  summit_audio / "summit-booth-ru.wav", "--duration", 60)
+        poll("the Russian booth ON AIR on the dashboard", lambda: desk.execute_script(
+            "const b = document.querySelector('.dash-booth[data-booth=\"ru\"]');"
+            "return b ? [b.dataset.onair, b.querySelector('.dash-onair').textContent] : null;"),
+            lambda v: v and v[0] == "true" and v[1] == "ON AIR", 10)
+        poll("the phone hears the interpreter, and the banner that said there was none is gone",
+             lambda: phone_state(phone),
+             lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
+             and not s["alertShown"], 5)
+        # The floor under the interpretation: a second socket on the floor channel, audible.
+        s = poll("the floor mixed under the interpretation", lambda: phone_state(phone),
+                 lambda s: s["floorMix"]["active"] and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT,
+                 10)
+        print(f"floor mix: {s['floorMix']}, level {s['floorMixLevel']:.4f}, interpretation level {s['level']:.4f}")
+        phone.execute_script("document.getElementById('floor-mix').scrollIntoView({block: 'end'})")
+        screenshot(phone, "listener-floor-mix.png")
+
+        # Chat with the booth: the line comes back from the server as delivered.
+        desk.find_element(By.ID, "chat-ru").send_keys("Numbers coming, slide 4")
+        click(desk, '.dash-booth[data-booth="ru"] .dash-chat-form button')
+        poll("the chat line delivered", lambda: desk.execute_script(
+            "return [...document.querySelectorAll('.dash-booth[data-booth=\"ru\"] .dash-chat-log li.mine')]"
+            ".map(li => [li.dataset.pending, li.textContent]);"),
+            lambda lines: any(p == "false" and "Numbers coming, slide 4" in t for p, t in lines), 3)
+        screenshot(desk, "dashboard.png", full=True)
+
+        # Back to Russian: the channel carries the floor itself, and the phone closes its second socket.
+        click(desk, 'button.dash-language[data-language="ru"]')
+        poll("the floor mix closed when the channel carries the floor", lambda: phone_state(phone),
+             lambda s: s["carrying"]["kind"] == "floor" and not s["floorMix"]["active"], 5)
+    else:
+        print("`dragoman interpret` is not there: the booth part is skipped")
+        phone.execute_script("document.getElementById('floor-mix').scrollIntoView({block: 'end'})")
+        screenshot(phone, "listener-floor-mix.png")
+        screenshot(desk, "dashboard.png", full=True)
+
+    # Place cards: one per channel, each with its join link and its QR code, in print layout.
+    click(desk, "#open-cards")
+    cards = poll("four place cards with their QR codes loaded", lambda: desk.execute_script(
+        "return [...document.querySelectorAll('#cards .place-card')].map(c => {"
+        "  const img = c.querySelector('img.place-card-qr');"
+        "  return {channel: c.dataset.channel, text: c.textContent, src: img.getAttribute('src'),"
+        "          loaded: img.complete && img.naturalWidth > 0}; });"),
+        lambda cs: len(cs) == 4 and all(c["loaded"] for c in cs), 10)
+    by_channel = {c["channel"]: c for c in cards}
+    assert set(by_channel) == {"ru", "kk", "en", "floor"}, by_channel.keys()
+    assert by_channel["ru"]["src"] == f"/api/events/{code}/qr.svg?channel=ru", by_channel["ru"]["src"]
+    assert f"/j/{code}?channel=ru" in by_channel["ru"]["text"], by_channel["ru"]["text"]
+    assert f"/j/{code}?channel=floor" in by_channel["floor"]["text"], by_channel["floor"]["text"]
+    assert "Русский" in by_channel["ru"]["text"] and "Қазақ" in by_channel["kk"]["text"], cards
+    desk.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = desk.execute_script("return getComputedStyle(document.querySelector('.topbar')).display")
+        assert hidden == "none", f"the print view should hide the top bar (display: {hidden})"
+        screenshot(desk, "place-cards.png", width=794, full=True)  # 794 px: an A4 page at 96 dpi
+    finally:
+        desk.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    print(f"test took {time.monotonic() - t0:.1f} s")
