@@ -263,7 +263,33 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
             "return [...document.querySelectorAll('.dash-booth[data-booth=\"ru\"] .dash-chat-log li.mine')]"
             ".map(li => [li.dataset.pending, li.textContent]);"),
             lambda lines: any(p == "false" and "Numbers coming, slide 4" in t for p, t in lines), 3)
+
+        # A partner's console (a WebSocket from the page itself) asks for help, asks the speaker to slow down and
+        # writes to the organizer: the help banner is on top at once and stays until acknowledged.
+        r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Pavel", "booth": "ru"})
+        assert r.status == 201, f"POST /api/events/{code}/interpreters answered {r.status}: {r.body[:300]!r}"
+        partner_url = f"ws://127.0.0.1:{server.port}/ws/booth/{code}?key={r.json()['key']}&booth=ru"
+        desk.execute_script("""
+            const ws = new WebSocket(arguments[0]);
+            window.partnerConsole = ws;
+            ws.onopen = () => {
+              ws.send(JSON.stringify({type: 'signal', kind: 'help'}));
+              ws.send(JSON.stringify({type: 'signal', kind: 'slow-down'}));
+              ws.send(JSON.stringify({type: 'chat', to: 'organizer', text: 'Please bring the glossary'}));
+            };""", partner_url)
+        banner = poll("the help banner", lambda: desk.execute_script(
+            "const b = document.querySelector('.dash-help[data-booth=\"ru\"]'); return b ? b.textContent : null;"),
+            lambda v: v and "HELP" in v and "Russian" in v and "Pavel" in v, 3)
+        print(f"help banner: {banner!r}")
+        poll("the slow-down and Pavel's chat line on the dashboard", lambda: desk.execute_script(
+            "return [document.getElementById('slowdowns').textContent,"
+            " document.querySelector('.dash-booth[data-booth=\"ru\"] .dash-chat-log').textContent];"),
+            lambda v: "slow down" in v[0] and "Please bring the glossary" in v[1] and "Pavel" in v[1], 3)
         screenshot(desk, "dashboard.png", full=True)
+        click(desk, '.dash-help[data-booth="ru"] .dash-ack')
+        poll("the help banner gone after Acknowledge", lambda: desk.execute_script(
+            "return document.querySelectorAll('.dash-help').length"), lambda n: n == 0, 2)
+        desk.execute_script("window.partnerConsole.close()")
 
         # Back to Russian: the channel carries the floor itself, and the phone closes its second socket.
         click(desk, 'button.dash-language[data-language="ru"]')

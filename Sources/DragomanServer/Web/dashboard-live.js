@@ -146,7 +146,7 @@ export class LiveView {
       setText(entry.cells.level.lastElementChild, dbText(channel.level, t('dashSilentLevel')));
 
       const hasDelay = channel.delayP50 !== undefined && channel.delayP50 !== null;
-      setText(entry.cells.delay, hasDelay ? `${msText(channel.delayP50)} / ${msText(channel.delayP99)} ms` : '–');
+      setText(entry.cells.delay, hasDelay ? t('dashMs', { p50: msText(channel.delayP50), p99: msText(channel.delayP99) }) : '–');
       const dropped = Number(channel.dropped) || 0;
       const before = this.lastDropped.get(id);
       if (!before || before.count !== dropped) this.lastDropped.set(id, { count: dropped, changedAt: before ? performance.now() : 0 });
