@@ -130,11 +130,14 @@ extension ControlMessages {
         public var from: Person
         /// `booth` (the partners) or `organizer`; from the organizer: the booth's language.
         public var to: String
+        /// The booth whose conversation this is.
+        public var booth: String
         public var text: String
         public var at: UInt64
-        public init(from: Person, to: String, text: String, at: UInt64) {
+        public init(from: Person, to: String, booth: String, text: String, at: UInt64) {
             self.from = from
             self.to = to
+            self.booth = booth
             self.text = text
             self.at = at
         }

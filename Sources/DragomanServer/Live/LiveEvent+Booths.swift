@@ -181,7 +181,7 @@ extension LiveEvent {
         guard recipient == "booth" || recipient == "organizer" else {
             throw ProtocolError(.badMessage, "A chat goes 'to' \"booth\" (your partners) or \"organizer\"; not '\(recipient)'.")
         }
-        let message = ControlMessages.Chat(from: .init(id: interpreter.id.value, name: interpreter.name), to: recipient, text: line, at: WallClock.nowMicros())
+        let message = ControlMessages.Chat(from: .init(id: interpreter.id.value, name: interpreter.name), to: recipient, booth: interpreter.booth.value, text: line, at: WallClock.nowMicros())
         let (consoles, dashboards) = state.withLockedValue { state in
             (state.consoles[interpreter.booth]?.values.map(\.sink) ?? [], Array(state.dashboards.values))
         }
@@ -196,7 +196,7 @@ extension LiveEvent {
             (state.consoles[booth]?.values.map(\.sink) ?? [], Array(state.dashboards.values), state.desks[booth] != nil)
         }
         guard known else { throw ProtocolError.unknownChannel(booth.value, in: definition) }
-        let message = ControlMessages.Chat(from: .organizer, to: booth.value, text: line, at: WallClock.nowMicros())
+        let message = ControlMessages.Chat(from: .organizer, to: booth.value, booth: booth.value, text: line, at: WallClock.nowMicros())
         guard let encoded = try? JSONText.encode(message) else { return }
         for sink in consoles + dashboards { sink.run { $0.send(text: encoded) } }
     }
