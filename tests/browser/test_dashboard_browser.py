@@ -244,10 +244,11 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
             "const b = document.querySelector('.dash-booth[data-booth=\"ru\"]');"
             "return b ? [b.dataset.onair, b.querySelector('.dash-onair').textContent] : null;"),
             lambda v: v and v[0] == "true" and v[1] == "ON AIR", 10)
-        poll("the phone hears the interpreter, and the banner that said there was none is gone",
-             lambda: phone_state(phone),
-             lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
-             and not s["alertShown"], 5)
+        s = poll("the phone hears the interpreter, and the banner now says the interpretation is live",
+                 lambda: phone_state(phone),
+                 lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
+                 and s["alertShown"] and "Russian interpretation is live" in s["alertText"], 5)
+        assert "no Russian" not in s["alertText"], s["alertText"]
         # The floor under the interpretation: a second socket on the floor channel, audible.
         s = poll("the floor mixed under the interpretation", lambda: phone_state(phone),
                  lambda s: s["floorMix"]["active"] and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT,

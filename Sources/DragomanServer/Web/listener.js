@@ -312,11 +312,17 @@ function render() {
 
   const carrying = currentCarrying(s);
   setText($('carrying'), carryingText(carrying, page.channel));
-  // The banner tells what changed with the floor language; once the channel moved on (a booth went live or
-  // off air, another channel), it would say something no longer true.
-  if (!$('alert').hidden && carrying && (page.alertChannel !== page.channel
-      || (s.playing && s.carrying && s.carrying !== page.alertBefore && !!carrying.interpretation !== !!page.alertInterpretation))) {
-    hideAlert();
+  // The banner tells what changed with the floor language. The booth often goes live a moment after the
+  // switch: the banner then says so ("… interpretation is live") without vibrating again. On another
+  // channel it would say something no longer true, so it goes.
+  if (!$('alert').hidden && carrying) {
+    if (page.alertChannel !== page.channel) {
+      hideAlert();
+    } else if (s.carrying && s.carrying !== page.alertBefore && !!carrying.interpretation !== !!page.alertInterpretation) {
+      page.alertBefore = s.carrying;
+      page.alertInterpretation = !!carrying.interpretation;
+      setText($('alert-text'), alertText(page.alertLanguage, page.channel, page.alertInterpretation));
+    }
   }
   const floorLive = carrying && carrying.floorLive !== null ? carrying.floorLive : page.event.floorLive;
   const floorEl = $('floor-live');
@@ -361,15 +367,18 @@ function renderDelay(s = page.session && page.session.snapshot()) {
 
 // The floor-language switch alert.
 
+function alertText(language, channel, interpretation) {
+  if (interpretation) return language ? t('alertFloorSwitch', { language, channel }) : t('alertFloorSwitchUnknown', { channel });
+  if (language === channel) return t('alertFloorOwnLanguage', { language });
+  return language ? t('alertFloorSwitchNoInterpretation', { language, channel }) : t('alertFloorSwitchUnknown', { channel });
+}
+
 function showAlert({ language, channel, interpretation = true }) {
   page.alertInterpretation = interpretation;
   page.alertChannel = channel;
+  page.alertLanguage = language;
   page.alertBefore = page.session ? page.session.snapshot().carrying : null; // the new `carrying` follows the alert
-  const text = !interpretation
-    ? (language === channel ? t('alertFloorOwnLanguage', { language })
-      : language ? t('alertFloorSwitchNoInterpretation', { language, channel }) : t('alertFloorSwitchUnknown', { channel }))
-    : (language ? t('alertFloorSwitch', { language, channel }) : t('alertFloorSwitchUnknown', { channel }));
-  setText($('alert-text'), text);
+  setText($('alert-text'), alertText(language, channel, interpretation));
   $('alert').hidden = false;
   try {
     if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
