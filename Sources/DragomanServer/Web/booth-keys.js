@@ -62,7 +62,7 @@ export function installShortcuts({ run, enabled = () => true }) {
     const shortcut = shortcutOf(event);
     if (!shortcut) return;
     if (shortcut.arrow && target && target.tagName === 'INPUT' && target.type === 'range') return;
-    if (target && target.closest && target.closest('dialog[open]')) return; // the dialog has its own keys
+    if (target && target.closest && target.closest('dialog')) return; // a dialog has its own keys
     if (event.repeat && !shortcut.repeat) {
       if (shortcut.hold) event.preventDefault();
       return;

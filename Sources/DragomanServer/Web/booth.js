@@ -126,6 +126,7 @@ function showKeyForm(errorKey = null, params = {}) {
   page.conn = 'idle';
   $('console').hidden = true;
   $('shortcuts').hidden = true;
+  $('awareness').hidden = true;
   $('key-view').hidden = false;
   $('key-code-field').hidden = !!page.code;
   if (page.code) $('key-code').value = page.code;
@@ -169,6 +170,7 @@ function openConsole() {
   $('key-view').hidden = true;
   $('console').hidden = false;
   $('shortcuts').hidden = false;
+  $('awareness').hidden = false;
   ensureContext();
   if (connection) connection.close();
   connection = new BoothConnection({
@@ -228,9 +230,12 @@ function onMessage(message) {
       page.booth = message.booth || page.booth;
       page.you = message.you || page.you;
       page.codec = message.codec || null;
+      // Whatever the booth was before this connection is stale (after a drop, the server has taken this console
+      // off air): nothing is shown as live until the server's first booth-state of this connection.
+      page.state = null;
       if (page.incoming && page.codec) page.incoming.configure(page.codec);
       if (page.dropAt) {
-        page.banner = { key: page.wasLiveAtDrop ? 'booth.backMicOffLive' : 'booth.backMicOff', params: { time: clockText(new Date(page.dropAt)), seconds: Math.round((Date.now() - page.dropAt) / 1000) } };
+        page.banner = { key: page.wasLiveAtDrop ? 'booth.backMicOffLive' : 'booth.backMicOff', params: { time: clockText(new Date(page.dropAt)) } };
         page.dropAt = null;
       }
       break;
@@ -591,8 +596,10 @@ $('take-dialog').addEventListener('close', () => {
   if ($('take-dialog').returnValue === 'take') handover('take');
 });
 $('take-dialog').addEventListener('keydown', (event) => {
-  if (event.code === 'KeyT' && !event.repeat && !event.ctrlKey && !event.altKey && !event.metaKey) {
+  const isT = event.code === 'KeyT' || ((!event.code || event.code === 'Unidentified') && String(event.key).toLowerCase() === 't');
+  if (isT && !event.repeat && !event.ctrlKey && !event.altKey && !event.metaKey) {
     event.preventDefault();
+    event.stopPropagation(); // or the page's own T would open the dialog again
     $('take-dialog').close('take');
   }
 });
@@ -776,6 +783,7 @@ function render() {
   mic.disabled = !connected;
   const big = { offline: 'booth.mic.offline', muted: 'booth.mic.muted', unheard: 'booth.mic.unheard', on: 'booth.mic.onAir', partner: 'booth.mic.off', off: 'booth.mic.off' }[micState];
   setText($('mic-big'), t(big));
+  $('mic-big').dataset.long = String(t(big).length > 9);
   let sub;
   if (micState === 'offline') sub = t(page.conn === 'failed' ? 'booth.mic.subFailed' : 'booth.mic.subOffline');
   else if (micState === 'muted') sub = t('booth.mic.subMuted');
@@ -882,7 +890,7 @@ function renderIncoming(d) {
     else if (source.kind === 'relay' && depth === 1) detail = t('booth.hearsRelay', { booth: langName(source.language) });
     else if (source.kind === 'relay') detail = t('booth.hearsRelayOfRelay', { booth: langName(source.language) });
     else detail = t('booth.hearsFloor');
-    if (s.floorLive === false && depth === 0) detail += ` ${t('booth.floorSilent')}`;
+    if (s.floorLive === false && depth === 0) detail = source.kind === 'relay' ? `${detail} ${t('booth.floorSilent')}` : t('booth.floorSilent');
   }
   setText($('hears-detail'), detail);
   const refusal = page.refusal && page.refusal.area === 'source' ? ` ${refusalText(page.refusal)}` : '';
@@ -1073,6 +1081,8 @@ setInterval(() => {
 setLanguage(detectLanguage());
 bindLanguageSelect($('ui-lang'));
 applyTranslations();
+chats.booth.relabel();
+chats.organizer.relabel();
 onLanguageChange(() => {
   applyTranslations();
   page.sourcesKey = '';
