@@ -17,7 +17,7 @@ export const SHORTCUTS = [
   { code: 'ArrowUp', label: '↑', action: 'volume-up', repeat: true, arrow: true },
   { code: 'ArrowDown', label: '↓', action: 'volume-down', repeat: true, arrow: true },
   { code: 'KeyD', label: 'D', action: 'slow-down' },
-  { code: 'KeyE', label: 'E', action: 'help' },
+  { code: 'KeyP', label: 'P', action: 'help' }, // far from the keys used while working
   { code: 'KeyB', label: 'B', action: 'chat-booth' },
   { code: 'KeyO', label: 'O', action: 'chat-organizer' },
 ];
