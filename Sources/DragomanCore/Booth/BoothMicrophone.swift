@@ -53,11 +53,14 @@ public struct BoothMicrophone: Equatable, Sendable {
         /// There is no request or acceptance of this interpreter to withdraw.
         case nothingToCancel
 
-        public var description: String {
+        public var description: String { explanation(naming: \.value) }
+
+        /// The reason in words, with interpreters called by `name` (their name rather than their id).
+        public func explanation(naming name: (InterpreterID) -> String) -> String {
             switch self {
-            case .notOnline(let id): "\(id) is not connected to this booth"
-            case .micBusy(let live): "\(live) is live: ask for a handover, or take the microphone"
-            case .notLive(let id): "\(id) is not live"
+            case .notOnline(let id): "\(name(id)) is not connected to this booth"
+            case .micBusy(let live): "\(name(live)) is live: ask for a handover, or take the microphone"
+            case .notLive(let id): "\(name(id)) is not live"
             case .noPartnerOnline: "no partner is online to take over"
             case .nothingToAccept: "there is no handover request to accept"
             case .notAccepted: "the partner has not accepted the handover"

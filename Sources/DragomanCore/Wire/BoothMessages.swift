@@ -178,7 +178,8 @@ extension ControlMessages {
 
 extension ControlMessages.ErrorMessage {
     /// A refused booth action: the connection stays.
-    public init(refusal: BoothMicrophone.Refusal) {
-        self.init(code: refusal.code, message: refusal.description.prefix(1).uppercased() + refusal.description.dropFirst() + ".", fatal: false)
+    public init(refusal: BoothMicrophone.Refusal, naming name: (InterpreterID) -> String = \.value) {
+        let text = refusal.explanation(naming: name)
+        self.init(code: refusal.code, message: text.prefix(1).uppercased() + text.dropFirst() + ".", fatal: false)
     }
 }

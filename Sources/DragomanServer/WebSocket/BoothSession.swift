@@ -121,7 +121,8 @@ struct BoothSession: Sendable {
                 throw ProtocolError(.badMessage, "Unknown message type '\(type.type)'. Consoles may send: mic, cough, handover, source, chat, signal.")
             }
         } catch let refusal as BoothMicrophone.Refusal {
-            return ControlMessages.ErrorMessage(refusal: refusal)
+            let names = Dictionary(event.interpreters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return ControlMessages.ErrorMessage(refusal: refusal) { names[$0] ?? $0.value }
         } catch let error as ProtocolError {
             return ControlMessages.ErrorMessage(error, fatal: false)
         } catch {
