@@ -11,19 +11,16 @@ Needs Debian's `chromium` and `chromium-driver` (scripts/setup installs them). A
 browser resolves every name but 127.0.0.1 and localhost to "not found", and its background services are off."""
 
 import json
-import os
 import time
 import wave
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import dragoman_testing as dt
+from chromium import screenshot, selenium
 from dragoman_testing import create_event
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 1280, 800
 RATE = dt.SAMPLE_RATE
 HEADER_BYTES = 44  # the listener's WAV header (Sources/DragomanAudio/Formats/WAVFile.swift)
@@ -32,19 +29,6 @@ VOICE_NCC = 0.7  # correlation with a console's microphone above this: that voic
 OTHER_NCC = 0.45  # ... below this: it is not
 SILENCE_RMS = 10 ** (-50 / 20)
 AUDIBLE_RMS = 10 ** (-40 / 20)
-
-os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never try to download a driver
-
-
-def _selenium():
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.common.by import By
-    except ImportError:
-        pytest.fail("selenium is not installed for this python3: run scripts/setup", pytrace=False)
-    return webdriver, Service, ActionChains, By
 
 
 # ---------------------------------------------------------------------------------------------------- the voices
@@ -74,56 +58,6 @@ def make_voice(path: Path, sentences: list[Path], stretch: float) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------- the browsers
 
 
-@pytest.fixture
-def console_browser(artifacts, request):
-    """A factory: console_browser(fake_microphone_wav) starts headless Chromium with a 1280×800 desktop viewport and
-    the WAV as its microphone. Quit at the end; on failure the console log and a screenshot are kept."""
-    webdriver, Service, _, _ = _selenium()
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: run scripts/setup (Debian packages chromium, chromium-driver)",
-                        pytrace=False)
-    drivers = []
-
-    def start(microphone: Path):
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = CHROMIUM
-        rules = ["MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE 127.0.0.1"]
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                    "--autoplay-policy=no-user-gesture-required", "--mute-audio", f"--window-size={WIDTH},{HEIGHT}",
-                    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                    f"--use-file-for-fake-audio-capture={microphone}",
-                    f"--host-resolver-rules={', '.join(rules)}",
-                    f"--proxy-server=http://127.0.0.1:{dt.closed_port()}", "--proxy-bypass-list=localhost;127.0.0.1",
-                    "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-default-apps",
-                    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-                    "--disable-features=OptimizationHints,MediaRouter,Translate",
-                    "--metrics-recording-only", "--no-pings", "--disable-extensions"):
-            opts.add_argument(arg)
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        d = webdriver.Chrome(options=opts, service=Service(executable_path=CHROMEDRIVER))
-        # --window-size includes the (invisible) browser frame: set the page's own viewport.
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                          {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
-        d.set_page_load_timeout(20)
-        drivers.append(d)
-        return d
-
-    yield start
-    for i, d in enumerate(drivers):
-        try:
-            if dt.node_failed(request.node):
-                d.save_screenshot(str(artifacts.path(f"console-{i + 1}-at-end.png")))
-                logs = d.get_log("browser")
-                artifacts.path(f"console-{i + 1}.log").write_text(
-                    "\n".join(f"{e.get('level')} {e.get('message')}" for e in logs))
-        except Exception as e:  # the browser may be gone already
-            print(f"could not save the browser's state: {e}")
-        finally:
-            d.quit()
-
-
 def page(d) -> dict:
     return d.execute_script(
         "const b = window.dragomanBooth; if (!b) return null;"
@@ -146,21 +80,14 @@ def wait_for(d, what, cond, timeout=8):
 
 
 def press(d, key):
-    _, _, ActionChains, _ = _selenium()
+    _, _, ActionChains, _ = selenium()
     ActionChains(d).send_keys(key).perform()
 
 
 def hold(d, key, down: bool):
-    _, _, ActionChains, _ = _selenium()
+    _, _, ActionChains, _ = selenium()
     chain = ActionChains(d)
     (chain.key_down(key) if down else chain.key_up(key)).perform()
-
-
-def screenshot(d, name):
-    dt.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = dt.ARTIFACTS / name
-    assert d.save_screenshot(str(path)), f"could not save {path}"
-    return path
 
 
 def online(state) -> int:
@@ -231,7 +158,7 @@ def voice_scores(segment: np.ndarray, voices: dict) -> dict:
 # ---------------------------------------------------------------------------------------------------- the test
 
 
-def test_two_interpreters_go_live_cough_and_hand_over_while_a_listener_hears_them(server, cli, console_browser,
+def test_two_interpreters_go_live_cough_and_hand_over_while_a_listener_hears_them(server, cli, browser,
                                                                                    artifacts, summit_audio, tmp_path):
     t_start = time.monotonic()
     ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
@@ -253,12 +180,12 @@ def test_two_interpreters_go_live_cough_and_hand_over_while_a_listener_hears_the
                        "--loop", summit_audio / "summit-floor.wav")
 
     # The two consoles, each from its organizer's link.
-    d1 = console_browser(tmp_path / "mic-aigerim.wav")
-    d2 = console_browser(tmp_path / "mic-pavel.wav")
+    d1 = browser(phone=False, window=(WIDTH, HEIGHT), exact_viewport=True, microphone=tmp_path / "mic-aigerim.wav")
+    d2 = browser(phone=False, window=(WIDTH, HEIGHT), exact_viewport=True, microphone=tmp_path / "mic-pavel.wav")
     for d, name in ((d1, "Aigerim"), (d2, "Pavel")):
         d.get(f"{server.url}/booth/{code}?key={keys[name]['key']}")
         assert d.execute_script("return window.isSecureContext") is True, "127.0.0.1 should be a secure context"
-    _, _, _, By = _selenium()
+    _, _, _, By = selenium()
     for d, name in ((d1, "Aigerim"), (d2, "Pavel")):
         wait_for(d, f"{name}'s console connected", lambda s, c, *_: c["connection"] == "open", 10)
         assert "key=" not in d.current_url, f"the key should leave the address bar: {d.current_url}"

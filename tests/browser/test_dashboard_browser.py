@@ -9,98 +9,14 @@ Needs Debian's `chromium` and `chromium-driver` (scripts/setup installs them). A
 test_listener_browser.py."""
 
 import json
-import os
-import subprocess
 import time
 
-import pytest
 
-import dragoman_testing as dt
+from chromium import click, poll, screenshot, selenium
 from dragoman_testing import create_event
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SILENT = 0.005  # window.dragoman.level() above this is "not silent"
 ALERT_WITHIN_S = 1.0
-
-os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never try to download a driver
-
-
-def _selenium():
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-    except ImportError:
-        pytest.fail("selenium is not installed for this python3: run scripts/setup", pytrace=False)
-    return webdriver, Service, By
-
-
-@pytest.fixture
-def browser(artifacts, request):
-    """A factory: browser(phone=True) starts headless Chromium emulating a 390×844 phone, browser(phone=False) a
-    1366×900 laptop window. Quit at the end; on failure each one's console log and a screenshot are kept."""
-    webdriver, Service, _ = _selenium()
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: run scripts/setup (Debian packages chromium, chromium-driver)",
-                        pytrace=False)
-    drivers = []
-
-    def start(phone: bool):
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = CHROMIUM
-        # Loopback only: every other name resolves to "not found", and anything else (an IP literal) goes to a
-        # proxy on a closed loopback port instead of the network.
-        rules = ["MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE 127.0.0.1"]
-        bypass = ["localhost", "127.0.0.1"]
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
-                    f"--host-resolver-rules={', '.join(rules)}",
-                    f"--proxy-server=http://127.0.0.1:{dt.closed_port()}", f"--proxy-bypass-list={';'.join(bypass)}",
-                    "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-default-apps",
-                    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-                    "--disable-features=OptimizationHints,MediaRouter,Translate",
-                    "--metrics-recording-only", "--no-pings", "--disable-extensions", "--lang=en-US"):
-            opts.add_argument(arg)
-        if phone:
-            opts.add_experimental_option("mobileEmulation", {
-                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True},
-            })
-        else:
-            opts.add_argument("--window-size=1366,900")
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        d = webdriver.Chrome(options=opts, service=Service(executable_path=CHROMEDRIVER))
-        d.set_page_load_timeout(20)
-        drivers.append(d)
-        return d
-
-    yield start
-    for i, d in enumerate(drivers):
-        try:
-            if dt.node_failed(request.node):
-                d.save_screenshot(str(artifacts.path(f"at-end-{i}.png")))
-                logs = d.get_log("browser")
-                artifacts.path(f"console-{i}.log").write_text(
-                    "\n".join(f"{e.get('level')} {e.get('message')}" for e in logs))
-        except Exception as e:  # the browser may be gone already
-            print(f"could not save the browser's state: {e}")
-        finally:
-            d.quit()
-
-
-def poll(what, probe, cond, timeout, interval=0.05):
-    """Calls probe() until cond(value) is true; fails with the last value."""
-    deadline = time.monotonic() + timeout
-    value = None
-    while True:
-        value = probe()
-        if cond(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s. Last seen: {json.dumps(value, default=str)[:2000]}")
-        time.sleep(interval)
 
 
 def phone_state(d):
@@ -116,43 +32,8 @@ def desk_state(d):
     return d.execute_script("return window.dragomanDashboard ? window.dragomanDashboard.state() : null;")
 
 
-def click(d, css, timeout=10):
-    _, _, By = _selenium()
-    deadline = time.monotonic() + timeout
-    while True:
-        found = d.find_elements(By.CSS_SELECTOR, css)
-        if found and found[0].is_displayed() and found[0].is_enabled():
-            found[0].click()
-            return
-        if time.monotonic() > deadline:
-            text = d.execute_script("return document.body ? document.body.innerText.slice(0, 400) : ''")
-            raise AssertionError(f"no visible, enabled element {css!r} on {d.current_url} within {timeout} s; "
-                                 f"the page says: {text!r}")
-        time.sleep(0.05)
-
-
 def text_of(d, css):
     return d.execute_script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css)
-
-
-def screenshot(d, name, *, width=None, full=False):
-    """Saves the viewport; `full`: the whole page from the top, in a window `width` wide (desktop windows only)."""
-    dt.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = dt.ARTIFACTS / name
-    if not full:
-        assert d.save_screenshot(str(path)), f"could not save {path}"
-        return path
-    before = d.get_window_size()
-    try:
-        d.set_window_size(width or before["width"], before["height"])
-        d.execute_script("window.scrollTo(0, 0)")
-        height = d.execute_script("return document.documentElement.scrollHeight")
-        d.set_window_size(width or before["width"], min(int(height) + 140, 3000))
-        time.sleep(0.2)
-        assert d.save_screenshot(str(path)), f"could not save {path}"
-    finally:
-        d.set_window_size(before["width"], before["height"])
-    return path
 
 
 def floor_language_log(server, code):
@@ -161,13 +42,8 @@ def floor_language_log(server, code):
     return r.json().get("changes", [])
 
 
-def has_interpret_command(binary) -> bool:
-    p = subprocess.run([str(binary), "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
-    return "interpret" in p.stdout.decode(errors="replace")
-
-
 def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_prints_place_cards(
-        server, cli, browser, summit_audio, dragoman_bin):
+        server, cli, browser, summit_audio):
     t0 = time.monotonic()
     ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
     code = ev["code"]
@@ -180,7 +56,7 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
               "--loop", summit_audio / "summit-floor.wav")
 
     # A delegate on the Russian channel, with the floor under interpretation switched on (it waits for one).
-    phone = browser(phone=True)
+    phone = browser(phone=True, lang="en-US")
     phone.get(f"{server.url}/j/{code}?channel=ru")
     click(phone, "#floor-mix-on")
     click(phone, "#play")
@@ -191,9 +67,9 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
         f"the floor mix must wait while the channel carries the floor itself: {s['floorMix']}"
 
     # The technician opens the dashboard and gives the organizer token.
-    desk = browser(phone=False)
+    desk = browser(phone=False, window=(1366, 900), lang="en-US")
     desk.get(f"{server.url}/dashboard/{code}")
-    _, _, By = _selenium()
+    _, _, _, By = selenium()
     click(desk, "#token")
     desk.find_element(By.ID, "token").send_keys(server.token)
     click(desk, "#token-submit")
@@ -237,71 +113,64 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
         lambda links: interpreter["consoleURL"] in links, 5)
 
     # The Russian booth goes on air (a scripted interpreter: its mic goes on while the floor is not Russian).
-    if has_interpret_command(dragoman_bin):
-        cli.start("interpret", "--server", server.url, "--event", code, "--key", interpreter["key"], "--booth", "ru",
-                  summit_audio / "summit-booth-ru.wav", "--duration", 60)
-        poll("the Russian booth ON AIR on the dashboard", lambda: desk.execute_script(
-            "const b = document.querySelector('.dash-booth[data-booth=\"ru\"]');"
-            "return b ? [b.dataset.onair, b.querySelector('.dash-onair').textContent] : null;"),
-            lambda v: v and v[0] == "true" and v[1] == "ON AIR", 10)
-        s = poll("the phone hears the interpreter, and the banner now says the interpretation is live",
-                 lambda: phone_state(phone),
-                 lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
-                 and s["alertShown"] and "Russian interpretation is live" in s["alertText"], 5)
-        assert "no Russian" not in s["alertText"], s["alertText"]
-        # The floor under the interpretation: a second socket on the floor channel, audible.
-        s = poll("the floor mixed under the interpretation", lambda: phone_state(phone),
-                 lambda s: s["floorMix"]["active"] and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT,
-                 10)
-        print(f"floor mix: {s['floorMix']}, level {s['floorMixLevel']:.4f}, interpretation level {s['level']:.4f}")
-        phone.execute_script("document.getElementById('floor-mix').scrollIntoView({block: 'end'})")
-        screenshot(phone, "listener-floor-mix.png")
+    cli.start("interpret", "--server", server.url, "--event", code, "--key", interpreter["key"], "--booth", "ru",
+              summit_audio / "summit-booth-ru.wav", "--duration", 60)
+    poll("the Russian booth ON AIR on the dashboard", lambda: desk.execute_script(
+        "const b = document.querySelector('.dash-booth[data-booth=\"ru\"]');"
+        "return b ? [b.dataset.onair, b.querySelector('.dash-onair').textContent] : null;"),
+        lambda v: v and v[0] == "true" and v[1] == "ON AIR", 10)
+    s = poll("the phone hears the interpreter, and the banner now says the interpretation is live",
+             lambda: phone_state(phone),
+             lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
+             and s["alertShown"] and "Russian interpretation is live" in s["alertText"], 5)
+    assert "no Russian" not in s["alertText"], s["alertText"]
+    # The floor under the interpretation: a second socket on the floor channel, audible.
+    s = poll("the floor mixed under the interpretation", lambda: phone_state(phone),
+             lambda s: s["floorMix"]["active"] and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT,
+             10)
+    print(f"floor mix: {s['floorMix']}, level {s['floorMixLevel']:.4f}, interpretation level {s['level']:.4f}")
+    phone.execute_script("document.getElementById('floor-mix').scrollIntoView({block: 'end'})")
+    screenshot(phone, "listener-floor-mix.png")
 
-        # Chat with the booth: the line comes back from the server as delivered.
-        desk.find_element(By.ID, "chat-ru").send_keys("Numbers coming, slide 4")
-        click(desk, '.dash-booth[data-booth="ru"] .dash-chat-form button')
-        poll("the chat line delivered", lambda: desk.execute_script(
-            "return [...document.querySelectorAll('.dash-booth[data-booth=\"ru\"] .dash-chat-log li.mine')]"
-            ".map(li => [li.dataset.pending, li.textContent]);"),
-            lambda lines: any(p == "false" and "Numbers coming, slide 4" in t for p, t in lines), 3)
+    # Chat with the booth: the line comes back from the server as delivered.
+    desk.find_element(By.ID, "chat-ru").send_keys("Numbers coming, slide 4")
+    click(desk, '.dash-booth[data-booth="ru"] .dash-chat-form button')
+    poll("the chat line delivered", lambda: desk.execute_script(
+        "return [...document.querySelectorAll('.dash-booth[data-booth=\"ru\"] .dash-chat-log li.mine')]"
+        ".map(li => [li.dataset.pending, li.textContent]);"),
+        lambda lines: any(p == "false" and "Numbers coming, slide 4" in t for p, t in lines), 3)
 
-        # A partner's console (a WebSocket from the page itself) asks for help, asks the speaker to slow down and
-        # writes to the organizer: the help banner is on top at once and stays until acknowledged.
-        r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Pavel", "booth": "ru"})
-        assert r.status == 201, f"POST /api/events/{code}/interpreters answered {r.status}: {r.body[:300]!r}"
-        partner_url = f"ws://127.0.0.1:{server.port}/ws/booth/{code}?key={r.json()['key']}&booth=ru"
-        desk.execute_script("""
-            const ws = new WebSocket(arguments[0]);
-            window.partnerConsole = ws;
-            ws.onopen = () => {
-              ws.send(JSON.stringify({type: 'signal', kind: 'help'}));
-              ws.send(JSON.stringify({type: 'signal', kind: 'slow-down'}));
-              ws.send(JSON.stringify({type: 'chat', to: 'organizer', text: 'Please bring the glossary'}));
-            };""", partner_url)
-        banner = poll("the help banner", lambda: desk.execute_script(
-            "const b = document.querySelector('.dash-help[data-booth=\"ru\"]'); return b ? b.textContent : null;"),
-            lambda v: v and "HELP" in v and "Russian" in v and "Pavel" in v, 3)
-        print(f"help banner: {banner!r}")
-        poll("the slow-down and Pavel's chat line on the dashboard", lambda: desk.execute_script(
-            "return [document.getElementById('slowdowns').textContent,"
-            " document.querySelector('.dash-booth[data-booth=\"ru\"] .dash-chat-log').textContent];"),
-            lambda v: "slow down" in v[0] and "Please bring the glossary" in v[1] and "Pavel" in v[1], 3)
-        screenshot(desk, "dashboard.png", full=True)
-        click(desk, '.dash-help[data-booth="ru"] .dash-ack')
-        poll("the help banner gone after Acknowledge", lambda: desk.execute_script(
-            "return document.querySelectorAll('.dash-help').length"), lambda n: n == 0, 2)
-        desk.execute_script("window.partnerConsole.close()")
+    # A partner's console (a WebSocket from the page itself) asks for help, asks the speaker to slow down and
+    # writes to the organizer: the help banner is on top at once and stays until acknowledged.
+    r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Pavel", "booth": "ru"})
+    assert r.status == 201, f"POST /api/events/{code}/interpreters answered {r.status}: {r.body[:300]!r}"
+    partner_url = f"ws://127.0.0.1:{server.port}/ws/booth/{code}?key={r.json()['key']}&booth=ru"
+    desk.execute_script("""
+        const ws = new WebSocket(arguments[0]);
+        window.partnerConsole = ws;
+        ws.onopen = () => {
+          ws.send(JSON.stringify({type: 'signal', kind: 'help'}));
+          ws.send(JSON.stringify({type: 'signal', kind: 'slow-down'}));
+          ws.send(JSON.stringify({type: 'chat', to: 'organizer', text: 'Please bring the glossary'}));
+        };""", partner_url)
+    banner = poll("the help banner", lambda: desk.execute_script(
+        "const b = document.querySelector('.dash-help[data-booth=\"ru\"]'); return b ? b.textContent : null;"),
+        lambda v: v and "HELP" in v and "Russian" in v and "Pavel" in v, 3)
+    print(f"help banner: {banner!r}")
+    poll("the slow-down and Pavel's chat line on the dashboard", lambda: desk.execute_script(
+        "return [document.getElementById('slowdowns').textContent,"
+        " document.querySelector('.dash-booth[data-booth=\"ru\"] .dash-chat-log').textContent];"),
+        lambda v: "slow down" in v[0] and "Please bring the glossary" in v[1] and "Pavel" in v[1], 3)
+    screenshot(desk, "dashboard.png", full=True)
+    click(desk, '.dash-help[data-booth="ru"] .dash-ack')
+    poll("the help banner gone after Acknowledge", lambda: desk.execute_script(
+        "return document.querySelectorAll('.dash-help').length"), lambda n: n == 0, 2)
+    desk.execute_script("window.partnerConsole.close()")
 
-        # Back to Russian: the channel carries the floor itself, and the phone closes its second socket.
-        click(desk, 'button.dash-language[data-language="ru"]')
-        poll("the floor mix closed when the channel carries the floor", lambda: phone_state(phone),
-             lambda s: s["carrying"]["kind"] == "floor" and not s["floorMix"]["active"], 5)
-    else:
-        print("`dragoman interpret` is not there: the booth part is skipped")
-        phone.execute_script("document.getElementById('floor-mix').scrollIntoView({block: 'end'})")
-        screenshot(phone, "listener-floor-mix.png")
-        screenshot(desk, "dashboard.png", full=True)
-
+    # Back to Russian: the channel carries the floor itself, and the phone closes its second socket.
+    click(desk, 'button.dash-language[data-language="ru"]')
+    poll("the floor mix closed when the channel carries the floor", lambda: phone_state(phone),
+         lambda s: s["carrying"]["kind"] == "floor" and not s["floorMix"]["active"], 5)
     # Place cards: one per channel, each with its join link and its QR code, in print layout.
     click(desk, "#open-cards")
     cards = poll("four place cards with their QR codes loaded", lambda: desk.execute_script(

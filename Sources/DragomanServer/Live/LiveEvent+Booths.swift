@@ -143,14 +143,7 @@ extension LiveEvent {
         var source: ChannelSource
 
         func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64) {
-            var cached: [UInt8]?
-            let pcmOnce = {
-                if let cached { return cached }
-                let bytes = pcm()
-                cached = bytes
-                return bytes
-            }
-            for fanout in targets { fanout.publish(opus: opus, pcm: pcmOnce, ingestMicros: ingestMicros, from: source) }
+            LiveEvent.publish(opus: opus, pcm: pcm, ingestMicros: ingestMicros, from: source, to: targets)
         }
     }
 

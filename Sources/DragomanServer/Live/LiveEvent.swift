@@ -203,7 +203,11 @@ public final class LiveEvent: Sendable {
             }
             return targets
         }
-        // Convert to 16-bit PCM at most once per frame, and only if some listener wants it.
+        Self.publish(opus: opus, pcm: pcm, ingestMicros: ingestMicros, from: .floor, to: targets)
+    }
+
+    /// Sends one frame to `targets`, converting it to 16-bit PCM at most once, and only if some listener wants it.
+    static func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource, to targets: [ChannelFanout]) {
         var cached: [UInt8]?
         let pcmOnce = {
             if let cached { return cached }
@@ -212,7 +216,7 @@ public final class LiveEvent: Sendable {
             return bytes
         }
         for fanout in targets {
-            fanout.publish(opus: opus, pcm: pcmOnce, ingestMicros: ingestMicros, from: .floor)
+            fanout.publish(opus: opus, pcm: pcmOnce, ingestMicros: ingestMicros, from: source)
         }
     }
 

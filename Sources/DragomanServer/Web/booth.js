@@ -10,6 +10,7 @@
 import { isValidCode, normalizeCarrying, normalizeCode } from './api.js';
 import { keepResumed } from './audio-output.js';
 import { BoothConnection } from './booth-connection.js';
+import { fillDeviceSelect } from './devices.js';
 import { ChatPane } from './booth-chat.js';
 import { IncomingAudio, volumeDb } from './booth-incoming.js';
 import { installShortcuts, SHORTCUTS } from './booth-keys.js';
@@ -408,30 +409,13 @@ async function refreshDevices() {
   } catch {
     return;
   }
-  fillDevices($('input-device'), devices.filter((d) => d.kind === 'audioinput'), page.mic ? page.mic.deviceId : '');
+  fillDeviceSelect($('input-device'), devices.filter((d) => d.kind === 'audioinput'), page.mic ? page.mic.deviceId : '');
   const canChooseOutput = page.ctx && typeof page.ctx.setSinkId === 'function';
   const outputs = devices.filter((d) => d.kind === 'audiooutput');
   $('output-device-field').hidden = !canChooseOutput || outputs.length === 0;
-  if (canChooseOutput) fillDevices($('output-device'), outputs, load('dragoman.booth-output', '') || '', t('booth.defaultOutput'));
+  if (canChooseOutput) fillDeviceSelect($('output-device'), outputs, load('dragoman.booth-output', '') || '', t('booth.defaultOutput'));
 }
 
-function fillDevices(select, devices, chosen, defaultLabel = t('deviceDefault')) {
-  select.textContent = '';
-  const byDefault = document.createElement('option');
-  byDefault.value = '';
-  byDefault.textContent = defaultLabel;
-  select.append(byDefault);
-  let n = 0;
-  for (const device of devices) {
-    if (device.deviceId === 'default' || device.deviceId === 'communications' || !device.deviceId) continue;
-    n += 1;
-    const option = document.createElement('option');
-    option.value = device.deviceId;
-    option.textContent = device.label || t('deviceUnnamed', { n });
-    select.append(option);
-  }
-  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
-}
 
 function applyOutputDevice() {
   const id = load('dragoman.booth-output', '') || '';

@@ -15,7 +15,7 @@ import { $, el, setText } from './dashboard-format.js';
 import { Interpreters } from './dashboard-interpreters.js';
 import { LiveView } from './dashboard-live.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save } from './storage.js';
+import { load, save, takeTokenFromFragment } from './storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
@@ -38,16 +38,6 @@ const dash = {
 
 // Token.
 
-function takeTokenFromFragment() {
-  const match = window.location.hash.match(/(?:^#|&)token=([^&]+)/);
-  if (!match) return null;
-  window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
-  }
-}
 
 function sessionToken(value) {
   try {

@@ -6,10 +6,11 @@
 // wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
 
 import { fetchEvent, isValidCode, normalizeCode, socketURL } from './api.js';
+import { fillDeviceSelect } from './devices.js';
 import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from './connection.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save } from './storage.js';
+import { load, save, takeTokenFromFragment } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,16 +51,6 @@ function tokenKey(code) {
   return `dragoman.floor-token.${code}`;
 }
 
-function takeTokenFromFragment() {
-  const match = window.location.hash.match(/(?:^#|&)token=([^&]+)/);
-  if (!match) return null;
-  window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
-  }
-}
 
 function sessionGet(key) {
   try {
@@ -134,22 +125,7 @@ async function refreshDevices() {
   } catch {
     devices = [];
   }
-  const chosen = select.value || load('dragoman.floor-device', '');
-  select.textContent = '';
-  const byDefault = document.createElement('option');
-  byDefault.value = '';
-  byDefault.textContent = t('deviceDefault');
-  select.append(byDefault);
-  let n = 0;
-  for (const device of devices) {
-    if (device.deviceId === 'default' || device.deviceId === 'communications' || !device.deviceId) continue;
-    n += 1;
-    const option = document.createElement('option');
-    option.value = device.deviceId;
-    option.textContent = device.label || t('deviceUnnamed', { n });
-    select.append(option);
-  }
-  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
+  fillDeviceSelect(select, devices, select.value || load('dragoman.floor-device', ''));
 }
 
 // Capture.

@@ -3,7 +3,7 @@
 // It listens to the organizer dashboard's WebSocket, so it needs the organizer token (the one the
 // dashboard remembered on this machine, or #token=… in the address).
 
-import { load, save } from './storage.js';
+import { load, save, takeTokenFromFragment } from './storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 const SHOWN_MS = 10_000;
@@ -23,11 +23,8 @@ let hideTimer = null;
 let lastSignalAt = 0;
 
 function tokenFromPage() {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromHash) {
-    save(TOKEN_KEY, fromHash);
-    history.replaceState(null, '', location.pathname);  // keep the token off the screen
-  }
+  const fromHash = takeTokenFromFragment();
+  if (fromHash) save(TOKEN_KEY, fromHash);
   return fromHash ?? load(TOKEN_KEY);
 }
 

@@ -28,3 +28,15 @@ export function loadEventPrefs(code) {
 export function saveEventPrefs(code, changes) {
   save(`dragoman.event.${code}`, { ...loadEventPrefs(code), ...changes });
 }
+
+/** Reads #token=… from the address and removes it from the address bar (so it is not shown or bookmarked). */
+export function takeTokenFromFragment() {
+  const match = window.location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (!match) return null;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
