@@ -446,6 +446,74 @@ def rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x)))) if len(x) else 0.0
 
 
+def fast_fft_size(n: int) -> int:
+    """The smallest 2^a·3^b·5^c ≥ n: sizes numpy's FFT handles fast (a power of two can be 50 % larger)."""
+    best = 1 << max(0, (n - 1).bit_length())
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            p = p35
+            while p < n:
+                p *= 2
+            best = min(best, p)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
+class SnippetFinder:
+    """Finds references (sentences) anywhere in a long recording by windowed normalized cross-correlation:
+    NCC(k) = Σ ref[i]·x[k+i] / √(Σ ref² · Σ x[k..k+m)²), the reference entirely inside the recording; 1.0 = the
+    same waveform up to a gain. For speed the search runs on both signals averaged over `decimation` samples (48 kHz →
+    16 kHz by default, where speech lives), then the NCC is computed at full rate around the best offset. The
+    references' spectra are computed once, for recordings up to `length` samples (longer ones cost a recomputation)."""
+
+    def __init__(self, references: dict[str, np.ndarray], length: int, decimation: int = 3):
+        self.references = {k: np.asarray(v, dtype=np.float64) for k, v in references.items()}
+        self.decimation = decimation
+        self._coarse = {k: self._decimate(r) for k, r in self.references.items()}
+        self._plan(length)
+
+    def _decimate(self, x: np.ndarray) -> np.ndarray:
+        d = self.decimation
+        return x[: len(x) // d * d].reshape(-1, d).mean(axis=1)
+
+    def _plan(self, length: int) -> None:
+        self.length = length
+        self.n = fast_fft_size(length // self.decimation + max(len(r) for r in self._coarse.values()))
+        self._spectra = {k: np.conj(np.fft.rfft(r, self.n)) for k, r in self._coarse.items()}
+
+    def search(self, recording: np.ndarray) -> dict[str, tuple[float, int]]:
+        """For each reference: (best NCC at full rate, offset in samples in `recording` where it starts)."""
+        x = np.asarray(recording, dtype=np.float64)
+        if len(x) > self.length:
+            self._plan(len(x))
+        xd = self._decimate(x)
+        spectrum = np.fft.rfft(xd, self.n)
+        cumulative = np.concatenate(([0.0], np.cumsum(xd * xd)))
+        found = {}
+        for name, ref in self.references.items():
+            coarse = self._coarse[name]
+            m, energy = len(coarse), float(np.dot(coarse, coarse))
+            if len(xd) < m or energy == 0:
+                found[name] = (0.0, 0)
+                continue
+            corr = np.fft.irfft(spectrum * self._spectra[name], self.n)[: len(xd) - m + 1]
+            window = np.maximum(cumulative[m:] - cumulative[:-m], 1e-12 * energy)
+            k = int(np.argmax(corr / np.sqrt(energy * window))) * self.decimation
+            lags = range(max(0, k - self.decimation), min(len(x) - len(ref), k + self.decimation) + 1)
+            found[name] = max(((self.ncc_at(ref, x, lag), lag) for lag in lags), default=(0.0, k))
+        return found
+
+    @staticmethod
+    def ncc_at(ref: np.ndarray, x: np.ndarray, offset: int) -> float:
+        """The NCC of `ref` with x[offset : offset + len(ref)]."""
+        seg = x[offset: offset + len(ref)]
+        den = float(np.sqrt(np.dot(ref, ref) * np.dot(seg, seg)))
+        return float(np.dot(ref, seg) / den) if den > 0 and len(seg) == len(ref) else 0.0
+
+
 def read_stats(path: Path) -> dict:
     path = Path(path)
     assert path.exists(), f"the listener wrote no stats file {path}"
