@@ -86,17 +86,19 @@ public struct FloorIngest: Sendable {
             break
         }
 
-        onAudioStart?()
         let sender = PacedSender(frameBytes: rate / 50 * channels * format.bytesPerSample, paced: paced, connection: connection, watch: watch)
         var report = Report(seconds: 0, messages: 0)
         switch source {
         case .audio(let audio):
             let bytes = PCMEncoding.f32le(audio.samples)
+            // Only now does audio go out: a timeline started earlier would run ahead by the conversion time.
+            onAudioStart?()
             repeat {
                 report.messages += try await sender.send(bytes)
                 report.seconds += audio.duration
             } while loop && !Task.isCancelled
         case .standardInput:
+            onAudioStart?()
             var pending: [UInt8] = []
             while !Task.isCancelled {
                 let chunk = FileHandle.standardInput.availableData

@@ -94,10 +94,15 @@ public struct ScriptedInterpreter: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var tick = 0
+        var heardFloorLanguage: String?? = .none
         while !Task.isCancelled {
             if let duration, clock.now - start >= .seconds(duration) { break }
             try await desk.check()
             let state = await desk.state
+            if heardFloorLanguage != .some(state.floorLanguage) {
+                heardFloorLanguage = .some(state.floorLanguage)
+                log?(#"{"at":\#(BenchClock.nowMicros()),"event":"floor-language","floorLanguage":"\#(state.floorLanguage ?? "")"}"#)
+            }
             let live = state.live == me
             let floorElsewhere = state.floorLanguage != nil && state.floorLanguage != state.booth
             let wantLive = floorElsewhere && position < samples.count
