@@ -124,6 +124,8 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
              lambda s: s["carrying"]["kind"] == "interpreter" and s["carryingText"] == "Interpreter"
              and s["alertShown"] and "Russian interpretation is live" in s["alertText"], 5)
     assert "no Russian" not in s["alertText"], s["alertText"]
+    phone.execute_script("window.scrollTo(0, 0)")
+    screenshot(phone, "listener-alert-interpretation-live.png")  # the story's banner: "… Russian interpretation is live"
     # The floor under the interpretation: a second socket on the floor channel, audible.
     s = poll("the floor mixed under the interpretation", lambda: phone_state(phone),
              lambda s: s["floorMix"]["active"] and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT,
