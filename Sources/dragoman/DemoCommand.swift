@@ -78,7 +78,8 @@ struct DemoCommand: AsyncParsableCommand {
                     say("\nSummit event \(event.code): open \(link) on a phone (same Wi-Fi), or scan:\n")
                     Banner.printQRCode(for: link)
                     let secure = ready.publicTLSURL ?? ready.publicURL
-                    say("\nOrganizer dashboard: \(ready.publicURL)/dashboard/\(event.code)  (organizer token: \(server.organizerToken))")
+                    say("\nOrganizer dashboard: \(ready.publicURL)/dashboard/\(event.code)#token=\(server.organizerToken)")
+                    say("Speaker screen (slow-down requests from the booths): \(ready.publicURL)/speaker/\(event.code)#token=\(server.organizerToken)")
                     say("Floor microphone page: \(secure)/floor/\(event.code)#token=\(event.floorToken)")
                     for guest in partners {
                         say("\(guest.booth) booth console, as the scripted interpreter's partner: \(secure)/booth/\(event.code)?key=\(guest.key)")
