@@ -243,4 +243,26 @@ struct BoothTests {
             await aigerim.close()
         }
     }
+
+    /// A console whose network drops without closing the connection keeps its socket open for a while; its audio
+    /// stopping is what shows it: the booth goes off air within about a second and the channel falls back.
+    @Test func aLiveConsoleWhoseAudioStopsIsTakenOffAir() async throws {
+        try await LiveServer.with { server in
+            let (event, _, people) = try summit(server)
+            let listener = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru")
+            let aigerim = try await console(server, event, people["Aigerim"]!)
+            try await aigerim.send(#"{"type":"mic","on":true}"#)
+            try await aigerim.sendTone(seconds: 0.2)
+            try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self) { $0.source.kind == "interpreter" }
+            let stopped = ContinuousClock.now
+            try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self, timeout: .seconds(2)) { $0.source.kind == "floor" }
+            let fellBack = ContinuousClock.now - stopped
+            #expect(fellBack < .milliseconds(1500))
+            let notice = try await aigerim.expect("error", as: ControlMessages.ErrorMessage.self)
+            #expect(notice.code == "no-audio" && notice.fatal == false)
+            #expect(try #require(await aigerim.messages("booth-state", as: State.self).last).live == nil)
+            await aigerim.close()
+            await listener.close()
+        }
+    }
 }

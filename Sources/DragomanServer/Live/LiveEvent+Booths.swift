@@ -75,6 +75,16 @@ extension LiveEvent {
         }
     }
 
+    /// Takes `interpreter` off air if they are live (their console stopped sending audio).
+    /// - Returns: whether they were live.
+    func takeOffAirIfLive(_ interpreter: Interpreter) -> Bool {
+        change { state in
+            guard state.desks[interpreter.booth]?.microphone.live == interpreter.id else { return false }
+            try? state.desks[interpreter.booth]?.microphone.handle(.micOff(interpreter.id))
+            return true
+        }
+    }
+
     /// Sets what a booth hears: the floor, or another booth (relay). A relay that would close a loop is refused.
     func setSource(_ source: BoothSource, of booth: LanguageTag) throws(ProtocolError) {
         try change { (state: inout State) throws(ProtocolError) in

@@ -2,6 +2,7 @@ import DragomanAudio
 import DragomanCore
 import Foundation
 import HummingbirdWebSocket
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 
@@ -13,6 +14,10 @@ struct BoothSession: Sendable {
     static let maximumMessageSize = 64 * 1024
     /// How often the console is sent the booth's state even when nothing changed (listener counts, clock).
     static let statePeriod: Duration = .seconds(2)
+    /// A live console whose microphone audio stops for this long is taken off air: its network is gone
+    /// (Wi-Fi dropped without closing the connection) or its microphone is, and the channel must fall back
+    /// at once rather than after the WebSocket's ping times out.
+    static let silentConsoleTimeout: UInt64 = 1_000_000
 
     let event: LiveEvent
     let interpreter: Interpreter
@@ -46,12 +51,24 @@ struct BoothSession: Sendable {
             }
         }
         defer { ticker.cancel() }
+        // Only a console that has sent audio is watched: one that never does (a control-only client) is not
+        // mistaken for a dropped one.
+        let lastAudio = NIOLockedValueBox<UInt64?>(nil)
+        let watchdog = Task { [event, interpreter] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(200))
+                guard let last = lastAudio.withLockedValue({ $0 }), WallClock.nowMicros() > last + Self.silentConsoleTimeout else { continue }
+                if event.takeOffAirIfLive(interpreter) { sendError(Self.silentError) }
+            }
+        }
+        defer { watchdog.cancel() }
 
         var microphone = try Microphone(format: format, bitrate: bitrate)
         for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
             switch message {
             case .binary(let buffer):
                 let ingest = WallClock.nowMicros()
+                lastAudio.withLockedValue { $0 = ingest }
                 do {
                     try microphone.push(Array(buffer.readableBytesView), event: event, interpreter: interpreter, ingestMicros: ingest)
                 } catch {
@@ -130,6 +147,10 @@ struct BoothSession: Sendable {
         }
         return nil
     }
+
+    private static let silentError = ControlMessages.ErrorMessage(
+        code: "no-audio", message: "No microphone audio arrived from this console for a second: you were taken off air. Check the network and the microphone, then press Mic again.",
+        fatal: false)
 
     private func microphone(_ action: BoothMicrophone.Event) throws(BoothMicrophone.Refusal) {
         try event.handle(action, in: interpreter.booth)
