@@ -16,7 +16,7 @@ import { IncomingAudio, volumeDb } from './booth-incoming.js';
 import { installShortcuts, SHORTCUTS } from './booth-keys.js';
 import { Microphone } from './booth-microphone.js';
 import { applyTranslations, bindLanguageSelect, capitalize, detectLanguage, languageName, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save } from './storage.js';
+import { load, save, sessionGet, sessionSet } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY_PATTERN = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
@@ -90,23 +90,6 @@ function nameOf(id) {
 
 function keyStorageName(code) {
   return `dragoman.booth-key.${code}`;
-}
-
-function sessionGet(name) {
-  try {
-    return window.sessionStorage.getItem(name);
-  } catch {
-    return null;
-  }
-}
-
-function sessionSet(name, value) {
-  try {
-    if (value) window.sessionStorage.setItem(name, value);
-    else window.sessionStorage.removeItem(name);
-  } catch {
-    // Optional.
-  }
 }
 
 function normalizeKey(text) {

@@ -10,7 +10,7 @@ import { fillDeviceSelect } from './devices.js';
 import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from './connection.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save, takeTokenFromFragment } from './storage.js';
+import { load, save, sessionGet, sessionSet, takeTokenFromFragment } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,23 +49,6 @@ const meter = { peakNow: 0, barDb: -Infinity, holdDb: -Infinity, holdAt: 0, clip
 
 function tokenKey(code) {
   return `dragoman.floor-token.${code}`;
-}
-
-
-function sessionGet(key) {
-  try {
-    return window.sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function sessionSet(key, value) {
-  try {
-    window.sessionStorage.setItem(key, value);
-  } catch {
-    // Optional.
-  }
 }
 
 // Errors and state.

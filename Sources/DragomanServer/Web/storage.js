@@ -40,3 +40,22 @@ export function takeTokenFromFragment() {
     return match[1];
   }
 }
+
+/** This tab's memory (sessionStorage): kept across reloads, forgotten when the tab closes. */
+export function sessionGet(name) {
+  try {
+    return window.sessionStorage.getItem(name);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `value` in this tab's memory; a null or empty value forgets it. */
+export function sessionSet(name, value) {
+  try {
+    if (value) window.sessionStorage.setItem(name, value);
+    else window.sessionStorage.removeItem(name);
+  } catch {
+    // Storage is a convenience; the page works without it.
+  }
+}
