@@ -115,7 +115,7 @@ public final class LiveEvent: Sendable {
                 let carryingChanged = ChannelRouting.carrying(channel, in: routingBefore) != ChannelRouting.carrying(channel, in: routingAfter)
                 notice.changed.append((channel, message, alertAt != nil && carryingChanged && channel != .floor))
             }
-            notice.boothStates = state.definition.languages.compactMap { boothState($0, in: state) }
+            notice.boothStates = state.definition.languages.compactMap { booth in boothState(booth, in: state).map { (booth, $0) } }
             notice.dashboards = Array(state.dashboards.values)
             return (result, notice)
         }
@@ -129,7 +129,7 @@ public final class LiveEvent: Sendable {
         var fanouts: [ChannelID: ChannelFanout]
         var consoles: [LanguageTag: [ListenerSinkBox]]
         var changed: [(ChannelID, ControlMessages.CarryingMessage, alert: Bool)] = []
-        var boothStates: [ControlMessages.BoothState] = []
+        var boothStates: [(LanguageTag, ControlMessages.BoothState)] = []
         var dashboards: [ListenerSinkBox] = []
     }
 
@@ -143,9 +143,8 @@ public final class LiveEvent: Sendable {
             }
             if let text = try? JSONText.encode(message) { fanout.broadcast(text: text) }
         }
-        for boothState in notice.boothStates {
-            guard let sinks = notice.consoles[LanguageTag(boothState.booth) ?? LanguageTag("und")!], !sinks.isEmpty,
-                  let text = try? JSONText.encode(boothState) else { continue }
+        for (booth, boothState) in notice.boothStates {
+            guard let sinks = notice.consoles[booth], !sinks.isEmpty, let text = try? JSONText.encode(boothState) else { continue }
             for sink in sinks { sink.run { $0.send(text: text) } }
         }
     }
