@@ -110,7 +110,7 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
         "return c ? c.dataset.count : null;"), lambda v: v == "1", 5)
     poll("the interpreter with the console link in the dashboard's list", lambda: desk.execute_script(
         "return [...document.querySelectorAll('#interpreters-body a')].map(a => a.href);"),
-        lambda links: interpreter["consoleURL"] in links, 5)
+        lambda links: (interpreter.get("secureConsoleURL") or interpreter["consoleURL"]) in links, 5)
 
     # The Russian booth goes on air (a scripted interpreter: its mic goes on while the floor is not Russian).
     cli.start("interpret", "--server", server.url, "--event", code, "--key", interpreter["key"], "--booth", "ru",

@@ -126,9 +126,11 @@ export class Interpreters {
     $('interpreters-empty').hidden = !this.loaded || this.list.length > 0;
     body.replaceChildren(...this.list.map((person) => {
       const status = this.status.get(person.id) || 'offline';
-      const link = el('a', { className: 'dash-console-link', attrs: { href: person.consoleURL, target: '_blank', rel: 'noopener' }, text: person.consoleURL });
+      // The console needs the microphone, which browsers give only to secure pages: the HTTPS link when there is one.
+      const url = person.secureConsoleURL || person.consoleURL;
+      const link = el('a', { className: 'dash-console-link', attrs: { href: url, target: '_blank', rel: 'noopener' }, text: url });
       const copy = el('button', { className: 'dash-small', attrs: { type: 'button' }, text: t('dashCopy') });
-      copy.addEventListener('click', () => this.copy(person.consoleURL, copy));
+      copy.addEventListener('click', () => this.copy(url, copy));
       const remove = el('button', { className: 'dash-small dash-danger', attrs: { type: 'button', 'aria-label': t('dashDeleteNamed', { name: person.name }) }, text: t('dashDelete') });
       remove.addEventListener('click', () => this.remove(person));
       return el('tr', { attrs: { 'data-id': person.id, 'data-booth': person.booth } },
