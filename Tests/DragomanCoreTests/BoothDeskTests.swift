@@ -54,3 +54,14 @@ import Testing
         #expect(PeakMeter.peakDB([0, 0]) == PeakMeter.floorDB)
     }
 }
+
+@Suite struct TokenBucketTests {
+    @Test func aBurstGoesThroughThenOnePerRefill() {
+        var bucket = TokenBucket(capacity: 3, perSecond: 0.5)
+        #expect((0..<4).map { _ in bucket.allow(at: 1_000_000) } == [true, true, true, false])
+        #expect(bucket.allow(at: 2_900_000) == false)  // 1.9 s later: not a whole token yet
+        #expect(bucket.allow(at: 3_000_000) == true)   // 2 s: one token
+        #expect(bucket.allow(at: 3_000_000) == false)
+        #expect((0..<4).map { _ in bucket.allow(at: 60_000_000) } == [true, true, true, false])  // never above capacity
+    }
+}

@@ -265,4 +265,25 @@ struct BoothTests {
             await listener.close()
         }
     }
+
+    /// A console that floods chat or signals is slowed down with a non-fatal `too-many`; its partners and the
+    /// dashboard get the burst, not the flood.
+    @Test func aFloodingConsoleIsSlowedDown() async throws {
+        try await LiveServer.with { server in
+            let (event, _, people) = try summit(server)
+            let aigerim = try await console(server, event, people["Aigerim"]!)
+            let pavel = try await console(server, event, people["Pavel"]!)
+            for n in 1...15 { try await aigerim.send(#"{"type":"chat","to":"booth","text":"line \#(n)"}"#) }
+            for _ in 1...5 { try await aigerim.send(#"{"type":"signal","kind":"slow-down"}"#) }
+            try await pavel.expect("chat", as: ControlMessages.Chat.self) { $0.text == "line 10" }
+            try await aigerim.expect("signal", as: ControlMessages.Signal.self)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await pavel.messages("chat", as: ControlMessages.Chat.self).count == 10)
+            #expect(await pavel.messages("signal", as: ControlMessages.Signal.self).count == 3)
+            let refusals = await aigerim.messages("error", as: ControlMessages.ErrorMessage.self)
+            #expect(refusals.count == 7 && refusals.allSatisfy { $0.code == "too-many" && !$0.fatal })
+            await aigerim.close()
+            await pavel.close()
+        }
+    }
 }

@@ -15,6 +15,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         case notFound = "not-found"
         case floorBusy = "floor-busy"
         case tooLarge = "too-large"
+        /// Too many messages too fast (chat, signals).
+        case tooMany = "too-many"
         case internalError = "internal-error"
 
         /// The HTTP status for this code.
@@ -26,6 +28,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             case .unknownEvent, .unknownChannel, .notFound: 404
             case .floorBusy, .relayLoop: 409
             case .tooLarge: 413
+            case .tooMany: 429
             case .internalError: 500
             }
         }

@@ -64,6 +64,7 @@ struct BoothSession: Sendable {
         defer { watchdog.cancel() }
 
         var microphone = try Microphone(format: format, bitrate: bitrate)
+        var limits = ConsoleLimits()
         for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
             switch message {
             case .binary(let buffer):
@@ -80,13 +81,13 @@ struct BoothSession: Sendable {
                     await WebSocketRefusal.refuse(ProtocolError(.tooLarge, "A console message may be at most 4096 bytes; this one had \(text.utf8.count)."), outbound: outbound)
                     return
                 }
-                if let error = handle(text) { sendError(error) }
+                if let error = handle(text, limits: &limits) { sendError(error) }
             }
         }
     }
 
     /// Carries out one console request; returns the error to send back, if it was refused.
-    private func handle(_ text: String) -> ControlMessages.ErrorMessage? {
+    private func handle(_ text: String, limits: inout ConsoleLimits) -> ControlMessages.ErrorMessage? {
         let data = Data(text.utf8)
         let decoder = JSONDecoder()
         guard let type = try? decoder.decode(ControlMessages.MessageType.self, from: data) else {
@@ -127,11 +128,17 @@ struct BoothSession: Sendable {
                 }
             case "chat":
                 let request = try decode(ControlMessages.ChatRequest.self, "'to' (booth or organizer) and 'text'")
+                guard limits.chat.allow(at: WallClock.nowMicros()) else {
+                    throw ProtocolError(.tooMany, "Too many chat messages: at most \(Int(limits.chat.capacity)) at once, then one a second.")
+                }
                 try event.chat(from: interpreter, to: request.to, text: request.text)
             case "signal":
                 let request = try decode(ControlMessages.SignalRequest.self, "'kind': slow-down or help")
                 guard let kind = BoothSignal(rawValue: request.kind) else {
                     throw ProtocolError(.badMessage, "Unknown signal '\(request.kind)'; use slow-down or help.")
+                }
+                guard limits.signals.allow(at: WallClock.nowMicros()) else {
+                    throw ProtocolError(.tooMany, "Too many signals: the organizer has them already; at most one every 2 s.")
                 }
                 event.signal(kind, from: interpreter)
             default:
@@ -160,6 +167,12 @@ struct BoothSession: Sendable {
         guard let text = try? JSONText.encode(error) else { return }
         sink.run { $0.send(text: text) }
     }
+}
+
+/// How fast one console may chat and signal: a burst goes through, a flood does not reach the dashboards.
+private struct ConsoleLimits {
+    var chat = TokenBucket(capacity: 10, perSecond: 1)
+    var signals = TokenBucket(capacity: 3, perSecond: 0.5)
 }
 
 /// The console's microphone on the server: conditioned like the floor, and encoded only while
