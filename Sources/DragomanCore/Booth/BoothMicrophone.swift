@@ -69,15 +69,15 @@ public struct BoothMicrophone: Equatable, Sendable {
         }
 
         /// The protocol's error code for this refusal.
-        public var code: String {
+        public var code: ProtocolError.Code {
             switch self {
-            case .notOnline: "not-online"
-            case .micBusy: "mic-busy"
-            case .notLive: "not-live"
-            case .noPartnerOnline: "no-partner"
-            case .nothingToAccept: "nothing-to-accept"
-            case .notAccepted: "not-accepted"
-            case .nothingToCancel: "nothing-to-cancel"
+            case .notOnline: .notOnline
+            case .micBusy: .micBusy
+            case .notLive: .notLive
+            case .noPartnerOnline: .noPartner
+            case .nothingToAccept: .nothingToAccept
+            case .notAccepted: .notAccepted
+            case .nothingToCancel: .nothingToCancel
             }
         }
     }

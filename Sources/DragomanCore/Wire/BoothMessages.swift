@@ -161,25 +161,12 @@ extension ControlMessages {
             self.at = at
         }
     }
-
-    // Requests from a console or the dashboard.
-
-    public struct MicRequest: Codable, Sendable { public var on: Bool }
-    public struct CoughRequest: Codable, Sendable { public var held: Bool }
-    public struct HandoverRequest: Codable, Sendable { public var action: String }
-    public struct SourceRequest: Codable, Sendable { public var relay: String? }
-    public struct ChatRequest: Codable, Sendable {
-        public var to: String
-        public var text: String
-    }
-    public struct SignalRequest: Codable, Sendable { public var kind: String }
-    public struct FloorLanguageRequest: Codable, Sendable { public var language: String? }
 }
 
 extension ControlMessages.ErrorMessage {
     /// A refused booth action: the connection stays.
     public init(refusal: BoothMicrophone.Refusal, naming name: (InterpreterID) -> String = \.value) {
         let text = refusal.explanation(naming: name)
-        self.init(code: refusal.code, message: text.prefix(1).uppercased() + text.dropFirst() + ".", fatal: false)
+        self.init(code: refusal.code.rawValue, message: text.prefix(1).uppercased() + text.dropFirst() + ".", fatal: false)
     }
 }
