@@ -128,7 +128,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The demo reuses its event across runs, so a printed QR code stays valid.
     private func existingOrNewEvent(_ server: VenueServer) throws -> EventDefinition {
-        if let existing = try server.events.store.allEvents().first(where: { $0.name == Self.eventName }) {
+        if let existing = try server.events.allEvents().first(where: { $0.name == Self.eventName }) {
             return existing
         }
         return try server.events.create(name: Self.eventName, languages: [.init("ru")!, .init("kk")!, .init("en")!], pin: nil, now: Date().timeIntervalSince1970)

@@ -114,6 +114,20 @@ final class ChannelFanout: Sendable {
         }
     }
 
+    /// Sends one frame to `targets`, converting it to 16-bit PCM at most once, and only if some listener wants it.
+    static func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource, to targets: [ChannelFanout]) {
+        var cached: [UInt8]?
+        let pcmOnce = {
+            if let cached { return cached }
+            let bytes = pcm()
+            cached = bytes
+            return bytes
+        }
+        for fanout in targets {
+            fanout.publish(opus: opus, pcm: pcmOnce, ingestMicros: ingestMicros, from: source)
+        }
+    }
+
     private static func copy(_ buffer: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer {
         var copy = allocator.buffer(capacity: buffer.readableBytes)
         copy.writeImmutableBuffer(buffer)

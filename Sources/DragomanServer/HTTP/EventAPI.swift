@@ -44,7 +44,7 @@ struct EventAPI: Sendable {
     private func list(_ request: Request) throws -> Response {
         try authorizeOrganizer(request)
         struct List: Encodable { var events: [EventJSON.OrganizerView] }
-        return try json(List(events: try events.store.allEvents().map { EventJSON.organizerView($0, links: links) }))
+        return try json(List(events: try events.allEvents().map { EventJSON.organizerView($0, links: links) }))
     }
 
     private func read(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -126,7 +126,7 @@ struct EventAPI: Sendable {
         try authorizeOperator(request, event: event)
         struct Change: Encodable { var language: String?; var at: UInt64 }
         struct Changes: Encodable { var changes: [Change] }
-        let changes = try events.store.floorLanguageChanges(for: event.definition.code).map { Change(language: $0.language?.value, at: $0.at) }
+        let changes = try events.floorLanguageChanges(of: event.definition.code).map { Change(language: $0.language?.value, at: $0.at) }
         return try json(Changes(changes: changes))
     }
 

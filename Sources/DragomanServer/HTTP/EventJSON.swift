@@ -92,14 +92,3 @@ enum EventJSON {
                           pinRequired: event.pin != nil, secureJoinURL: links.secureJoin(event.code), floorLive: live.isFloorLive, floorLanguage: live.floorLanguage?.value, channels: states)
     }
 }
-
-/// The base URLs phones in the room use, for join links and QR codes.
-struct PublicLinks: Sendable {
-    /// e.g. `http://192.168.1.20:8080`
-    var base: String
-    /// e.g. `https://192.168.1.20:8443`, when HTTPS is served.
-    var secureBase: String?
-
-    func join(_ code: JoinCode) -> String { "\(base)/j/\(code.value)" }
-    func secureJoin(_ code: JoinCode) -> String? { secureBase.map { "\($0)/j/\(code.value)" } }
-}

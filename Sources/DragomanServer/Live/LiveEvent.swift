@@ -1,276 +1,395 @@
-import DragomanCore
-import Foundation
-import NIOConcurrencyHelpers
+public import DragomanCore
+public import NIOConcurrencyHelpers
 
-/// The running state of one event: its channels' fan-outs, who publishes the floor, its booths
-/// (microphones, sources, consoles) and what each channel carries.
+/// The running event: its `EventState` under one lock, and the connections that state speaks to
+/// (the fan-out of each channel and booth, the consoles, the dashboards).
 ///
-/// Every change goes through `change(alertAt:_:)`, which compares what each channel carries
-/// before and after and tells exactly the listeners, consoles and dashboards concerned.
+/// Every change runs the state machine under the lock and carries out the notices it returns
+/// after the lock is released. Where each source's audio goes is kept resolved to fan-outs in a
+/// separate small lock, so the audio path reads a table instead of computing the routing.
 public final class LiveEvent: Sendable {
-    let state: NIOLockedValueBox<State>
-    /// The links dashboards show; set when the first dashboard attaches.
-    let dashboardLinks = NIOLockedValueBox<PublicLinks?>(nil)
+    private let registry: NIOLockedValueBox<Registry>
+    private let audio = NIOLockedValueBox(AudioPaths())
+    /// Where time comes from: the wall clock in service, a manual one in tests.
+    let clock: any EventClock
+    /// Join links for the dashboard.
+    let links: PublicLinks
+    private let connectionIDs = NIOLockedValueBox<UInt64>(0)
 
-    struct State {
-        var definition: EventDefinition
-        var fanouts: [ChannelID: ChannelFanout]
-        var floorPublisher: UUID?
-        var floorLanguage: LanguageTag?
-        var interpreters: [Interpreter]
-        var desks: [LanguageTag: BoothDesk]
+    /// The state and the connections it names.
+    private struct Registry {
+        var state: EventState
+        var fanouts: [ChannelID: ChannelFanout] = [:]
         /// What each booth hears; its consoles are the listeners.
-        var boothInputs: [LanguageTag: ChannelFanout]
-        var consoles: [LanguageTag: [InterpreterID: ConsoleLink]] = [:]
-        var dashboards: [UUID: ListenerSinkBox] = [:]
-        /// Signals of the last minute, oldest first.
-        var signals: [ControlMessages.Signal] = []
-        var meters: [ChannelSource: PeakMeter] = [:]
-        /// Connections that carry a channel out of the room (Icecast relays), per channel.
-        var relays: [ChannelID: Int] = [:]
+        var boothInputs: [LanguageTag: ChannelFanout] = [:]
+        /// Console connections, including one replaced by a newer console until its session ends.
+        var consoles: [ConnectionID: (booth: LanguageTag, sink: ListenerSinkBox)] = [:]
+        var dashboards: [ConnectionID: ListenerSinkBox] = [:]
 
-        var routing: RoutingState { RoutingState(floorLanguage: floorLanguage, desks: desks) }
-
-        /// What every channel carries, as its listeners are told.
-        func carryingMessages() -> [ChannelID: ControlMessages.CarryingMessage] {
-            let routing = self.routing
-            var messages: [ChannelID: ControlMessages.CarryingMessage] = [:]
-            for channel in definition.channels {
-                messages[channel] = ControlMessages.CarryingMessage(
-                    channel: channel, carrying: ChannelRouting.carrying(channel, in: routing),
-                    floorLive: floorPublisher != nil, floorLanguage: floorLanguage)
+        /// Makes the fan-outs the definition needs and forgets those it no longer has.
+        mutating func syncFanouts() {
+            for channel in state.definition.channels where fanouts[channel] == nil {
+                fanouts[channel] = ChannelFanout(channel: channel)
             }
-            return messages
-        }
-
-        mutating func addBooths(for languages: [LanguageTag]) {
-            for language in languages where desks[language] == nil {
-                desks[language] = BoothDesk()
+            for language in state.definition.languages where boothInputs[language] == nil {
                 boothInputs[language] = ChannelFanout(channel: .language(language))
             }
+            fanouts = fanouts.filter { state.definition.has($0.key) }
+            boothInputs = boothInputs.filter { state.definition.languages.contains($0.key) }
+        }
+
+        func census(_ channel: ChannelID) -> ChannelCensus {
+            guard let fanout = fanouts[channel] else { return ChannelCensus() }
+            let delay = fanout.recentProcessingDelay
+            return ChannelCensus(
+                listeners: fanout.listenerCount, streamListeners: fanout.streamCount, delayP50: delay.p50, delayP99: delay.p99,
+                dropped: fanout.droppedPackets)
         }
     }
 
-    /// A connected interpreter console.
-    struct ConsoleLink {
-        /// Which connection: a key opened again replaces the older connection.
-        var session: UUID
-        var sink: ListenerSinkBox
+    /// The audio path's view: where each source goes, and each source's level.
+    private struct AudioPaths {
+        var routes: [ChannelSource: ResolvedRoute] = [:]
+        var meters: [ChannelSource: PeakMeter] = [:]
     }
 
-    init(definition: EventDefinition, floorLanguage: LanguageTag? = nil, interpreters: [Interpreter] = []) {
-        var fanouts: [ChannelID: ChannelFanout] = [:]
-        for channel in definition.channels { fanouts[channel] = ChannelFanout(channel: channel) }
-        var initial = State(definition: definition, fanouts: fanouts, floorLanguage: floorLanguage,
-                            interpreters: interpreters, desks: [:], boothInputs: [:])
-        initial.addBooths(for: definition.languages)
-        state = NIOLockedValueBox(initial)
+    /// A `SourceRoute` with its fan-outs looked up.
+    struct ResolvedRoute {
+        var targets: [ChannelFanout]
+        var speaker: InterpreterID?
+        var muted: Bool
     }
+
+    init(definition: EventDefinition, floorLanguage: LanguageTag? = nil, interpreters: [Interpreter] = [],
+         links: PublicLinks, clock: any EventClock = WallClock())
+    {
+        var registry = Registry(state: EventState(definition: definition, floorLanguage: floorLanguage, interpreters: interpreters))
+        registry.syncFanouts()
+        self.registry = NIOLockedValueBox(registry)
+        self.links = links
+        self.clock = clock
+        resolveRoutes(registry)
+    }
+
+    /// A new id for a connection to this event.
+    func newConnectionID() -> ConnectionID {
+        ConnectionID(connectionIDs.withLockedValue { $0 += 1; return $0 })
+    }
+
+    // MARK: Reading the state
+
+    /// The state now (a copy).
+    public var state: EventState { registry.withLockedValue { $0.state } }
 
     /// The event as stored.
-    public var definition: EventDefinition { state.withLockedValue { $0.definition } }
+    public var definition: EventDefinition { state.definition }
 
-    /// The language the floor speaks now, as the operator (or later, language identification) set it.
-    public var floorLanguage: LanguageTag? { state.withLockedValue { $0.floorLanguage } }
+    /// The language the floor speaks now.
+    public var floorLanguage: LanguageTag? { state.floorLanguage }
 
     /// Whether someone publishes the floor now.
-    public var isFloorLive: Bool { state.withLockedValue { $0.floorPublisher != nil } }
+    public var isFloorLive: Bool { state.isFloorLive }
 
-    /// The routing state now: floor language and booths.
-    public var routing: RoutingState { state.withLockedValue { $0.routing } }
+    /// The interpreters of the event.
+    public var interpreters: [Interpreter] { state.interpreters }
 
     /// The fan-out of a channel, if the event has it.
-    func fanout(_ channel: ChannelID) -> ChannelFanout? {
-        state.withLockedValue { $0.fanouts[channel] }
-    }
+    func fanout(_ channel: ChannelID) -> ChannelFanout? { registry.withLockedValue { $0.fanouts[channel] } }
+
+    /// What a booth's consoles hear: the fan-out their sinks join.
+    func boothInput(_ booth: LanguageTag) -> ChannelFanout? { registry.withLockedValue { $0.boothInputs[booth] } }
 
     /// What `channel` carries now.
-    func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage {
-        state.withLockedValue { state in
-            ControlMessages.CarryingMessage(channel: channel, carrying: ChannelRouting.carrying(channel, in: state.routing),
-                                            floorLive: state.floorPublisher != nil, floorLanguage: state.floorLanguage)
-        }
-    }
+    func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage { state.carrying(channel) }
 
     // MARK: Changes
 
-    /// Applies `body` to the state under the lock, then tells every channel whose carrying changed
-    /// (with an `alert` first when `alertAt` is given: the floor changed language), every console
-    /// and every dashboard.
-    func change<T, E: Error>(alertAt: UInt64? = nil, _ body: (inout State) throws(E) -> T) throws(E) -> T {
-        let outcome: (Result<T, E>, Notice) = state.withLockedValue { state in
-            let before = state.carryingMessages()
-            let routingBefore = state.routing
-            let result: Result<T, E>
+    /// Runs one event of the state machine under the lock, then carries out what it says.
+    @discardableResult
+    func apply<E: Error>(_ event: (inout EventState) throws(E) -> [EventNotice]) throws(E) -> [EventNotice] {
+        try applyToRegistry { (registry: inout Registry) throws(E) in try event(&registry.state) }
+    }
+
+    /// `apply`, for changes that also add or remove a connection in the same turn of the lock.
+    private func applyToRegistry<E: Error>(_ body: (inout Registry) throws(E) -> [EventNotice]) throws(E) -> [EventNotice] {
+        let now = clock.nowMicros()
+        let outcome: Result<([EventNotice], Deliveries), E> = registry.withLockedValue { registry in
+            let notices: [EventNotice]
             do throws(E) {
-                result = .success(try body(&state))
+                notices = try body(&registry)
             } catch {
-                result = .failure(error)
+                return .failure(error)
             }
-            let after = state.carryingMessages()
-            var notice = Notice(fanouts: state.fanouts, consoles: consoleSinks(state))
-            guard case .success = result else { return (result, notice) }
-            let routingAfter = state.routing
-            for (channel, message) in after where before[channel] != message {
-                let carryingChanged = ChannelRouting.carrying(channel, in: routingBefore) != ChannelRouting.carrying(channel, in: routingAfter)
-                notice.changed.append((channel, message, alertAt != nil && carryingChanged && channel != .floor))
-            }
-            notice.boothStates = state.definition.languages.compactMap { booth in boothState(booth, in: state).map { (booth, $0) } }
-            notice.dashboards = Array(state.dashboards.values)
-            return (result, notice)
+            if notices.contains(where: Self.reshapes) { registry.syncFanouts() }
+            if notices.contains(.routesChanged) { resolveRoutes(registry) }
+            return .success((notices, deliveries(for: notices, in: registry, at: now)))
         }
-        announce(outcome.1, alertAt: alertAt)
-        if !outcome.1.dashboards.isEmpty { pushDashboard(to: outcome.1.dashboards) }
-        return try outcome.0.get()
+        let (notices, outgoing) = try outcome.get()
+        outgoing.carryOut()
+        return notices
     }
 
-    /// Who must hear about a change.
-    struct Notice {
-        var fanouts: [ChannelID: ChannelFanout]
-        var consoles: [LanguageTag: [ListenerSinkBox]]
-        var changed: [(ChannelID, ControlMessages.CarryingMessage, alert: Bool)] = []
-        var boothStates: [(LanguageTag, ControlMessages.BoothState)] = []
-        var dashboards: [ListenerSinkBox] = []
-    }
-
-    private func announce(_ notice: Notice, alertAt: UInt64?) {
-        for (channel, message, alert) in notice.changed.sorted(by: { $0.0.description < $1.0.description }) {
-            guard let fanout = notice.fanouts[channel] else { continue }
-            if alert, let alertAt,
-               let text = try? JSONText.encode(ControlMessages.Alert(channel: channel.description, floorLanguage: message.floorLanguage,
-                                                                    interpretation: message.interpretation, at: alertAt)) {
-                fanout.broadcast(text: text)
-            }
-            if let text = try? JSONText.encode(message) { fanout.broadcast(text: text) }
-        }
-        for (booth, boothState) in notice.boothStates {
-            guard let sinks = notice.consoles[booth], !sinks.isEmpty, let text = try? JSONText.encode(boothState) else { continue }
-            for sink in sinks { sink.run { $0.send(text: text) } }
+    private static func reshapes(_ notice: EventNotice) -> Bool {
+        switch notice {
+        case .channelRemoved, .boothRemoved: true
+        default: false
         }
     }
 
-    private func consoleSinks(_ state: State) -> [LanguageTag: [ListenerSinkBox]] {
-        state.consoles.mapValues { $0.values.map(\.sink) }
+    /// The connections a batch of notices goes to, and what they get, collected under the lock.
+    private func deliveries(for notices: [EventNotice], in registry: Registry, at now: UInt64) -> Deliveries {
+        var out = Deliveries()
+        func consoles(of booth: LanguageTag) -> [ListenerSinkBox] {
+            registry.state.consoles(of: booth).compactMap { registry.consoles[$0]?.sink }
+        }
+        var refreshDashboards = false
+        for notice in notices {
+            switch notice {
+            case .channel(let channel, .alert(let alert)):
+                if let fanout = registry.fanouts[channel] { out.broadcasts.append((fanout, Self.encode(alert))) }
+            case .channel(let channel, .carrying(let carrying)):
+                if let fanout = registry.fanouts[channel] { out.broadcasts.append((fanout, Self.encode(carrying))) }
+            case .boothState(let booth):
+                let sinks = consoles(of: booth)
+                guard !sinks.isEmpty,
+                    let message = registry.state.boothState(booth, audience: registry.census(.language(booth)).audience, at: now)
+                else { continue }
+                let text = Self.encode(message)
+                out.sends += sinks.map { ($0, text) }
+            case .booth(let booth, .chat(let chat)):
+                let text = Self.encode(chat)
+                out.sends += consoles(of: booth).map { ($0, text) }
+            case .booth(let booth, .signal(let signal)):
+                let text = Self.encode(signal)
+                out.sends += consoles(of: booth).map { ($0, text) }
+            case .console(let id, .error(let error)):
+                if let console = registry.consoles[id] { out.sends.append((console.sink, Self.encode(error))) }
+            case .console(let id, .close(let error)):
+                if let console = registry.consoles[id] { out.closes.append((console.sink, error)) }
+            case .dashboards(.chat(let chat)):
+                let text = Self.encode(chat)
+                out.sends += registry.dashboards.values.map { ($0, text) }
+            case .dashboards(.signal(let signal)):
+                let text = Self.encode(signal)
+                out.sends += registry.dashboards.values.map { ($0, text) }
+            case .dashboards(.refresh):
+                refreshDashboards = true
+            case .routesChanged:
+                break
+            case .channelRemoved(let channel, let error):
+                if let fanout = registry.fanouts[channel] { out.closedFanouts.append((fanout, error)) }
+            case .boothRemoved(let booth, let error):
+                out.closes += registry.consoles.filter { $0.value.booth == booth }.map { ($0.value.sink, error) }
+                if let input = registry.boothInputs[booth] { out.closedFanouts.append((input, error)) }
+            }
+        }
+        if refreshDashboards, !registry.dashboards.isEmpty {
+            let text = Self.encode(dashboard(registry, at: now))
+            out.sends += registry.dashboards.values.map { ($0, text) }
+        }
+        return out
     }
 
-    // MARK: Floor
+    /// What one change sends, carried out after the lock is released.
+    private struct Deliveries {
+        var broadcasts: [(ChannelFanout, String)] = []
+        var sends: [(ListenerSinkBox, String)] = []
+        var closes: [(ListenerSinkBox, ProtocolError)] = []
+        var closedFanouts: [(ChannelFanout, ProtocolError)] = []
 
-    /// Sets the floor language. Every language channel whose carrying changes gets an `alert` and then
-    /// the new `carrying`, ahead of the next audio packet; every channel gets the new `carrying`.
+        func carryOut() {
+            for (fanout, text) in broadcasts { fanout.broadcast(text: text) }
+            for (sink, text) in sends { sink.run { $0.send(text: text) } }
+            for (sink, error) in closes { sink.run { $0.close(because: error) } }
+            for (fanout, error) in closedFanouts { fanout.closeAll(because: error) }
+        }
+    }
+
+    private static func encode(_ message: some Encodable) -> String {
+        // The messages are plain structs of strings and numbers: encoding them cannot fail.
+        (try? JSONText.encode(message)) ?? "{}"
+    }
+
+    /// Looks the routes of the state up as fan-outs, for the audio path.
+    private func resolveRoutes(_ registry: Registry) {
+        var resolved: [ChannelSource: ResolvedRoute] = [:]
+        for (source, route) in registry.state.routes {
+            resolved[source] = ResolvedRoute(
+                targets: route.channels.compactMap { registry.fanouts[$0] } + route.booths.compactMap { registry.boothInputs[$0] },
+                speaker: route.speaker, muted: route.muted)
+        }
+        audio.withLockedValue { $0.routes = resolved }
+    }
+
+    // MARK: The audio path
+
+    /// Where a frame from `source` goes now, or nil when it goes nowhere because `speaker` (nil: the
+    /// floor publisher) is not the one on air. Records the frame's level for the dashboard.
+    func route(from source: ChannelSource, speaker: InterpreterID?, peakDB: Double, at micros: UInt64) -> ResolvedRoute? {
+        audio.withLockedValue { paths in
+            guard let route = paths.routes[source], speaker == nil || route.speaker == speaker else { return nil }
+            paths.meters[source, default: PeakMeter()].record(peakDB: route.muted ? PeakMeter.floorDB : peakDB, at: micros)
+            return route
+        }
+    }
+
+    /// The level of every source now, dBFS.
+    private func levels(at now: UInt64) -> [ChannelSource: Double] {
+        audio.withLockedValue { $0.meters.mapValues { $0.level(at: now) } }
+    }
+
+    // MARK: The floor
+
+    /// Sets the floor language: channels whose carrying changes get an `alert`, then every channel its `carrying`.
     /// - Returns: the channels that were alerted.
     @discardableResult
     func setFloorLanguage(_ language: LanguageTag?, at micros: UInt64) -> [ChannelID] {
-        change(alertAt: micros) { (state: inout State) -> [ChannelID] in
-            let before = state.routing
-            state.floorLanguage = language
-            let after = state.routing
-            return state.definition.languages.map { ChannelID.language($0) }.filter {
-                ChannelRouting.carrying($0, in: before) != ChannelRouting.carrying($0, in: after)
-            }
+        apply { $0.setFloorLanguage(language, at: micros) }.compactMap { notice in
+            if case .channel(let channel, .alert) = notice { channel } else { nil }
         }
     }
 
     /// Takes the floor for one publisher; refuses a second one while the first is connected.
-    func claimFloor() throws(ProtocolError) -> UUID {
-        let claim = UUID()
-        try change { (state: inout State) throws(ProtocolError) in
-            guard state.floorPublisher == nil else {
-                throw ProtocolError(.floorBusy, "Another source is already publishing the floor of event \(state.definition.code); disconnect it first.")
-            }
-            state.floorPublisher = claim
-        }
-        return claim
+    func claimFloor() throws(ProtocolError) -> ConnectionID {
+        let id = newConnectionID()
+        try apply { (state: inout EventState) throws(ProtocolError) in try state.claimFloor(as: id) }
+        return id
     }
 
     /// Gives the floor back.
-    func releaseFloor(_ claim: UUID) {
-        change { state in
-            if state.floorPublisher == claim { state.floorPublisher = nil }
-        }
+    func releaseFloor(_ claim: ConnectionID) {
+        apply { $0.releaseFloor(claim) }
     }
 
-    /// Sends one encoded floor frame to every channel and booth that hears the floor now.
-    func publishFloor(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, peakDB: Double = PeakMeter.floorDB) {
-        let targets = state.withLockedValue { state -> [ChannelFanout] in
-            state.meters[.floor, default: PeakMeter()].record(peakDB: peakDB, at: ingestMicros)
-            let routing = state.routing
-            var targets = state.definition.channels.compactMap { channel -> ChannelFanout? in
-                ChannelRouting.carrying(channel, in: routing).source == .floor ? state.fanouts[channel] : nil
-            }
-            for (booth, input) in state.boothInputs where ChannelRouting.input(ofBooth: booth, in: routing).carrying.source == .floor {
-                targets.append(input)
-            }
-            return targets
-        }
-        Self.publish(opus: opus, pcm: pcm, ingestMicros: ingestMicros, from: .floor, to: targets)
-    }
+    // MARK: The organizer
 
-    /// Sends one frame to `targets`, converting it to 16-bit PCM at most once, and only if some listener wants it.
-    static func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource, to targets: [ChannelFanout]) {
-        var cached: [UInt8]?
-        let pcmOnce = {
-            if let cached { return cached }
-            let bytes = pcm()
-            cached = bytes
-            return bytes
-        }
-        for fanout in targets {
-            fanout.publish(opus: opus, pcm: pcmOnce, ingestMicros: ingestMicros, from: source)
-        }
-    }
-
-    // MARK: Definition
-
-    /// Replaces the definition (after the organizer changed it); channels and booths that went away are closed.
+    /// Replaces the definition (the organizer changed it); channels and booths that went away are closed.
     func update(_ definition: EventDefinition) {
-        let (removed, removedConsoles): ([ChannelFanout], [ListenerSinkBox]) = change { state in
-            state.definition = definition
-            var removed: [ChannelFanout] = []
-            for (channel, fanout) in state.fanouts where !definition.has(channel) {
-                removed.append(fanout)
-                state.fanouts[channel] = nil
-            }
-            for channel in definition.channels where state.fanouts[channel] == nil {
-                state.fanouts[channel] = ChannelFanout(channel: channel)
-            }
-            var consoles: [ListenerSinkBox] = []
-            for language in Array(state.desks.keys) where !definition.languages.contains(language) {
-                state.desks[language] = nil
-                if let input = state.boothInputs.removeValue(forKey: language) { removed.append(input) }
-                consoles += state.consoles.removeValue(forKey: language)?.values.map(\.sink) ?? []
-                state.interpreters.removeAll { $0.booth == language }
-            }
-            for (language, desk) in state.desks {
-                if case .relay(let other) = desk.source, state.desks[other] == nil { state.desks[language]?.source = .floor }
-            }
-            state.addBooths(for: definition.languages)
-            return (removed, consoles)
-        }
-        for fanout in removed {
-            fanout.closeAll(because: ProtocolError.unknownChannel(fanout.channel.description, in: definition))
-        }
-        let error = ProtocolError(.unknownChannel, "The organizer removed this booth's language from event \(definition.code).")
-        for sink in removedConsoles { sink.run { $0.close(because: error) } }
+        apply { $0.update(definition) }
     }
+
+    /// Adds an interpreter the organizer made (already stored).
+    func addInterpreter(_ interpreter: Interpreter) {
+        apply { $0.addInterpreter(interpreter) }
+    }
+
+    /// Removes an interpreter: their console is disconnected and their key stops working.
+    func removeInterpreter(_ id: InterpreterID) {
+        apply { $0.removeInterpreter(id) }
+    }
+
+    /// The interpreter whose key this is.
+    func interpreter(forKey key: String) -> Interpreter? { state.interpreter(forKey: key) }
 
     /// Disconnects everyone (the event was deleted).
     func closeAll() {
         let error = ProtocolError(.unknownEvent, "Event \(definition.code) has ended: the organizer deleted it.")
-        let (fanouts, sinks) = state.withLockedValue { state in
-            (Array(state.fanouts.values) + Array(state.boothInputs.values),
-             state.consoles.values.flatMap { $0.values.map(\.sink) } + Array(state.dashboards.values))
+        let (fanouts, sinks) = registry.withLockedValue { registry in
+            (Array(registry.fanouts.values) + Array(registry.boothInputs.values),
+             registry.consoles.values.map(\.sink) + Array(registry.dashboards.values))
         }
         for fanout in fanouts { fanout.closeAll(because: error) }
         for sink in sinks { sink.run { $0.close(because: error) } }
     }
 
-    // MARK: Statistics
+    // MARK: Consoles
 
-    /// Listeners per channel, in the event's channel order (WebSocket and stream listeners together).
-    public var listenerCounts: [(ChannelID, Int)] {
-        let (channels, fanouts) = state.withLockedValue { ($0.definition.channels, $0.fanouts) }
-        return channels.map { ($0, (fanouts[$0]?.listenerCount ?? 0) + (fanouts[$0]?.streamCount ?? 0)) }
+    /// Connects `interpreter`'s console; an older console with the same key is closed, and this one
+    /// starts with the microphone off.
+    /// - Returns: the id of this connection, for `disconnectConsole`.
+    func connectConsole(_ interpreter: Interpreter, sink: ListenerSinkBox) -> ConnectionID {
+        let id = newConnectionID()
+        applyToRegistry { registry in
+            registry.consoles[id] = (interpreter.booth, sink)
+            return registry.state.connectConsole(interpreter.id, as: id)
+        }
+        return id
     }
+
+    /// Disconnects a console. If it was live, the booth goes off air at once and its channel falls back.
+    func disconnectConsole(_ interpreter: Interpreter, connection: ConnectionID) {
+        applyToRegistry { registry in
+            registry.consoles[connection] = nil
+            return registry.state.disconnectConsole(interpreter.id, connection: connection)
+        }
+    }
+
+    /// Applies a console's microphone action; a refusal leaves everything as it was.
+    func microphone(_ action: BoothMicrophone.Event, from interpreter: Interpreter) throws(BoothMicrophone.Refusal) {
+        try apply { (state: inout EventState) throws(BoothMicrophone.Refusal) in try state.microphone(action, from: interpreter.id) }
+    }
+
+    /// Takes `interpreter` off air if they are live: their console stopped sending audio.
+    func takeOffAir(_ interpreter: Interpreter) {
+        apply { $0.takeOffAir(interpreter.id) }
+    }
+
+    /// Sets what a booth hears: the floor, or another booth (relay).
+    func setSource(_ source: BoothSource, of booth: LanguageTag) throws(ProtocolError) {
+        try apply { (state: inout EventState) throws(ProtocolError) in try state.setSource(source, of: booth) }
+    }
+
+    /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.
+    func countRelay(on channel: ChannelID, by delta: Int) {
+        apply { $0.countRelay(on: channel, by: delta) }
+    }
+
+    /// A chat line from a console.
+    func chat(from interpreter: Interpreter, to recipient: String, text: String) throws(ProtocolError) {
+        let now = clock.nowMicros()
+        try apply { (state: inout EventState) throws(ProtocolError) in try state.chat(from: interpreter.id, to: recipient, text: text, at: now) }
+    }
+
+    /// A chat line from the organizer to a booth.
+    func chatFromOrganizer(to booth: LanguageTag, text: String) throws(ProtocolError) {
+        let now = clock.nowMicros()
+        try apply { (state: inout EventState) throws(ProtocolError) in try state.chatFromOrganizer(to: booth, text: text, at: now) }
+    }
+
+    /// A slow-down or help signal from a console.
+    func signal(_ kind: BoothSignal, from interpreter: Interpreter) throws(ProtocolError) {
+        let now = clock.nowMicros()
+        try apply { (state: inout EventState) throws(ProtocolError) in try state.signal(kind, from: interpreter.id, at: now) }
+    }
+
+    /// Sends the booth's state to its consoles (they show listener counts and a clock, which change without events).
+    func pushBoothState(_ booth: LanguageTag) {
+        applyToRegistry { _ in [.boothState(booth)] }
+    }
+
+    // MARK: Dashboards
+
+    /// Attaches a dashboard connection; it gets every chat to the organizer, every signal, and a
+    /// snapshot after every change.
+    func attachDashboard(_ sink: ListenerSinkBox) -> ConnectionID {
+        let id = newConnectionID()
+        registry.withLockedValue { $0.dashboards[id] = sink }
+        return id
+    }
+
+    func detachDashboard(_ id: ConnectionID) {
+        registry.withLockedValue { _ = $0.dashboards.removeValue(forKey: id) }
+    }
+
+    /// Sends the snapshot to one dashboard now.
+    func pushDashboard(to sink: ListenerSinkBox) {
+        let now = clock.nowMicros()
+        let text = registry.withLockedValue { Self.encode(dashboard($0, at: now)) }
+        sink.run { $0.send(text: text) }
+    }
+
+    /// Everything the organizer watches, as one message.
+    func dashboard() -> ControlMessages.Dashboard {
+        let now = clock.nowMicros()
+        return registry.withLockedValue { dashboard($0, at: now) }
+    }
+
+    private func dashboard(_ registry: Registry, at now: UInt64) -> ControlMessages.Dashboard {
+        let census = Dictionary(uniqueKeysWithValues: registry.state.definition.channels.map { ($0, registry.census($0)) })
+        return registry.state.dashboard(links: links, census: census, levels: levels(at: now), at: now)
+    }
+
+    // MARK: Statistics
 
     /// Counters of one channel, for operators and tests.
     public struct ChannelStatistics: Sendable, Equatable {
@@ -282,7 +401,15 @@ public final class LiveEvent: Sendable {
 
     /// Counters of `channel`, or nil if the event has no such channel.
     public func statistics(_ channel: ChannelID) -> ChannelStatistics? {
-        fanout(channel).map { ChannelStatistics(listeners: $0.listenerCount, streamListeners: $0.streamCount, packetsSent: $0.packetsSent, droppedPackets: $0.droppedPackets) }
+        fanout(channel).map {
+            ChannelStatistics(
+                listeners: $0.listenerCount, streamListeners: $0.streamCount, packetsSent: $0.packetsSent, droppedPackets: $0.droppedPackets)
+        }
+    }
+
+    /// Listeners per channel, in the event's channel order (WebSocket and stream listeners together).
+    public var listenerCounts: [(ChannelID, Int)] {
+        allStatistics.map { ($0.0, $0.1.listeners + $0.1.streamListeners) }
     }
 
     /// Counters of every channel, in the event's channel order.

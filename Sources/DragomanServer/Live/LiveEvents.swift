@@ -1,13 +1,18 @@
-import DragomanCore
-import NIOConcurrencyHelpers
+public import DragomanCore
+public import NIOConcurrencyHelpers
 
 /// The events of the server, stored and live: the one place that looks them up.
 public final class LiveEvents: Sendable {
-    public let store: EventStore
+    private let store: EventStore
     private let live = NIOLockedValueBox<[JoinCode: LiveEvent]>([:])
+    /// The links phones in the room reach the server by.
+    public let links: PublicLinks
+    private let clock: any EventClock
 
-    public init(store: EventStore) {
+    public init(store: EventStore, links: PublicLinks, clock: any EventClock = WallClock()) {
         self.store = store
+        self.links = links
+        self.clock = clock
     }
 
     /// The live state of the event with `code`, loaded from the store on first use.
@@ -18,8 +23,8 @@ public final class LiveEvents: Sendable {
         let interpreters = try store.interpreters(for: code)
         return live.withLockedValue { events in
             if let event = events[code] { return event }
-            let event = LiveEvent(definition: definition, floorLanguage: floorLanguage,
-                                  interpreters: interpreters.filter { definition.languages.contains($0.booth) })
+            let event = LiveEvent(
+                definition: definition, floorLanguage: floorLanguage, interpreters: interpreters, links: links, clock: clock)
             events[code] = event
             return event
         }
@@ -34,6 +39,14 @@ public final class LiveEvents: Sendable {
     func event(named text: String) throws -> LiveEvent {
         guard let code = JoinCode(text), let event = try event(code) else { throw ProtocolError.unknownEvent(text.uppercased()) }
         return event
+    }
+
+    /// Every stored event, live or not.
+    public func allEvents() throws -> [EventDefinition] { try store.allEvents() }
+
+    /// The floor-language changes of an event, oldest first.
+    public func floorLanguageChanges(of code: JoinCode) throws -> [EventStore.FloorLanguageChange] {
+        try store.floorLanguageChanges(for: code)
     }
 
     /// Stores a new event with a fresh code.

@@ -1,6 +1,6 @@
-import DragomanCore
-import Foundation
-import GRDB
+public import DragomanCore
+public import Foundation
+public import GRDB
 
 /// Events on disk (SQLite through GRDB), so they survive a restart of the server.
 ///

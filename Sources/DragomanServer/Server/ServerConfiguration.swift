@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How `dragoman serve` runs. Every field has a default that suits one laptop in a venue.
 public struct ServerConfiguration: Sendable {

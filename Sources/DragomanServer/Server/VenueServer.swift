@@ -1,15 +1,15 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
-import HummingbirdWebSocket
-import Logging
-import NIOCore
-import NIOSSL
-import ServiceLifecycle
-import UnixSignals
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import Hummingbird
+public import HummingbirdCore
+public import HummingbirdTLS
+public import HummingbirdWebSocket
+public import Logging
+public import NIOCore
+public import NIOSSL
+public import ServiceLifecycle
+public import UnixSignals
 
 /// The Dragoman server of one venue: the JSON API, the web apps, the live audio over
 /// WebSocket and the fallback streams, on an HTTP port and an HTTPS port.
@@ -40,9 +40,12 @@ public struct VenueServer: Sendable {
         self.logger = logger
         let directory = configuration.dataDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.events = LiveEvents(store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path))
         self.organizerToken = try configuration.organizerToken ?? Self.storedOrganizerToken(in: directory)
-        self.publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
+        let publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
+        self.publicHost = publicHost
+        let links = PublicLinks(
+            base: "http://\(publicHost):\(configuration.port)", secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
+        self.events = LiveEvents(store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path), links: links)
     }
 
     /// Runs until SIGINT or SIGTERM; calls `onReady` once every port accepts connections.
@@ -51,9 +54,8 @@ public struct VenueServer: Sendable {
         let preSkip = encoder.lookahead
         let codec = ControlMessages.Codec(name: "opus", opusHead: Data(OpusHead.identificationHeader(preSkip: preSkip)).base64EncodedString())
 
-        let links = PublicLinks(base: "http://\(publicHost):\(configuration.port)",
-                                secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
-        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate, organizerToken: organizerToken, links: links)
+        let links = events.links
+        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate, organizerToken: organizerToken)
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15))))
         let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, logger in

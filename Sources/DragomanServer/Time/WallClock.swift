@@ -1,14 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// The server's wall clock in microseconds since the Unix epoch: the time base of packet headers.
-enum WallClock {
+public struct WallClock: EventClock {
+    public init() {}
+
+    public func nowMicros() -> UInt64 { Self.nowMicros() }
+
+    /// The time now, for the audio path (no existential to call through).
     static func nowMicros() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1_000
+        UInt64(Date().timeIntervalSince1970 * 1_000_000)
     }
 }

@@ -13,14 +13,13 @@ struct DashboardSession: Sendable {
     let events: LiveEvents
     let event: LiveEvent
     let sink: ListenerSinkBox
-    let links: PublicLinks
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let id = event.attachDashboard(sink, links: links)
+        let id = event.attachDashboard(sink)
         defer { event.detachDashboard(id) }
         let ticker = Task { [event, sink] in
             while !Task.isCancelled {
-                event.pushDashboard(to: [sink])
+                event.pushDashboard(to: sink)
                 try await Task.sleep(for: Self.period)
             }
         }
@@ -38,34 +37,26 @@ struct DashboardSession: Sendable {
         }
     }
 
+    /// Carries out one request; returns the error to send back, if it was refused.
     private func handle(_ text: String) -> ProtocolError? {
-        let data = Data(text.utf8)
-        let decoder = JSONDecoder()
-        guard let type = try? decoder.decode(ControlMessages.MessageType.self, from: data) else {
-            return ProtocolError(.badMessage, "A control message must be a JSON object with a 'type' field.")
-        }
         do {
-            switch type.type {
-            case "chat":
-                guard let request = try? decoder.decode(ControlMessages.ChatRequest.self, from: data) else {
-                    return ProtocolError(.badMessage, "A 'chat' message needs 'to' (a booth's language) and 'text'.")
-                }
-                guard let booth = LanguageTag(request.to) else { return ProtocolError.unknownChannel(request.to, in: event.definition) }
-                try event.chatFromOrganizer(to: booth, text: request.text)
-            case "floor-language":
-                guard let request = try? decoder.decode(ControlMessages.FloorLanguageRequest.self, from: data) else {
-                    return ProtocolError(.badMessage, "A 'floor-language' message needs 'language': a language of the event, or null.")
-                }
+            switch try DashboardRequest(RequestDecoder.fields(of: text)) {
+            case .chat(let to, let text):
+                guard let booth = LanguageTag(to) else { return ProtocolError.unknownChannel(to, in: event.definition) }
+                try event.chatFromOrganizer(to: booth, text: text)
+            case .floorLanguage(let text):
+                let definition = event.definition
                 var language: LanguageTag?
-                if let text = request.language {
-                    guard let tag = LanguageTag(text), event.definition.languages.contains(tag) else {
-                        return ProtocolError(.badRequest, "'\(text)' is not a language of event \(event.definition.code): \(event.definition.languages.map(\.value).joined(separator: ", ")).")
+                if let text {
+                    guard let tag = LanguageTag(text), definition.languages.contains(tag) else {
+                        return ProtocolError(
+                            .badRequest,
+                            "'\(text)' is not a language of event \(definition.code): \(definition.languages.map(\.value).joined(separator: ", "))."
+                        )
                     }
                     language = tag
                 }
-                try events.setFloorLanguage(language, of: event, at: WallClock.nowMicros())
-            default:
-                return ProtocolError(.badMessage, "Unknown message type '\(type.type)'. The dashboard may send: chat, floor-language.")
+                try events.setFloorLanguage(language, of: event, at: event.clock.nowMicros())
             }
         } catch let error as ProtocolError {
             return error

@@ -22,7 +22,7 @@ struct ListenerSession: Sendable {
         defer { if isRelay, let channel = current.channel { event.countRelay(on: channel, by: -1) } }
         let welcome = ControlMessages.Welcome(
             event: .init(code: event.definition.code.value, name: event.definition.name, languages: event.definition.languages.map(\.value)),
-            channel: startChannel.description, codec: codec, serverTime: WallClock.nowMicros())
+            channel: startChannel.description, codec: codec, serverTime: event.clock.nowMicros())
         try await tune(to: startChannel, greeting: try JSONText.encode(welcome), current: current)
         defer { sink.run { $0.join(nil) } }
 
@@ -42,25 +42,20 @@ struct ListenerSession: Sendable {
     }
 
     private func handle(_ text: String, current: CurrentChannel) async throws {
-        guard let data = text.data(using: .utf8),
-              let type = try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data)
-        else {
-            try await sendError(ProtocolError(.badMessage, "A control message must be a JSON object with a 'type' field."))
+        let request: ListenerRequest
+        do {
+            request = try ListenerRequest(RequestDecoder.fields(of: text))
+        } catch {
+            try await sendError(error)
             return
         }
-        switch type.type {
-        case "tune":
-            guard let request = try? JSONDecoder().decode(ControlMessages.Tune.self, from: data) else {
-                try await sendError(ProtocolError(.badMessage, "A 'tune' message needs a 'channel' string."))
-                return
-            }
-            guard let channel = ChannelID(request.channel), event.definition.has(channel) else {
-                try await sendError(ProtocolError.unknownChannel(request.channel, in: event.definition))
+        switch request {
+        case .tune(let channelText):
+            guard let channel = ChannelID(channelText), event.definition.has(channel) else {
+                try await sendError(ProtocolError.unknownChannel(channelText, in: event.definition))
                 return
             }
             try await tune(to: channel, greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)), current: current)
-        default:
-            try await sendError(ProtocolError(.badMessage, "Unknown message type '\(type.type)'. Listeners may send: tune."))
         }
     }
 
@@ -94,29 +89,4 @@ struct ListenerSession: Sendable {
 private final class CurrentChannel: @unchecked Sendable {
     // @unchecked: read and written only by the session's task, one message after another.
     var channel: ChannelID?
-}
-
-/// Carries a `ListenerSink` across concurrency domains; every use hops to its event loop.
-struct ListenerSinkBox: @unchecked Sendable {
-    // @unchecked: the sink is only touched inside `run`/`submit`, which execute on its event loop.
-    private let sink: ListenerSink
-
-    init(_ sink: ListenerSink) { self.sink = sink }
-
-    var eventLoop: any EventLoop { sink.eventLoop }
-
-    func run(_ body: @escaping @Sendable (ListenerSink) -> Void) {
-        let sink = self.sink
-        let unchecked = UncheckedSink(sink: sink)
-        sink.eventLoop.execute { body(unchecked.sink) }
-    }
-
-    func submit(_ body: @escaping @Sendable (ListenerSink) -> Void) async throws {
-        let unchecked = UncheckedSink(sink: sink)
-        try await sink.eventLoop.submit { body(unchecked.sink) }.get()
-    }
-
-    private struct UncheckedSink: @unchecked Sendable {
-        let sink: ListenerSink
-    }
 }

@@ -15,7 +15,6 @@ struct WebSocketGate: Sendable {
     let opusCodec: ControlMessages.Codec
     let bitrate: Int
     let organizerToken: String
-    let links: PublicLinks
 
     func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> ShouldUpgradeResult<Handler> {
         guard let path = request.path, let wsRequest = WebSocketRequest(path: path) else {
@@ -110,7 +109,7 @@ struct WebSocketGate: Sendable {
                 : "Wrong organizer token.")
         }
         let sink = try await Self.installSink(codec: .opus, on: channel)
-        let session = DashboardSession(events: events, event: event, sink: sink, links: links)
+        let session = DashboardSession(events: events, event: event, sink: sink)
         return .upgrade([:]) { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
