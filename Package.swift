@@ -1,14 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Every target builds with the upcoming features the Hummingbird project turns on.
+// Every target builds with the upcoming features the Hummingbird project turns on: imports are internal
+// unless a module's public API shows the imported types (`public import`), and each file imports what it uses.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 // Tests read like use: they import what they use, without the stricter member visibility.
-let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let testSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
 
 let package = Package(
     name: "dragoman",
@@ -19,12 +24,14 @@ let package = Package(
         .library(name: "DragomanAudio", targets: ["DragomanAudio"]),
         .library(name: "DragomanServer", targets: ["DragomanServer"]),
         .library(name: "DragomanClient", targets: ["DragomanClient"]),
+        .library(name: "DragomanServerTesting", targets: ["DragomanServerTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -39,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
-        .target(name: "DragomanAudio", dependencies: ["COpus", "DragomanCore"], swiftSettings: swiftSettings),
+        .target(name: "DragomanAudio", dependencies: ["COpus"], swiftSettings: swiftSettings),
 
         // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
         .target(
@@ -50,8 +57,9 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -68,11 +76,22 @@ let package = Package(
             name: "DragomanClient",
             dependencies: [
                 "DragomanCore", "DragomanAudio",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // What the server's tests are written with: a live server on a free port, test clients that wait for
+        // what they expect, test signals (the HummingbirdTesting idea).
+        .target(
+            name: "DragomanServerTesting",
+            dependencies: [
+                "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,10 +111,10 @@ let package = Package(
         .testTarget(
             name: "DragomanServerTests",
             dependencies: [
-                "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
+                "DragomanServerTesting", "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings
         ),

@@ -1,20 +1,31 @@
-import DragomanClient
-import DragomanCore
-import DragomanServer
-import Foundation
-import Logging
-import NIOCore
+public import DragomanClient
+public import DragomanCore
+public import DragomanServer
+public import Foundation
+public import Logging
+public import NIOCore
 
 /// A real server on a free loopback port with a throw-away data folder, for tests that use
-/// real sockets: `try await LiveServer.with { server in … }`.
-struct LiveServer: Sendable {
-    let port: Int
-    let organizerToken = "test-organizer-token"
-    let venue: VenueServer
+/// real sockets:
+///
+/// ```swift
+/// try await LiveServer.with { server in
+///     let event = try server.createEvent()
+///     let listener = try await server.listener(event, channel: "ru")
+///     try await server.venue.events.setFloorLanguage(kk, of: server.live(event), at: 1)
+///     try await listener.expect("alert", as: ControlMessages.Alert.self)
+/// }
+/// ```
+public struct LiveServer: Sendable {
+    public let port: Int
+    public let organizerToken = "test-organizer-token"
+    public let venue: VenueServer
 
-    var address: ServerAddress { try! ServerAddress("http://127.0.0.1:\(port)") }
+    /// The server's HTTP address, for the clients of DragomanClient.
+    public var address: ServerAddress { try! ServerAddress("http://127.0.0.1:\(port)") }
 
-    static func with(_ body: @Sendable (LiveServer) async throws -> Void) async throws {
+    /// Starts a server, runs `body` with it, and stops it.
+    public static func with(_ body: @Sendable (LiveServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dragoman-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "test")
@@ -31,12 +42,44 @@ struct LiveServer: Sendable {
     }
 
     /// Creates an event directly in the server's store.
-    func createEvent(languages: [String] = ["ru", "kk", "en"], pin: String? = nil) throws -> EventDefinition {
+    public func createEvent(languages: [String] = ["ru", "kk", "en"], pin: String? = nil) throws -> EventDefinition {
         try venue.events.create(name: "Test summit", languages: languages.map { LanguageTag($0)! }, pin: pin, now: 0)
     }
 
+    /// The live state of a stored event.
+    public func live(_ event: EventDefinition) throws -> LiveEvent {
+        guard let live = try venue.events.event(event.code) else { throw ClientError("event \(event.code) is not stored") }
+        return live
+    }
+
+    /// Makes an interpreter for `booth` of `event`; their key opens the console.
+    public func interpreter(_ name: String, booth: String, of event: EventDefinition) throws -> Interpreter {
+        try venue.events.createInterpreter(name: name, booth: LanguageTag(booth)!, in: live(event), now: 0)
+    }
+
+    /// A listener on `channel`, connected and greeted.
+    public func listener(_ event: EventDefinition, channel: String = "floor", query: String = "") async throws -> TestClient {
+        let client = try await TestClient(self, path: "/ws/listen/\(event.code)?channel=\(channel)\(query.isEmpty ? "" : "&" + query)")
+        try await client.expect("carrying", as: ControlMessages.CarryingMessage.self)
+        return client
+    }
+
+    /// An interpreter console, connected and welcomed.
+    public func console(_ interpreter: Interpreter, of event: EventDefinition) async throws -> TestClient {
+        let client = try await TestClient(self, path: "/ws/booth/\(event.code)?key=\(interpreter.key)")
+        try await client.expect("booth-welcome", as: ControlMessages.BoothWelcome.self)
+        return client
+    }
+
+    /// An organizer dashboard, connected, with its first snapshot received.
+    public func dashboard(_ event: EventDefinition) async throws -> TestClient {
+        let client = try await TestClient(self, path: "/ws/dashboard/\(event.code)?token=\(organizerToken)")
+        try await client.expect("dashboard", as: ControlMessages.Dashboard.self)
+        return client
+    }
+
     /// Opens a WebSocket, sends `messages`, and collects what the server sent until it closed (or `timeout`).
-    func exchange(_ path: String, send messages: [Outgoing] = [], timeout: Duration = .seconds(3)) async throws -> Exchange {
+    public func exchange(_ path: String, send messages: [Outgoing] = [], timeout: Duration = .seconds(3)) async throws -> Exchange {
         let connection = try await WebSocketConnection.connect(to: "ws://127.0.0.1:\(port)\(path)")
         for message in messages {
             switch message {
@@ -61,24 +104,24 @@ struct LiveServer: Sendable {
     }
 
     /// A message a test client sends.
-    enum Outgoing: Sendable {
+    public enum Outgoing: Sendable {
         case text(String)
         case binary(ByteBuffer)
     }
 
-    struct Exchange: Sendable {
-        var texts: [String]
-        var binaries: [ByteBuffer]
+    public struct Exchange: Sendable {
+        public var texts: [String]
+        public var binaries: [ByteBuffer]
         /// The close code the server sent (1000 when the test itself closed and the server answered).
-        var closeCode: UInt16?
+        public var closeCode: UInt16?
 
         /// The `type` of each text message, in order.
-        var types: [String] {
+        public var types: [String] {
             texts.compactMap { try? JSONDecoder().decode(ControlMessages.MessageType.self, from: Data($0.utf8)).type }
         }
 
         /// The `code` of the first error message.
-        var errorCode: String? {
+        public var errorCode: String? {
             texts.lazy.compactMap { try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data($0.utf8)) }.first { $0.type == "error" }?.code
         }
     }

@@ -1,6 +1,7 @@
 import DragomanClient
 import DragomanCore
 import DragomanServer
+import DragomanServerTesting
 import Foundation
 import Testing
 
@@ -21,8 +22,8 @@ struct BoothTests {
         return (event, live, people)
     }
 
-    private func console(_ server: LiveServer, _ event: EventDefinition, _ who: Interpreter) async throws -> TestConsole {
-        let console = try await TestConsole(server, path: "/ws/booth/\(event.code)?key=\(who.key)&booth=\(who.booth)")
+    private func console(_ server: LiveServer, _ event: EventDefinition, _ who: Interpreter) async throws -> TestClient {
+        let console = try await TestClient(server, path: "/ws/booth/\(event.code)?key=\(who.key)&booth=\(who.booth)")
         try await console.expect("booth-state", as: State.self)
         return console
     }
@@ -38,7 +39,7 @@ struct BoothTests {
             #expect(noKey.errorCode == "unauthorized" && noKey.closeCode == 4401)
             // Typed in lower case with a dash, as read out over the phone: still the same key.
             let key = people["Pavel"]!.key.lowercased()
-            let typed = try await TestConsole(server, path: "/ws/booth/\(event.code)?key=\(key.prefix(4))-\(key.dropFirst(4))")
+            let typed = try await TestClient(server, path: "/ws/booth/\(event.code)?key=\(key.prefix(4))-\(key.dropFirst(4))")
             let welcome = try await typed.expect("booth-welcome", as: ControlMessages.BoothWelcome.self)
             #expect(welcome.booth == "ru" && welcome.you.name == "Pavel")
             await typed.close()
@@ -58,7 +59,10 @@ struct BoothTests {
             let loser = winner === aigerim ? pavel : aigerim
             let refusal = try await loser.expect("error", as: ControlMessages.ErrorMessage.self)
             #expect(refusal.code == "mic-busy" && refusal.fatal == false)
-            try await Task.sleep(for: .milliseconds(200))
+            // A console's requests are answered in order: once the winner's next chat line is back, any error for
+            // its Mic would have arrived before it.
+            try await winner.send(#"{"type":"chat","to":"booth","text":"after mic"}"#)
+            try await winner.expect("chat", as: ControlMessages.Chat.self) { $0.text == "after mic" }
             #expect(await winner.messages("error", as: ControlMessages.ErrorMessage.self).isEmpty)
             #expect(await aigerim.messages("booth-state", as: State.self).allSatisfy { $0.live == nil || $0.live == settled.live })
             await aigerim.close()
@@ -69,7 +73,7 @@ struct BoothTests {
     @Test func liveInterpreterWhoDropsFallsBackToTheFloorAndReturnsWithMicOff() async throws {
         try await LiveServer.with { server in
             let (event, _, people) = try summit(server)
-            let listener = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru")
+            let listener = try await TestClient(server, path: "/ws/listen/\(event.code)?channel=ru")
             var aigerim = try await console(server, event, people["Aigerim"]!)
             try await aigerim.send(#"{"type":"mic","on":true}"#)
             try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self) { $0.source.kind == "interpreter" }
@@ -158,25 +162,25 @@ struct BoothTests {
             let aigerim = try await console(server, event, people["Aigerim"]!)
             let john = try await console(server, event, people["John"]!)
             try await john.send(#"{"type":"source","relay":"ru"}"#)
-            let russian = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru")
-            let floor = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=floor")
+            let russian = try await TestClient(server, path: "/ws/listen/\(event.code)?channel=ru")
+            let floor = try await TestClient(server, path: "/ws/listen/\(event.code)?channel=floor")
             try await russian.expect("welcome", as: ControlMessages.Welcome.self)
 
             try await aigerim.sendTone(seconds: 0.4)  // not live: goes nowhere
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(await russian.packets.isEmpty)
-
             try await aigerim.send(#"{"type":"mic","on":true}"#)
             try await aigerim.expect("booth-state", as: State.self) { $0.onAir }
+            // The console's messages are handled in order: the tone was, before the Mic.
+            #expect(live.statistics(.language(LanguageTag("ru")!))?.packetsSent == 0)
             try await john.expect("booth-state", as: State.self) { $0.hears.kind == "interpreter" && $0.hears.language == "ru" && $0.hears.depth == 1 }
             try await aigerim.sendTone(seconds: 0.4)
             try await aigerim.send(#"{"type":"cough","held":true}"#)
             try await aigerim.expect("booth-state", as: State.self) { $0.coughing && !$0.onAir && $0.carrying.source.kind == "interpreter" }
             try await aigerim.sendTone(seconds: 0.4)
-            try await Task.sleep(for: .milliseconds(300))
-            let packets = await russian.packets
+            try await aigerim.send(#"{"type":"chat","to":"booth","text":"done"}"#)
+            try await aigerim.expect("chat", as: ControlMessages.Chat.self) { $0.text == "done" }
+            let packets = try await russian.packets(atLeast: 40)
             #expect(packets.count == 40)
-            #expect(await john.packets.count == 40)
+            #expect(try await john.packets(atLeast: 40).count == 40)
             #expect(await floor.packets.isEmpty)
             #expect(zip(packets, packets.dropFirst()).allSatisfy { $1.sequence == $0.sequence &+ 1 })
             #expect(live.statistics(.language(LanguageTag("ru")!))?.packetsSent == 40)
@@ -193,7 +197,7 @@ struct BoothTests {
             let refused = try await server.exchange("/ws/dashboard/\(event.code)?token=wrong")
             #expect(refused.errorCode == "unauthorized" && refused.closeCode == 4401)
 
-            let dashboard = try await TestConsole(server, path: "/ws/dashboard/\(event.code)?token=\(server.organizerToken)")
+            let dashboard = try await TestClient(server, path: "/ws/dashboard/\(event.code)?token=\(server.organizerToken)")
             let snapshot = try await dashboard.expect("dashboard", as: ControlMessages.Dashboard.self)
             #expect(snapshot.channels.map(\.channel) == ["floor", "ru", "kk", "en"] && snapshot.floor.language == "kk")
             #expect(snapshot.booths.first { $0.booth == "ru" }?.interpreters.map(\.name) == ["Aigerim", "Pavel"])
@@ -233,7 +237,7 @@ struct BoothTests {
             let (event, _, people) = try summit(server)
             let aigerim = try await console(server, event, people["Aigerim"]!)
             #expect(try #require(await aigerim.messages("booth-state", as: State.self).last).streamedOutside == false)
-            let relay = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru&role=relay")
+            let relay = try await TestClient(server, path: "/ws/listen/\(event.code)?channel=ru&role=relay")
             try await aigerim.expect("booth-state", as: State.self) { $0.streamedOutside }
             await aigerim.forget()
             await relay.close()
@@ -249,15 +253,13 @@ struct BoothTests {
     @Test func aLiveConsoleWhoseAudioStopsIsTakenOffAir() async throws {
         try await LiveServer.with { server in
             let (event, _, people) = try summit(server)
-            let listener = try await TestConsole(server, path: "/ws/listen/\(event.code)?channel=ru")
+            let listener = try await TestClient(server, path: "/ws/listen/\(event.code)?channel=ru")
             let aigerim = try await console(server, event, people["Aigerim"]!)
             try await aigerim.send(#"{"type":"mic","on":true}"#)
             try await aigerim.sendTone(seconds: 0.2)
             try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self) { $0.source.kind == "interpreter" }
-            let stopped = ContinuousClock.now
-            try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self, timeout: .seconds(2)) { $0.source.kind == "floor" }
-            let fellBack = ContinuousClock.now - stopped
-            #expect(fellBack < .milliseconds(1500))
+            // About a second after the last audio (docs/benchmarks.md measures it); the test only asks that it happens.
+            try await listener.expect("carrying", as: ControlMessages.CarryingMessage.self, timeout: .seconds(10)) { $0.source.kind == "floor" }
             let notice = try await aigerim.expect("error", as: ControlMessages.ErrorMessage.self)
             #expect(notice.code == "no-audio" && notice.fatal == false)
             #expect(try #require(await aigerim.messages("booth-state", as: State.self).last).live == nil)
@@ -275,13 +277,22 @@ struct BoothTests {
             let pavel = try await console(server, event, people["Pavel"]!)
             for n in 1...15 { try await aigerim.send(#"{"type":"chat","to":"booth","text":"line \#(n)"}"#) }
             for _ in 1...5 { try await aigerim.send(#"{"type":"signal","kind":"slow-down"}"#) }
-            try await pavel.expect("chat", as: ControlMessages.Chat.self) { $0.text == "line 10" }
-            try await aigerim.expect("signal", as: ControlMessages.Signal.self)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(await pavel.messages("chat", as: ControlMessages.Chat.self).count == 10)
-            #expect(await pavel.messages("signal", as: ControlMessages.Signal.self).count == 3)
-            let refusals = await aigerim.messages("error", as: ControlMessages.ErrorMessage.self)
-            #expect(refusals.count == 7 && refusals.allSatisfy { $0.code == "too-many" && !$0.fatal })
+            // A request the server answers with an error marks the end: everything before it was handled.
+            try await aigerim.send(#"{"type":"end of flood"}"#)
+            try await aigerim.expect("error", as: ControlMessages.ErrorMessage.self) { $0.code == "bad-message" }
+            let refusals = await aigerim.messages("error", as: ControlMessages.ErrorMessage.self).filter { $0.code == "too-many" }
+            #expect(refusals.allSatisfy { !$0.fatal })
+            // The exact counts (10 and 3 at once) depend on time, and are tested with a clock in EventStateTests; here, a
+            // burst gets through and the flood does not, however slow the machine.
+            let chats = await aigerim.messages("chat", as: ControlMessages.Chat.self).count
+            let signals = await aigerim.messages("signal", as: ControlMessages.Signal.self).count
+            #expect(chats + signals + refusals.count == 20)
+            #expect((10..<15).contains(chats) && (3..<5).contains(signals))
+            try await wait("the partner to get what passed") {
+                let partnerChats = await pavel.messages("chat", as: ControlMessages.Chat.self).count
+                let partnerSignals = await pavel.messages("signal", as: ControlMessages.Signal.self).count
+                return partnerChats == chats && partnerSignals == signals
+            }
             await aigerim.close()
             await pavel.close()
         }

@@ -2,6 +2,7 @@ import DragomanAudio
 import DragomanClient
 import DragomanCore
 import DragomanServer
+import DragomanServerTesting
 import Foundation
 import NIOCore
 import NIOPosix
@@ -10,16 +11,6 @@ import Testing
 /// The floor reaches every listener over real sockets, and no listener can hurt another.
 @Suite(.serialized)
 struct FanoutTests {
-    static func tone(seconds: Double, rate: Int = 44100, channels: Int = 2) -> PCMAudio {
-        let frames = Int(seconds * Double(rate))
-        var samples = [Float](repeating: 0, count: frames * channels)
-        for i in 0..<frames {
-            let value = Float(0.4 * sin(2 * Double.pi * 440 * Double(i) / Double(rate)))
-            for c in 0..<channels { samples[i * channels + c] = value }
-        }
-        return PCMAudio(sampleRate: rate, channels: channels, samples: samples)
-    }
-
     /// Three listeners on three channels each get every 20 ms packet of the floor, none lost.
     @Test func everyListenerGetsEveryPacket() async throws {
         try await LiveServer.with { server in
@@ -31,8 +22,9 @@ struct FanoutTests {
                             .run { _ in }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(Self.tone(seconds: 2))).run()
+                let live = try server.live(event)
+                try await wait("three listeners") { live.listenerCounts.map(\.1).reduce(0, +) == 3 }
+                _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 2))).run()
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(reports.count == 3)
@@ -47,11 +39,12 @@ struct FanoutTests {
     @Test func secondFloorPublisherIsRefused() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent()
-            let ingest = FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(Self.tone(seconds: 2)))
+            let ingest = FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 2)))
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
-            try await Task.sleep(for: .milliseconds(200))
+            let live = try server.live(event)
+            try await wait("the listener") { live.statistics(.floor)?.listeners == 1 }
             async let first = ingest.run()
-            try await Task.sleep(for: .milliseconds(500))
+            try await wait("the first publisher") { live.isFloorLive }
             await #expect {
                 _ = try await ingest.run()
             } throws: { error in
@@ -71,8 +64,9 @@ struct FanoutTests {
             let stalled = try await StalledListener.connect(port: server.port, path: "/ws/listen/\(event.code)?codec=pcm")
             defer { stalled.close() }
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
-            try await Task.sleep(for: .milliseconds(300))
-            _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(Self.tone(seconds: 3))).run()
+            let live = try server.live(event)
+            try await wait("both listeners") { live.statistics(.floor)?.listeners == 2 }
+            _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 3))).run()
             let report = try await listening
             #expect((150...151).contains(report.packets), "3 s of audio, plus at most one frame of filter delay")
             #expect(report.lost == 0)

@@ -2,6 +2,7 @@ import DragomanAudio
 import DragomanClient
 import DragomanCore
 import DragomanServer
+import DragomanServerTesting
 import Foundation
 import NIOCore
 import NIOPosix
@@ -29,13 +30,16 @@ struct IcecastOutputTests {
             // The listener joins before the floor is live, hears silence, then 3 s of tone, then silence. It stops
             // 1.5 s after the floor ended (at the latest after 30 s), so a busy machine only makes the test slower.
             let (floorEnded, ending) = AsyncStream.makeStream(of: Void.self)
-            async let heard = MountListener.read(port: icecast.port, path: "/test.ogg", seconds: 30) {
+            let (pages, pageCount) = AsyncStream.makeStream(of: Int.self)
+            async let heard = MountListener.read(port: icecast.port, path: "/test.ogg", seconds: 30, pages: pageCount) {
                 for await _ in floorEnded { break }
+                // The trailing silence: what the relay sends once the floor is gone.
                 try? await Task.sleep(for: .milliseconds(1500))
             }
-            try await Task.sleep(for: .milliseconds(600))
+            // The floor starts once the listener has heard 20 pages of the relay's silence (plus the two header pages).
+            for await count in pages where count >= 22 { break }
             _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken,
-                                      source: .audio(FanoutTests.tone(seconds: 3))).run()
+                                      source: .audio(TestSignal.tone(seconds: 3))).run()
             ending.yield()
             let (status, body) = try await heard
 
@@ -355,7 +359,11 @@ final class RelayLog: Sendable {
 enum MountListener {
     /// Reads for `seconds`; returns Icecast's status line and the body (the Ogg stream).
     /// Reads the mount until `until` returns, or for `seconds` at most.
-    static func read(port: Int, path: String, seconds: Double, until: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .seconds(86_400)) }) async throws -> (status: String, body: [UInt8]) {
+    /// `pages` is told how many Ogg pages have arrived so far, as they arrive.
+    static func read(
+        port: Int, path: String, seconds: Double, pages: AsyncStream<Int>.Continuation? = nil,
+        until: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .seconds(86_400)) }
+    ) async throws -> (status: String, body: [UInt8]) {
         let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -374,7 +382,14 @@ enum MountListener {
         }
         defer { stopper.cancel(); channel.close(promise: nil) }
         var bytes: [UInt8] = []
-        for await chunk in chunks { bytes += chunk.readableBytesView }
+        var pageCount = 0
+        for await chunk in chunks {
+            let overlap = max(0, bytes.count - 3)
+            bytes += chunk.readableBytesView
+            pageCount += bytes[overlap...].ranges(of: Array("OggS".utf8)).count
+            pages?.yield(pageCount)
+        }
+        pages?.finish()
         guard let end = bytes.firstRange(of: [13, 10, 13, 10]) else {
             throw TestSetupError("Icecast sent no complete HTTP header to the listener (\(bytes.count) bytes)")
         }

@@ -1,5 +1,6 @@
 import DragomanClient
 import DragomanCore
+import DragomanServerTesting
 import Testing
 
 @Suite(.serialized)

@@ -1,6 +1,7 @@
 import DragomanAudio
 import DragomanClient
 import DragomanCore
+import DragomanServerTesting
 import Foundation
 import NIOCore
 import Testing
