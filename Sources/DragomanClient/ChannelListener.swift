@@ -1,7 +1,7 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import NIOCore
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import NIOCore
 
 /// Listens to one channel of an event: decodes the Opus packets, conceals lost ones, and
 /// measures loss and delay from the timestamps the server puts in every packet.

@@ -1,7 +1,7 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import NIOCore
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import NIOCore
 
 /// Publishes audio as the floor of an event, at real-time pace, like a mixer's line would.
 public struct FloorIngest: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a client finds the server: `http://host:port` or `https://host:port`, as `dragoman serve` prints it.
 public struct ServerAddress: Sendable, CustomStringConvertible {

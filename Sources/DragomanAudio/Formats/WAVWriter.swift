@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes a 16-bit PCM WAV file as audio arrives, e.g. a recording of a channel.
 ///

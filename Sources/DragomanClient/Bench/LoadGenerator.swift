@@ -1,8 +1,8 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import NIOCore
-import NIOPosix
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import NIOCore
+public import NIOPosix
 
 /// Opens many listener connections to a running server, drives its floor at real-time pace,
 /// and measures what the listeners get: delay percentiles from the probes, loss from

@@ -1,7 +1,7 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import NIOCore
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import NIOCore
 
 /// An interpreter for tests and demos: joins a booth with its key and speaks a recording, like
 /// a colleague who works whenever the floor is in another language.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When the floor changes language in a recording: the scripted operator of demos and tests sets
 /// the floor language at each change, as a technician would (or, later, language identification).

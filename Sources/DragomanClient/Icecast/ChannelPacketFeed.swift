@@ -1,7 +1,7 @@
-import DragomanAudio
-import DragomanCore
-import Foundation
-import NIOCore
+public import DragomanAudio
+public import DragomanCore
+public import Foundation
+public import NIOCore
 
 /// Receives the Opus packets of one channel exactly as the server sends them (nothing is
 /// decoded or re-encoded) and reconnects with backoff whenever the connection drops.

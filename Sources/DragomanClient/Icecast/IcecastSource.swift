@@ -1,6 +1,6 @@
-import Foundation
-import NIOCore
-import NIOPosix
+public import Foundation
+public import NIOCore
+public import NIOPosix
 
 /// One source connection to an Icecast mount (Icecast ≥ 2.4): an HTTP `PUT` of `audio/ogg`
 /// whose body is the live stream, for as long as the connection lasts.

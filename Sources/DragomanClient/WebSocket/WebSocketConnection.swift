@@ -1,8 +1,8 @@
-import Foundation
-import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import NIOSSL
+public import Foundation
+public import NIOConcurrencyHelpers
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
 
 /// A WebSocket client connection (RFC 6455) for Dragoman's command-line clients.
 ///
