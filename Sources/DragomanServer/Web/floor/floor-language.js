@@ -1,7 +1,7 @@
 // The floor language, one tap away: the technician (or chair's assistant) marks which language the speaker is
 // speaking. The server alerts every channel whose audio changes with it (see docs/protocol.md).
 
-import { capitalize, languageName, t } from './i18n.js';
+import { capitalize, languageName, t } from '../shared/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 

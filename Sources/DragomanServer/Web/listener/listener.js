@@ -4,13 +4,13 @@
 //         /j/{code}    → joins directly (?channel=ru preselects, ?pin= is accepted and then
 //                        removed from the address bar, ?path=webcodecs|pcm|stream forces a path)
 
-import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from './api.js';
-import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { requestPlaybackSession } from './audio-output.js';
-import { carryingText } from './carrying-text.js';
+import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js';
+import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { requestPlaybackSession } from '../shared/audio-output.js';
+import { carryingText } from '../shared/carrying-text.js';
 import { ListenSession } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
-import { load, loadEventPrefs, save, saveEventPrefs } from './storage.js';
+import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(window.location.search);

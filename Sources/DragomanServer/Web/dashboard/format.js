@@ -1,6 +1,6 @@
 // Small helpers of the organizer dashboard: elements, meters, numbers and names.
 
-import { capitalize, languageName } from './i18n.js';
+import { capitalize, languageName } from '../shared/i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 

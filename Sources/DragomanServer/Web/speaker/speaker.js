@@ -3,7 +3,7 @@
 // It listens to the organizer dashboard's WebSocket, so it needs the organizer token (the one the
 // dashboard remembered on this machine, or #token=… in the address).
 
-import { load, save, takeTokenFromFragment } from './storage.js';
+import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 const SHOWN_MS = 10_000;

@@ -2,8 +2,8 @@
 // console"). Reconnects by itself; a refusal that retrying cannot cure (wrong key, unknown event, another
 // booth) stops it. Text messages go to onMessage, binary ones (what the booth hears) to onBinary.
 
-import { socketURL } from './api.js';
-import { ReconnectingSocket } from './connection.js';
+import { socketURL } from '../shared/api.js';
+import { ReconnectingSocket } from '../shared/connection.js';
 
 // Close codes after which retrying cannot help.
 const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4413]);

@@ -2,10 +2,10 @@
 // its language buttons, the channels table, and one card per booth with its chat. Elements are made once per
 // channel and booth and then only updated, so that a message being typed or a focused button survives.
 
-import { normalizeCarrying } from './api.js';
-import { carryingText } from './carrying-text.js';
-import { $, clockText, dbText, el, meterElement, msText, setMeter, setText } from './dashboard-format.js';
-import { capitalize, channelLabel, currentLanguage, languageName, t } from './i18n.js';
+import { normalizeCarrying } from '../shared/api.js';
+import { carryingText } from '../shared/carrying-text.js';
+import { $, clockText, dbText, el, meterElement, msText, setMeter, setText } from './format.js';
+import { capitalize, channelLabel, currentLanguage, languageName, t } from '../shared/i18n.js';
 
 const CHAT_MAX = 200;
 

@@ -1,8 +1,8 @@
 // Interpreters and their keys: list, add and delete through GET/POST/DELETE /api/events/{code}/interpreters
 // (organizer token), each with the link that opens their booth console.
 
-import { $, el, setText } from './dashboard-format.js';
-import { capitalize, languageName, t } from './i18n.js';
+import { $, el, setText } from './format.js';
+import { capitalize, languageName, t } from '../shared/i18n.js';
 
 export class Interpreters {
   /** token(): the organizer token; onUnauthorized(): the token was refused; onChange(): the list changed. */

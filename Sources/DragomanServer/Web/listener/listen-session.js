@@ -7,14 +7,14 @@
 // Floor under interpretation (low-delay paths only): while the channel carries an interpretation and
 // the listener asked for it, a FloorMix (floor-mix.js) plays the floor channel softly underneath.
 
-import { fetchEvent, normalizeCarrying, socketURL, streamURL } from './api.js';
-import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from './audio-output.js';
-import { carriesInterpretation } from './carrying-text.js';
-import { ReconnectingSocket } from './connection.js';
+import { fetchEvent, normalizeCarrying, socketURL, streamURL } from '../shared/api.js';
+import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from '../shared/audio-output.js';
+import { carriesInterpretation } from '../shared/carrying-text.js';
+import { ReconnectingSocket } from '../shared/connection.js';
 import { FloorMix, dbToGain } from './floor-mix.js';
-import { OpusPlayer } from './opus-player.js';
-import { KIND_OPUS, KIND_PCM, parsePacket } from './packet.js';
-import { PcmPlayer } from './pcm-player.js';
+import { OpusPlayer } from '../shared/opus-player.js';
+import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
+import { PcmPlayer } from '../shared/pcm-player.js';
 import { StreamPlayer } from './stream-player.js';
 
 // Close codes after which retrying cannot help (docs/protocol.md).

@@ -5,7 +5,7 @@
 // after a large backlog (a frozen tab), and opens the stream again after an error, an end, or a
 // long stall.
 
-import { analyserLevel } from './audio-output.js';
+import { analyserLevel } from '../shared/audio-output.js';
 
 const RETRY_MS = [300, 600, 1000, 1500, 2000];
 const MAX_BEHIND_S = 6;

@@ -1,21 +1,21 @@
 // The organizer dashboard: the floor, every channel and booth of one event, live, for the technician at the
 // desk (laptop, or a tablet). docs/protocol.md, "The organizer dashboard".
 //
-// Route: /dashboard/{code} (also /app/dashboard.html?code=…; without a code it lists the server's events).
+// Route: /dashboard/{code} (also /app/dashboard/dashboard.html?code=…; without a code it lists the server's events).
 // The organizer token comes from the form, or from #token=… in the address (removed from the address bar at
 // once), and is remembered in localStorage unless the organizer unticks the box.
 // Data: the WebSocket /ws/dashboard/{code}?token=… sends the whole state every 500 ms, and `signal` and `chat`
 // as they happen; the page sends `chat` and `floor-language` on it. Interpreters: the JSON API.
 
-import { isValidCode, normalizeCode, socketURL } from './api.js';
-import { ReconnectingSocket } from './connection.js';
-import { Alerts } from './dashboard-alerts.js';
-import { renderCards } from './dashboard-cards.js';
-import { $, el, setText } from './dashboard-format.js';
-import { Interpreters } from './dashboard-interpreters.js';
-import { LiveView } from './dashboard-live.js';
-import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save, takeTokenFromFragment } from './storage.js';
+import { isValidCode, normalizeCode, socketURL } from '../shared/api.js';
+import { ReconnectingSocket } from '../shared/connection.js';
+import { Alerts } from './alerts.js';
+import { renderCards } from './cards.js';
+import { $, el, setText } from './format.js';
+import { Interpreters } from './interpreters.js';
+import { LiveView } from './live.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);

@@ -60,7 +60,7 @@ export class Microphone {
     if (deviceId) audio.deviceId = { exact: deviceId };
     const media = await navigator.mediaDevices.getUserMedia({ audio, video: false });
     if (!this.workletLoaded) {
-      await this.ctx.audioWorklet.addModule(new URL('./capture-worklet.js', import.meta.url));
+      await this.ctx.audioWorklet.addModule(new URL('../shared/capture-worklet.js', import.meta.url));
       this.workletLoaded = true;
     }
     this.close();

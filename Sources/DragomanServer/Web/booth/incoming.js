@@ -5,9 +5,9 @@
 // it, a waveshaper that clips anything the compressor lets through above −1 dBFS. Volume goes up to +6 dB before
 // the limiter, for a quiet floor; it can never push the output past the ceiling.
 
-import { AudioOutput } from './audio-output.js';
-import { OpusPlayer } from './opus-player.js';
-import { KIND_OPUS, parsePacket } from './packet.js';
+import { AudioOutput } from '../shared/audio-output.js';
+import { OpusPlayer } from '../shared/opus-player.js';
+import { KIND_OPUS, parsePacket } from '../shared/packet.js';
 
 const CEILING = 10 ** (-1 / 20); // −1 dBFS
 const MAX_GAIN = 2; // +6 dB at the top of the volume slider

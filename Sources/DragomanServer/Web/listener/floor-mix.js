@@ -5,12 +5,12 @@
 // floor socket → Opus/PCM decoder → jitter worklet → gain (volume × floor level) → speakers
 // (the main channel's own output sums with it at the destination)
 
-import { socketURL } from './api.js';
-import { AudioOutput } from './audio-output.js';
-import { ReconnectingSocket } from './connection.js';
-import { OpusPlayer } from './opus-player.js';
-import { KIND_OPUS, KIND_PCM, parsePacket } from './packet.js';
-import { PcmPlayer } from './pcm-player.js';
+import { socketURL } from '../shared/api.js';
+import { AudioOutput } from '../shared/audio-output.js';
+import { ReconnectingSocket } from '../shared/connection.js';
+import { OpusPlayer } from '../shared/opus-player.js';
+import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
+import { PcmPlayer } from '../shared/pcm-player.js';
 
 const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 const QUIET_RESTART_MS = 6000;

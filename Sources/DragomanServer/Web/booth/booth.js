@@ -7,16 +7,16 @@
 // The key comes from ?key= (then removed from the address bar and kept for this tab), from the form, or from
 // this computer's memory when the interpreter asked for it.
 
-import { isValidCode, normalizeCarrying, normalizeCode } from './api.js';
-import { keepResumed } from './audio-output.js';
-import { BoothConnection } from './booth-connection.js';
-import { fillDeviceSelect } from './devices.js';
-import { ChatPane } from './booth-chat.js';
-import { IncomingAudio, volumeDb } from './booth-incoming.js';
-import { installShortcuts, SHORTCUTS } from './booth-keys.js';
-import { Microphone } from './booth-microphone.js';
-import { applyTranslations, bindLanguageSelect, capitalize, detectLanguage, languageName, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save, sessionGet, sessionSet } from './storage.js';
+import { isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js';
+import { keepResumed } from '../shared/audio-output.js';
+import { BoothConnection } from './connection.js';
+import { fillDeviceSelect } from '../shared/devices.js';
+import { ChatPane } from './chat.js';
+import { IncomingAudio, volumeDb } from './incoming.js';
+import { installShortcuts, SHORTCUTS } from './keys.js';
+import { Microphone } from './microphone.js';
+import { applyTranslations, bindLanguageSelect, capitalize, detectLanguage, languageName, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { load, save, sessionGet, sessionSet } from '../shared/storage.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY_PATTERN = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;

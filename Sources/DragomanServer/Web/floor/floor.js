@@ -5,12 +5,12 @@
 // Audio: getUserMedia with all processing off → capture worklet (20 ms Float32 chunks) →
 // wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
 
-import { fetchEvent, isValidCode, normalizeCode, socketURL } from './api.js';
-import { fillDeviceSelect } from './devices.js';
+import { fetchEvent, isValidCode, normalizeCode, socketURL } from '../shared/api.js';
+import { fillDeviceSelect } from '../shared/devices.js';
 import { setupFloorLanguage } from './floor-language.js';
-import { ReconnectingSocket } from './connection.js';
-import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
-import { load, save, sessionGet, sessionSet, takeTokenFromFragment } from './storage.js';
+import { ReconnectingSocket } from '../shared/connection.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { load, save, sessionGet, sessionSet, takeTokenFromFragment } from '../shared/storage.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -126,7 +126,7 @@ async function openInput() {
   closeInput();
   floor.media = media;
   if (!floor.workletLoaded) {
-    await floor.ctx.audioWorklet.addModule(new URL('./capture-worklet.js', import.meta.url));
+    await floor.ctx.audioWorklet.addModule(new URL('../shared/capture-worklet.js', import.meta.url));
     floor.workletLoaded = true;
   }
   floor.source = floor.ctx.createMediaStreamSource(media);
