@@ -11,6 +11,7 @@ import { isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js'
 import { keepResumed } from '../shared/audio-output.js';
 import { BoothConnection } from './connection.js';
 import { fillDeviceSelect } from '../shared/devices.js';
+import { $, setText } from '../shared/dom.js';
 import { ChatPane } from './chat.js';
 import { IncomingAudio, volumeDb } from './incoming.js';
 import { installShortcuts, SHORTCUTS } from './keys.js';
@@ -18,7 +19,6 @@ import { Microphone } from './microphone.js';
 import { applyTranslations, bindLanguageSelect, capitalize, detectLanguage, languageName, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, sessionGet, sessionSet } from '../shared/storage.js';
 
-const $ = (id) => document.getElementById(id);
 const KEY_PATTERN = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
 const REFUSAL_MS = 10000;
 const SIGNAL_COOLDOWN_MS = 3000;
@@ -57,10 +57,6 @@ const page = {
 };
 
 const meter = { barDb: -Infinity, holdDb: -Infinity, holdAt: 0, lastFrame: 0, lastText: 0, inDb: -Infinity };
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 function clockText(date = new Date()) {
   return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });

@@ -4,9 +4,11 @@
 
 import { socketURL } from '../shared/api.js';
 import { ReconnectingSocket } from '../shared/connection.js';
+import { CloseCode, closeCodeOf, FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 
-// Close codes after which retrying cannot help.
-const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4413]);
+// Close codes after which retrying cannot help. The console also gives up on too-large: what it sent too much of
+// (audio, chat) it would send again. The other pages retry on it.
+const CONSOLE_FINAL_CLOSE_CODES = new Set([...FINAL_CLOSE_CODES, CloseCode.tooLarge]);
 // A "busy" refusal (4409) right after a drop is usually our own old connection, not yet gone: retry a while.
 const BUSY_RETRIES = 10;
 // Beyond this much unsent audio (about 0.7 s of 48 kHz s16), chunks are dropped to stay live.
@@ -50,9 +52,9 @@ export class BoothConnection {
         if (state !== 'open') this.setState(state);
       },
       shouldStop: (event) => {
-        if (FINAL_CLOSE_CODES.has(event.code)) return true;
-        if (this.lastError && FINAL_CLOSE_CODES.has(closeCodeOf(this.lastError.code))) return true;
-        if (event.code === 4409) {
+        if (CONSOLE_FINAL_CLOSE_CODES.has(event.code)) return true;
+        if (this.lastError && CONSOLE_FINAL_CLOSE_CODES.has(closeCodeOf(this.lastError.code))) return true;
+        if (event.code === CloseCode.busy) {
           this.busyRetries += 1;
           return !this.everWelcomed || this.busyRetries > BUSY_RETRIES;
         }
@@ -70,7 +72,7 @@ export class BoothConnection {
   }
 
   close() {
-    this.socket.close(1000);
+    this.socket.close(CloseCode.normal);
     this.welcomed = false;
   }
 
@@ -102,14 +104,14 @@ export class BoothConnection {
 
   receive(message) {
     if (!message || typeof message.type !== 'string') return;
-    if (message.type === 'booth-welcome') {
+    if (message.type === MessageType.boothWelcome) {
       this.welcomed = true;
       this.everWelcomed = true;
       this.busyRetries = 0;
       this.lastError = null;
       this.socket.healthy();
       this.setState('open');
-    } else if (message.type === 'error' && message.fatal !== false) {
+    } else if (message.type === MessageType.error && message.fatal !== false) {
       this.lastError = message;
     }
     if (this.onMessage) this.onMessage(message);
@@ -118,26 +120,5 @@ export class BoothConnection {
   setState(state) {
     this.state = state;
     if (this.onState) this.onState(state, this.lastClose);
-  }
-}
-
-/** The close code that goes with an error code (docs/protocol.md, "Errors"). */
-export function closeCodeOf(code) {
-  switch (code) {
-    case 'bad-request':
-    case 'bad-message':
-      return 4400;
-    case 'unauthorized':
-      return 4401;
-    case 'forbidden':
-    case 'wrong-booth':
-      return 4403;
-    case 'unknown-event':
-    case 'unknown-channel':
-      return 4404;
-    case 'too-large':
-      return 4413;
-    default:
-      return 0;
   }
 }

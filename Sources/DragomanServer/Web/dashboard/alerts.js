@@ -1,7 +1,8 @@
 // Signals from the booths: `help` stays on screen, red and at the top, until someone acknowledges it
 // (and sounds a short tone when it arrives); `slow-down` shows for the minute the server keeps it.
 
-import { $, clockText, el, setText } from './format.js';
+import { $, el, setText } from '../shared/dom.js';
+import { clockText } from './format.js';
 import { currentLanguage, languageName, t } from '../shared/i18n.js';
 import { load, save } from '../shared/storage.js';
 

@@ -2,7 +2,8 @@
 // its QR code (GET /api/events/{code}/qr.svg?channel=ru), laid out for printing (dashboard.css, @media print).
 // A card speaks its own channel's language where the pages know it (en, ru, kk), else the page's language.
 
-import { $, autonym, el } from './format.js';
+import { $, el } from '../shared/dom.js';
+import { autonym } from './format.js';
 import { currentLanguage, t, translate } from '../shared/i18n.js';
 
 const CARD_LANGUAGES = new Set(['en', 'ru', 'kk']);

@@ -9,16 +9,16 @@
 
 import { isValidCode, normalizeCode, socketURL } from '../shared/api.js';
 import { ReconnectingSocket } from '../shared/connection.js';
+import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { Alerts } from './alerts.js';
 import { renderCards } from './cards.js';
-import { $, el, setText } from './format.js';
+import { $, el, setText } from '../shared/dom.js';
 import { Interpreters } from './interpreters.js';
 import { LiveView } from './live.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
-const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 const STALE_MS = 2500;
 
 const dash = {
@@ -208,21 +208,21 @@ function start() {
 
 function onMessage(message) {
   switch (message.type) {
-    case 'dashboard':
+    case MessageType.dashboard:
       dash.socket.healthy();
       dash.state = message;
       dash.stateAt = performance.now();
       if (dash.connection !== 'connected') setConnection('connected');
       render();
       break;
-    case 'signal':
+    case MessageType.signal:
       dash.alerts.receive(message);
       if (dash.state) dash.live.update(dash.state);
       break;
-    case 'chat':
+    case MessageType.chat:
       dash.live.receiveChat(message);
       break;
-    case 'error':
+    case MessageType.error:
       if (message.fatal === false) {
         // A refused request (e.g. a chat to a booth that does not exist): say why, for a while.
         setText($('dash-error'), message.message || message.code);
@@ -248,7 +248,7 @@ function onMessage(message) {
 
 /** The floor language: on the socket when it is open, else through the JSON API. Returns an error text or null. */
 async function setFloorLanguage(language) {
-  if (dash.socket && dash.socket.send({ type: 'floor-language', language })) return null;
+  if (dash.socket && dash.socket.send({ type: MessageType.floorLanguage, language })) return null;
   try {
     const response = await fetch(`/api/events/${encodeURIComponent(dash.code)}/floor-language`, {
       method: 'POST',

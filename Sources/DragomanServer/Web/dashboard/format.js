@@ -1,28 +1,7 @@
-// Small helpers of the organizer dashboard: elements, meters, numbers and names.
+// Small helpers of the organizer dashboard: meters, numbers and names.
 
+import { el } from '../shared/dom.js';
 import { capitalize, languageName } from '../shared/i18n.js';
-
-export const $ = (id) => document.getElementById(id);
-
-/** Sets an element's text only when it changed (no flicker, no needless screen-reader announcements). */
-export function setText(el, text) {
-  const value = text === null || text === undefined ? '' : String(text);
-  if (el.textContent !== value) el.textContent = value;
-}
-
-/** document.createElement with a class, attributes and children (strings become text). */
-export function el(tag, { className = '', attrs = {}, text = null } = {}, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value));
-  }
-  if (text !== null) node.textContent = text;
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
 
 const METER_FLOOR_DB = -60;
 

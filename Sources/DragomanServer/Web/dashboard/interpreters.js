@@ -1,7 +1,7 @@
 // Interpreters and their keys: list, add and delete through GET/POST/DELETE /api/events/{code}/interpreters
 // (organizer token), each with the link that opens their booth console.
 
-import { $, el, setText } from './format.js';
+import { $, el, setText } from '../shared/dom.js';
 import { capitalize, languageName, t } from '../shared/i18n.js';
 
 export class Interpreters {

@@ -4,7 +4,9 @@
 
 import { normalizeCarrying } from '../shared/api.js';
 import { carryingText } from '../shared/carrying-text.js';
-import { $, clockText, dbText, el, meterElement, msText, setMeter, setText } from './format.js';
+import { $, el, setText } from '../shared/dom.js';
+import { MessageType } from '../shared/protocol.js';
+import { clockText, dbText, meterElement, msText, setMeter } from './format.js';
 import { capitalize, channelLabel, currentLanguage, languageName, t } from '../shared/i18n.js';
 
 const CHAT_MAX = 200;
@@ -324,7 +326,7 @@ export class LiveView {
     if (!entry) return;
     const text = entry.parts.input.value.trim();
     if (!text) return;
-    if (!this.send({ type: 'chat', to: booth, text })) {
+    if (!this.send({ type: MessageType.chat, to: booth, text })) {
       setText(entry.parts.chatError, t('dashChatNotSent'));
       return;
     }

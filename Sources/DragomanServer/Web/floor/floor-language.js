@@ -1,9 +1,8 @@
 // The floor language, one tap away: the technician (or chair's assistant) marks which language the speaker is
 // speaking. The server alerts every channel whose audio changes with it (see docs/protocol.md).
 
+import { $ } from '../shared/dom.js';
 import { capitalize, languageName, t } from '../shared/i18n.js';
-
-const $ = (id) => document.getElementById(id);
 
 /**
  * Shows one button per language of the event, the current one pressed.

@@ -9,12 +9,11 @@ import { fetchEvent, isValidCode, normalizeCode, socketURL } from '../shared/api
 import { fillDeviceSelect } from '../shared/devices.js';
 import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from '../shared/connection.js';
+import { $ } from '../shared/dom.js';
+import { CloseCode, FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, sessionGet, sessionSet, takeTokenFromFragment } from '../shared/storage.js';
 
-const $ = (id) => document.getElementById(id);
-
-const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 const BUSY_RETRIES = 10; // a floor-busy after a drop is usually our own old connection
 const MAX_BUFFERED_BYTES = 64 * 1024; // ~85 ms at 48 kHz f32: beyond it, drop chunks to stay live
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -250,7 +249,7 @@ async function start() {
     },
     shouldStop: (event) => {
       if (floor.finalError || FINAL_CLOSE_CODES.has(event.code)) return true;
-      if (event.code === 4409) {
+      if (event.code === CloseCode.busy) {
         floor.busyRetries += 1;
         return !floor.everPublished || floor.busyRetries > BUSY_RETRIES;
       }
@@ -261,7 +260,7 @@ async function start() {
 }
 
 function onServerMessage(message) {
-  if (message.type === 'publishing') {
+  if (message.type === MessageType.publishing) {
     floor.published = true;
     floor.everPublished = true;
     floor.busyRetries = 0;
@@ -270,7 +269,7 @@ function onServerMessage(message) {
     showError(null);
     setState('on');
     keepAwake();
-  } else if (message.type === 'error') {
+  } else if (message.type === MessageType.error) {
     floor.error = serverError(message);
     renderError();
     if (message.fatal === false) return;
@@ -279,7 +278,7 @@ function onServerMessage(message) {
 }
 
 function stop({ keepError = false } = {}) {
-  if (floor.socket) floor.socket.close(1000);
+  if (floor.socket) floor.socket.close(CloseCode.normal);
   floor.socket = null;
   floor.published = false;
   closeInput();

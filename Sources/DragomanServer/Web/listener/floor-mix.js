@@ -8,11 +8,11 @@
 import { socketURL } from '../shared/api.js';
 import { AudioOutput } from '../shared/audio-output.js';
 import { ReconnectingSocket } from '../shared/connection.js';
+import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
 import { PcmPlayer } from '../shared/pcm-player.js';
 
-const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 const QUIET_RESTART_MS = 6000;
 
 /** dB (e.g. −18) → linear gain. */
@@ -100,19 +100,19 @@ export class FloorMix {
 
   onMessage(message) {
     switch (message.type) {
-      case 'welcome':
-      case 'tuned':
-        if (message.type === 'welcome') this.socket.healthy();
+      case MessageType.welcome:
+      case MessageType.tuned:
+        if (message.type === MessageType.welcome) this.socket.healthy();
         this.codec = message.codec || this.codec;
         this.fresh = true;
         if (this.decoder && this.decoder.configure) this.decoder.configure(this.codec);
         this.lastPacketAt = performance.now();
         this.setState('connected');
         break;
-      case 'carrying':
+      case MessageType.carrying:
         this.floorLive = message.floorLive ?? null;
         break;
-      case 'error':
+      case MessageType.error:
         if (message.fatal !== false) this.setState('failed');
         break;
       default:

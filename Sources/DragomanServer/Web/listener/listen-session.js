@@ -11,6 +11,7 @@ import { fetchEvent, normalizeCarrying, socketURL, streamURL } from '../shared/a
 import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from '../shared/audio-output.js';
 import { carriesInterpretation } from '../shared/carrying-text.js';
 import { ReconnectingSocket } from '../shared/connection.js';
+import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { FloorMix, dbToGain } from './floor-mix.js';
 import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
@@ -18,7 +19,6 @@ import { PcmPlayer } from '../shared/pcm-player.js';
 import { StreamPlayer } from './stream-player.js';
 
 // Close codes after which retrying cannot help (docs/protocol.md).
-const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 const QUIET_RESTART_MS = 6000;
 const STREAM_POLL_MS = 5000;
 const NET_WINDOW = 50;
@@ -124,7 +124,7 @@ export class ListenSession {
       this.error = null;
       this.finalError = false;
       if (this.socket) this.socket.start();
-    } else if (this.welcomed && this.socket.send({ type: 'tune', channel })) {
+    } else if (this.welcomed && this.socket.send({ type: MessageType.tune, channel })) {
       this.pendingTune = channel;
     }
     // Otherwise the socket is between connections: its next URL carries the new channel.
@@ -289,7 +289,7 @@ export class ListenSession {
 
   onMessage(message) {
     switch (message.type) {
-      case 'welcome': {
+      case MessageType.welcome: {
         this.welcomed = true;
         this.socket.healthy();
         const skew = Number(message.serverTime) / 1000 - Date.now();
@@ -304,26 +304,26 @@ export class ListenSession {
         this.setConnection('connected');
         break;
       }
-      case 'tuned':
+      case MessageType.tuned:
         this.confirmedChannel = message.channel;
         if (this.pendingTune === message.channel) this.pendingTune = null;
         this.configure(message.codec);
         this.updateFloorMix();
         this.changed();
         break;
-      case 'carrying':
+      case MessageType.carrying:
         if (!message.channel || message.channel === this.confirmedChannel) this.setCarrying(normalizeCarrying(message), message.channel);
         break;
-      case 'alert':
+      case MessageType.alert:
         // The server decides when what a channel carries changed with the floor language.
         if (message.channel === this.confirmedChannel && this.onAlert) {
           this.onAlert({ language: message.floorLanguage || null, channel: message.channel, interpretation: message.interpretation === true });
         }
         break;
-      case 'dropped':
+      case MessageType.dropped:
         this.lost += Number(message.count) || 0;
         break;
-      case 'error':
+      case MessageType.error:
         if (message.fatal === false) {
           this.notice = { code: message.code, message: message.message || '' };
           if (this.pendingTune) {

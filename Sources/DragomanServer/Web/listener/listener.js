@@ -8,11 +8,11 @@ import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from '../sh
 import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { requestPlaybackSession } from '../shared/audio-output.js';
 import { carryingText } from '../shared/carrying-text.js';
+import { $, setText } from '../shared/dom.js';
 import { ListenSession } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
 
-const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(window.location.search);
 
 const page = {
@@ -26,10 +26,6 @@ const page = {
   noticeTimer: null,
   lastNotice: null,
 };
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 // Join form.
 

@@ -1,5 +1,7 @@
 // A WebSocket that reconnects by itself with backoff, until it is closed or told to stop.
 
+import { CloseCode } from './protocol.js';
+
 // Short: a listener must be playing again soon after the server is back; ±20 % jitter spreads the herd.
 const DEFAULT_DELAYS_MS = [100, 300, 600, 1000, 1500];
 const CONNECT_TIMEOUT_MS = 8000;
@@ -50,7 +52,7 @@ export class ReconnectingSocket {
   /** Drops the current connection (e.g. one that went quiet) and connects again at once. */
   restart() {
     if (this.stopped) return;
-    this.detach(4000);
+    this.detach(CloseCode.restart);
     this.connect();
   }
 
@@ -65,7 +67,7 @@ export class ReconnectingSocket {
   }
 
   /** Closes for good (no reconnect). */
-  close(code = 1000) {
+  close(code = CloseCode.normal) {
     this.stopped = true;
     clearTimeout(this.timer);
     this.detach(code);
@@ -96,7 +98,7 @@ export class ReconnectingSocket {
 
   connect() {
     clearTimeout(this.timer);
-    this.detach(1000);
+    this.detach(CloseCode.normal);
     this.setState(this.attempt === 0 && !this.everOpened ? 'connecting' : 'reconnecting');
     let ws;
     try {
@@ -110,7 +112,7 @@ export class ReconnectingSocket {
     this.openedAt = 0;
     this.connectTimer = setTimeout(() => {
       if (this.ws === ws && ws.readyState === WebSocket.CONNECTING) {
-        this.detach(1000);
+        this.detach(CloseCode.normal);
         this.scheduleRetry();
       }
     }, CONNECT_TIMEOUT_MS);

@@ -3,6 +3,7 @@
 // It listens to the organizer dashboard's WebSocket, so it needs the organizer token (the one the
 // dashboard remembered on this machine, or #token=… in the address).
 
+import { MessageType } from '../shared/protocol.js';
 import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
@@ -51,14 +52,14 @@ function connect(token) {
   socket.onmessage = (event) => {
     if (typeof event.data !== 'string') return;
     const message = JSON.parse(event.data);
-    if (message.type === 'dashboard') {
+    if (message.type === MessageType.dashboard) {
       screen.hidden = false;
       form.hidden = true;
       status.textContent = '';
       floorLanguage = message.floor?.language ?? null;
-    } else if (message.type === 'signal' && message.kind === 'slow-down') {
+    } else if (message.type === MessageType.signal && message.kind === 'slow-down') {
       showSlowDown(message.at);
-    } else if (message.type === 'error' && message.fatal) {
+    } else if (message.type === MessageType.error && message.fatal) {
       refused = true;
       save(TOKEN_KEY, null);
       screen.hidden = true;
