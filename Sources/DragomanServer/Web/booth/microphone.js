@@ -1,11 +1,12 @@
-// The interpreter's microphone: getUserMedia with every processing off (a headset or booth microphone goes out as
-// it comes in) → capture worklet (20 ms mono Float32 chunks) → s16le → onChunk(ArrayBuffer). The console sends it
-// all the time (docs/protocol.md); the server uses it only while this interpreter is live and not coughing. While
-// the cough key is held the chunks are zeros here already, so that the mute does not wait for the server.
+// The interpreter's microphone: the shared capture (getUserMedia with every processing off → 20 ms mono Float32
+// chunks) → s16le → onChunk(ArrayBuffer). The console sends it all the time (docs/protocol.md); the server uses it
+// only while this interpreter is live and not coughing. While the cough key is held the chunks are zeros here
+// already, so that the mute does not wait for the server.
 //
 // It also watches the input, for the warnings an interpreter needs: clipping, too quiet, silent while live.
 
-const CHUNK_MS = 20;
+import { CHUNK_MS, MicrophoneCapture, toS16LE } from '../shared/microphone-capture.js';
+
 const CLIP_PEAK = 0.99; // about −0.1 dBFS
 const SILENT_PEAK = 10 ** (-55 / 20); // below this for SILENT_S: no microphone signal
 const QUIET_PEAK = 10 ** (-30 / 20); // peaks never above this for QUIET_S: too quiet
@@ -13,31 +14,13 @@ const SILENT_S = 6;
 const QUIET_S = 8;
 const CLIP_HOLD_S = 2;
 const HISTORY = Math.round((QUIET_S * 1000) / CHUNK_MS);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function toS16le(samples) {
-  const out = new Int16Array(samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i];
-    out[i] = v >= 1 ? 32767 : v <= -1 ? -32768 : Math.round(v * 32767);
-  }
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < out.length; i++) view.setInt16(i * 2, out[i], true);
-  }
-  return out.buffer;
-}
 
 export class Microphone {
   /** ctx: the console's AudioContext; onChunk(ArrayBuffer s16le); onEnded(): the device went away. */
   constructor(ctx, { onChunk, onEnded = null }) {
     this.ctx = ctx;
     this.onChunk = onChunk;
-    this.onEnded = onEnded;
-    this.media = null;
-    this.source = null;
-    this.node = null;
-    this.workletLoaded = false;
+    this.capture = new MicrophoneCapture({ onChunk: (chunk) => this.chunk(chunk), onEnded });
     this.muted = false; // the cough key, locally
     this.lastRms = 0;
     this.lastPeak = 0;
@@ -51,60 +34,28 @@ export class Microphone {
   }
 
   get isOpen() {
-    return !!this.media;
+    return this.capture.isOpen;
   }
 
   /** Opens the input (deviceId '' = the default). Throws the getUserMedia error. */
   async open(deviceId = '') {
-    const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: { ideal: 1 } };
-    if (deviceId) audio.deviceId = { exact: deviceId };
-    const media = await navigator.mediaDevices.getUserMedia({ audio, video: false });
-    if (!this.workletLoaded) {
-      await this.ctx.audioWorklet.addModule(new URL('../shared/capture-worklet.js', import.meta.url));
-      this.workletLoaded = true;
-    }
-    this.close();
+    await this.capture.open(() => this.ctx, deviceId);
     this.deviceId = deviceId;
-    this.media = media;
-    this.source = this.ctx.createMediaStreamSource(media);
-    this.node = new AudioWorkletNode(this.ctx, 'dragoman-capture', {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      processorOptions: { chunkMs: CHUNK_MS },
-    });
-    this.node.port.onmessage = (event) => this.chunk(event.data);
-    this.source.connect(this.node);
-    this.node.connect(this.ctx.destination); // silent; keeps the node pulled
-    for (const track of media.getAudioTracks()) {
-      track.addEventListener('ended', () => {
-        if (this.media === media && this.onEnded) this.onEnded();
-      });
-    }
     this.filled = 0;
     this.next = 0;
     this.openedAt = performance.now();
   }
 
   close() {
-    if (this.node) {
-      this.node.port.postMessage({ type: 'stop' });
-      this.node.port.onmessage = null;
-      this.node.disconnect();
-    }
-    if (this.source) this.source.disconnect();
-    if (this.media) for (const track of this.media.getTracks()) track.stop();
-    this.node = this.source = this.media = null;
+    this.capture.close();
   }
 
   /** The label of the input in use, when the browser tells it. */
   get label() {
-    const track = this.media && this.media.getAudioTracks()[0];
-    return track ? track.label : '';
+    return this.capture.label;
   }
 
   chunk(message) {
-    if (!message || message.type !== 'chunk') return;
     const peak = message.peak;
     this.lastPeak = peak;
     this.lastRms = message.rms;
@@ -114,7 +65,7 @@ export class Microphone {
     this.filled = Math.min(HISTORY, this.filled + 1);
     if (peak >= CLIP_PEAK) this.lastClipAt = performance.now();
     if (this.muted) message.samples.fill(0);
-    if (this.onChunk) this.onChunk(toS16le(message.samples));
+    if (this.onChunk) this.onChunk(toS16LE(message.samples));
   }
 
   /** The highest peak since the last call (for a meter drawn at display rate). */
@@ -138,7 +89,7 @@ export class Microphone {
    * for 6 s), 'quiet' (live, and the peaks stayed below −30 dBFS for 8 s), 'no-signal' (not live, nothing at all).
    */
   warnings({ live }) {
-    if (!this.media) return [];
+    if (!this.isOpen) return [];
     const out = [];
     if (performance.now() - this.lastClipAt < CLIP_HOLD_S * 1000) out.push('clip');
     const silentPeak = this.maxPeak(SILENT_S);

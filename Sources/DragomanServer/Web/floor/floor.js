@@ -2,7 +2,7 @@
 //
 // Route: /floor/{code}. The floor token comes from the form, or from #token=… in the address
 // (a fragment never reaches server logs; it is removed from the address bar at once).
-// Audio: getUserMedia with all processing off → capture worklet (20 ms Float32 chunks) →
+// Audio: the microphone capture (shared/microphone-capture.js: 20 ms Float32 chunks) →
 // wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
 
 import { fetchEvent, isValidCode, normalizeCode, socketURL } from '../shared/api.js';
@@ -10,22 +10,22 @@ import { fillDeviceSelect } from '../shared/devices.js';
 import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { $ } from '../shared/dom.js';
+import { PeakMeter } from '../shared/level-meter.js';
+import { MicrophoneCapture, toFloat32LE } from '../shared/microphone-capture.js';
+import { durationText } from '../shared/time-text.js';
 import { CloseCode, FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, sessionGet, sessionSet, takeTokenFromFragment } from '../shared/storage.js';
 
 const BUSY_RETRIES = 10; // a floor-busy after a drop is usually our own old connection
 const MAX_BUFFERED_BYTES = 64 * 1024; // ~85 ms at 48 kHz f32: beyond it, drop chunks to stay live
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const CLIP_PEAK = 0.999;
+const CLIP_SHOWN_MS = 2000;
 
 const floor = {
   code: null,
   state: 'idle', // idle | starting | connecting | on | reconnecting | error
   ctx: null,
-  media: null,
-  source: null,
-  node: null,
-  workletLoaded: false,
   socket: null,
   published: false,
   everPublished: false,
@@ -42,7 +42,15 @@ const floor = {
   wakeLock: null,
 };
 
-const meter = { peakNow: 0, barDb: -Infinity, holdDb: -Infinity, holdAt: 0, clipUntil: 0, lastFrame: 0, lastText: 0 };
+const capture = new MicrophoneCapture({
+  onChunk,
+  onEnded: () => {
+    if (floor.state !== 'idle') showError('floorErr.noDevice');
+  },
+});
+const meter = new PeakMeter({ cover: $('meter-cover'), hold: $('meter-peak'), clip: $('clip'), readout: $('meter-db') });
+let peakSinceFrame = 0;
+let clipUntil = 0;
 
 // Token and code.
 
@@ -113,61 +121,13 @@ async function refreshDevices() {
 // Capture.
 
 async function openInput() {
-  const deviceId = $('device').value;
-  const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: { ideal: 1 } };
-  if (deviceId) audio.deviceId = { exact: deviceId };
-  const media = await navigator.mediaDevices.getUserMedia({ audio, video: false });
-  if (!floor.ctx || floor.ctx.state === 'closed') {
-    // Stopped while the browser was asking for the microphone.
-    for (const track of media.getTracks()) track.stop();
-    throw new DOMException('stopped', 'AbortError');
-  }
-  closeInput();
-  floor.media = media;
-  if (!floor.workletLoaded) {
-    await floor.ctx.audioWorklet.addModule(new URL('../shared/capture-worklet.js', import.meta.url));
-    floor.workletLoaded = true;
-  }
-  floor.source = floor.ctx.createMediaStreamSource(media);
-  floor.node = new AudioWorkletNode(floor.ctx, 'dragoman-capture', {
-    numberOfInputs: 1,
-    numberOfOutputs: 1,
-    outputChannelCount: [1],
-    processorOptions: { chunkMs: 20 },
-  });
-  floor.node.port.onmessage = (event) => onChunk(event.data);
-  floor.source.connect(floor.node);
-  floor.node.connect(floor.ctx.destination); // silent; keeps the node pulled
-  for (const track of media.getAudioTracks()) {
-    track.addEventListener('ended', () => {
-      if (floor.state !== 'idle') showError('floorErr.noDevice');
-    });
-  }
+  await capture.open(() => floor.ctx, $('device').value);
   refreshDevices();
 }
 
-function closeInput() {
-  if (floor.node) {
-    floor.node.port.postMessage({ type: 'stop' });
-    floor.node.port.onmessage = null;
-    floor.node.disconnect();
-  }
-  if (floor.source) floor.source.disconnect();
-  if (floor.media) for (const track of floor.media.getTracks()) track.stop();
-  floor.node = floor.source = floor.media = null;
-}
-
-function toLittleEndian(samples) {
-  if (LITTLE_ENDIAN) return samples.buffer;
-  const out = new DataView(new ArrayBuffer(samples.length * 4));
-  for (let i = 0; i < samples.length; i++) out.setFloat32(i * 4, samples[i], true);
-  return out.buffer;
-}
-
 function onChunk(chunk) {
-  if (!chunk || chunk.type !== 'chunk') return;
-  meter.peakNow = Math.max(meter.peakNow, chunk.peak);
-  if (chunk.peak >= 0.999) meter.clipUntil = performance.now() + 2000;
+  peakSinceFrame = Math.max(peakSinceFrame, chunk.peak);
+  if (chunk.peak >= CLIP_PEAK) clipUntil = performance.now() + CLIP_SHOWN_MS;
   floor.lastRms = chunk.rms;
   const socket = floor.socket;
   if (!floor.published || !socket || !socket.isOpen) return;
@@ -175,7 +135,7 @@ function onChunk(chunk) {
     floor.dropped += 1;
     return;
   }
-  socket.send(toLittleEndian(chunk.samples));
+  socket.send(toFloat32LE(chunk.samples));
   floor.sentBytes += chunk.samples.byteLength;
   floor.bytesLastSecond += chunk.samples.byteLength;
   floor.sentChunks += 1;
@@ -205,7 +165,6 @@ async function start() {
   // The context is made inside the click, so that it may start.
   if (!floor.ctx || floor.ctx.state === 'closed') {
     floor.ctx = new (window.AudioContext || window.webkitAudioContext)({ latencyHint: 'interactive' });
-    floor.workletLoaded = false;
   }
   floor.ctx.resume().catch(() => {});
   try {
@@ -281,7 +240,7 @@ function stop({ keepError = false } = {}) {
   if (floor.socket) floor.socket.close(CloseCode.normal);
   floor.socket = null;
   floor.published = false;
-  closeInput();
+  capture.close();
   if (floor.ctx && floor.ctx.state !== 'closed') floor.ctx.close().catch(() => {});
   floor.ctx = null;
   if (floor.wakeLock) floor.wakeLock.release().catch(() => {});
@@ -302,44 +261,13 @@ async function keepAwake() {
   }
 }
 
-// Meter (drawn at display rate; peak-programme style: instant attack, 20 dB/s fall).
-
-function dbToPercent(db) {
-  if (!Number.isFinite(db)) return 0;
-  return Math.max(0, Math.min(100, ((db + 60) / 60) * 100));
-}
+// The level meter, drawn at display rate.
 
 function drawMeter(now) {
-  const dt = meter.lastFrame ? Math.min(0.5, (now - meter.lastFrame) / 1000) : 0;
-  meter.lastFrame = now;
-  const active = !!floor.media;
-  const db = active && meter.peakNow > 0 ? 20 * Math.log10(meter.peakNow) : -Infinity;
-  meter.peakNow = 0;
-  meter.barDb = Math.max(db, (Number.isFinite(meter.barDb) ? meter.barDb : -90) - 20 * dt);
-  if (db >= meter.holdDb) {
-    meter.holdDb = db;
-    meter.holdAt = now;
-  } else if (now - meter.holdAt > 1500) {
-    meter.holdDb = (Number.isFinite(meter.holdDb) ? meter.holdDb : -90) - 20 * dt;
-  }
-  if (!active) meter.barDb = meter.holdDb = -Infinity;
-  $('meter-cover').style.width = `${100 - dbToPercent(meter.barDb)}%`;
-  $('meter-peak').style.left = `calc(${dbToPercent(meter.holdDb)}% - 3px)`;
-  $('meter-peak').hidden = !active || meter.holdDb < -60;
-  $('clip').hidden = now > meter.clipUntil;
-  if (now - meter.lastText > 250) {
-    meter.lastText = now;
-    $('meter-db').textContent = active && meter.holdDb > -90 ? t('peakDb', { db: meter.holdDb.toFixed(1).replace('-', '−') }) : '';
-  }
+  const peak = peakSinceFrame;
+  peakSinceFrame = 0;
+  meter.draw(now, { peak, active: capture.isOpen, clipping: now <= clipUntil });
   requestAnimationFrame(drawMeter);
-}
-
-function formatTime(ms) {
-  const s = Math.floor(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 setInterval(() => {
@@ -347,7 +275,7 @@ setInterval(() => {
   floor.bytesLastSecond = 0;
   $('stats').textContent = floor.state === 'on' || floor.state === 'reconnecting'
     ? t('floorStats', {
-      time: formatTime(Date.now() - floor.startedAt),
+      time: durationText(Date.now() - floor.startedAt),
       rate: floor.ctx ? Math.round(floor.ctx.sampleRate) : '—',
       kbps: floor.kbps,
       dropped: floor.dropped,
@@ -398,7 +326,7 @@ if (floor.code) {
 
 $('device').addEventListener('change', async () => {
   save('dragoman.floor-device', $('device').value || null);
-  if (floor.media && floor.ctx) {
+  if (capture.isOpen && floor.ctx) {
     try {
       await openInput();
     } catch (error) {
@@ -461,6 +389,6 @@ window.dragoman = {
     };
   },
   level() {
-    return floor.media ? floor.lastRms : 0;
+    return capture.isOpen ? floor.lastRms : 0;
   },
 };
