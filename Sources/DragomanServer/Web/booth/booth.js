@@ -5,7 +5,7 @@
 // keys out. The server decides who is live; the page only shows what booth-state says (view.js), and asks
 // (handover.js, source.js, signals.js, chat.js). state.js holds what every part reads.
 
-import { isValidCode, normalizeCode } from '../shared/api.js';
+import { codeFromAddress } from '../shared/api.js';
 import { $ } from '../shared/dom.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { refreshDevices, setVolume, startAudio, wireAudioControls } from './audio.js';
@@ -85,9 +85,7 @@ onLanguageChange(() => {
   refreshDevices();
 });
 
-const match = window.location.pathname.match(/^\/booth\/([^/]+)\/?$/);
-page.code = match ? normalizeCode(decodeURIComponent(match[1])) : null;
-if (page.code && !isValidCode(page.code)) page.code = null;
+page.code = codeFromAddress('booth');
 page.key = findKey(page.code, takeKeyFromAddress());
 
 if (page.code && page.key && KEY_PATTERN.test(page.key)) openConsole();

@@ -8,26 +8,21 @@ import { send } from './refusals.js';
 import { page, render } from './state.js';
 
 const chatLabels = () => ({ you: t('booth.you'), empty: t('booth.chatEmpty'), notSent: t('booth.chatNotSent') });
-const chats = {
-  booth: new ChatPane({
-    to: 'booth',
-    log: $('chat-booth-log'),
-    form: $('chat-booth-form'),
-    input: $('chat-booth-input'),
-    section: $('chat-booth-form').closest('section'),
-    send: (text) => send({ type: MessageType.chat, to: 'booth', text }, 'chat-booth'),
+/** A chat pane of the page: its log, form and field are chat-{to}-log, -form and -input. */
+function chatPane(to) {
+  const form = $(`chat-${to}-form`);
+  return new ChatPane({
+    to,
+    log: $(`chat-${to}-log`),
+    form,
+    input: $(`chat-${to}-input`),
+    section: form.closest('section'),
+    send: (text) => send({ type: MessageType.chat, to, text }, `chat-${to}`),
     labels: chatLabels,
-  }),
-  organizer: new ChatPane({
-    to: 'organizer',
-    log: $('chat-organizer-log'),
-    form: $('chat-organizer-form'),
-    input: $('chat-organizer-input'),
-    section: $('chat-organizer-form').closest('section'),
-    send: (text) => send({ type: MessageType.chat, to: 'organizer', text }, 'chat-organizer'),
-    labels: chatLabels,
-  }),
-};
+  });
+}
+
+const chats = { booth: chatPane('booth'), organizer: chatPane('organizer') };
 
 // After a message goes out the field is left, so that the next M or C is a key again, not a letter. While a
 // chat field has the focus, the page says that the shortcuts wait.

@@ -5,7 +5,7 @@
 // Audio: the microphone capture (shared/microphone-capture.js: 20 ms Float32 chunks) →
 // wss://…/ws/floor/{code}?token=…&rate={ctx.sampleRate}&channels=1&format=f32le.
 
-import { fetchEvent, isValidCode, normalizeCode, socketURL } from '../shared/api.js';
+import { codeFromAddress, fetchEvent, isValidCode, normalizeCode, socketURL } from '../shared/api.js';
 import { fillDeviceSelect } from '../shared/devices.js';
 import { setupFloorLanguage } from './floor-language.js';
 import { ReconnectingSocket } from '../shared/connection.js';
@@ -295,9 +295,7 @@ onLanguageChange(() => {
   refreshDevices();
 });
 
-const match = window.location.pathname.match(/^\/floor\/([^/]+)\/?$/);
-floor.code = match ? normalizeCode(decodeURIComponent(match[1])) : null;
-if (floor.code && !isValidCode(floor.code)) floor.code = null;
+floor.code = codeFromAddress('floor');
 $('code-field').hidden = !!floor.code;
 $('floor-code').textContent = floor.code || '';
 

@@ -11,6 +11,14 @@ export function isValidCode(code) {
   return CODE_PATTERN.test(code);
 }
 
+/** The valid join code in this page's address /{page}/{code} (e.g. /booth/K7QM2X), else null. */
+export function codeFromAddress(page) {
+  const parts = window.location.pathname.split('/');
+  if (parts.length < 3 || parts.length > 4 || parts[1] !== page || !parts[2] || (parts.length === 4 && parts[3] !== '')) return null;
+  const code = normalizeCode(decodeURIComponent(parts[2]));
+  return isValidCode(code) ? code : null;
+}
+
 /**
  * GET /api/events/{code}: { ok: true, event } or { ok: false, status, code, message }
  * (status 0 and code 'network' when the server cannot be reached).
