@@ -1,6 +1,8 @@
 // The console's session with the server: opening the connection (connection.js), what its state changes mean
 // (a drop while live, a refusal for good), and the server's messages.
 
+import { $ } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
 import { CloseCode, MessageType } from '../shared/protocol.js';
 import { ensureContext } from './audio.js';
 import { onChat } from './chat.js';
@@ -10,8 +12,6 @@ import { forgetKey, showKeyForm } from './key-form.js';
 import { clearRefusal, showRefusal } from './refusals.js';
 import { onSignal } from './signals.js';
 import { clockText, page, render } from './state.js';
-import { $ } from '../shared/dom.js';
-import { t } from '../shared/i18n.js';
 
 export function openConsole() {
   page.fatal = null;
