@@ -23,12 +23,12 @@ struct WebAppRoutes: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in try page("listener.html") }
-        router.get("j/:code") { _, _ in try page("listener.html") }
-        router.get("floor/:code") { _, _ in try page("floor.html") }
-        router.get("booth/:code") { _, _ in try page("booth.html") }
-        router.get("dashboard/:code") { _, _ in try page("dashboard.html") }
-        router.get("speaker/:code") { _, _ in try page("speaker.html") }
+        router.get("/") { _, _ in try page("listener/listener.html") }
+        router.get("j/:code") { _, _ in try page("listener/listener.html") }
+        router.get("floor/:code") { _, _ in try page("floor/floor.html") }
+        router.get("booth/:code") { _, _ in try page("booth/booth.html") }
+        router.get("dashboard/:code") { _, _ in try page("dashboard/dashboard.html") }
+        router.get("speaker/:code") { _, _ in try page("speaker/speaker.html") }
         router.get("app/**") { _, context in
             try page(context.parameters.getCatchAll().joined(separator: "/"))
         }

@@ -1,0 +1,478 @@
+// The listener page: join an event, pick a channel, listen. Playback lives in listen-session.js.
+//
+// Routes: /            → the join form (?code= prefills it)
+//         /j/{code}    → joins directly (?channel=ru preselects, ?pin= is accepted and then
+//                        removed from the address bar, ?path=webcodecs|pcm|stream forces a path)
+
+import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js';
+import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { requestPlaybackSession } from '../shared/audio-output.js';
+import { carryingText } from '../shared/carrying-text.js';
+import { $, setText } from '../shared/dom.js';
+import { ListenSession } from './listen-session.js';
+import { setupMediaSession, updateMediaSession } from './media-session.js';
+import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
+
+const params = new URLSearchParams(window.location.search);
+
+const page = {
+  code: null,
+  pin: null,
+  event: null,
+  channel: 'floor',
+  session: null,
+  needPin: false,
+  alertTimer: null,
+  noticeTimer: null,
+  lastNotice: null,
+};
+
+// Join form.
+
+function showJoin({ code = '', needPin = page.needPin, error = '' } = {}) {
+  page.needPin = needPin;
+  $('event-view').hidden = true;
+  $('join-view').hidden = false;
+  $('join-code').value = code;
+  $('pin-field').hidden = !needPin;
+  setText($('join-error'), error || '');
+  $('join-code').setAttribute('aria-invalid', error && !needPin ? 'true' : 'false');
+  document.title = 'Dragoman';
+  const focus = needPin ? $('join-pin') : $('join-code');
+  if (error || needPin || !code) focus.focus();
+}
+
+function setBusy(busy) {
+  $('join-submit').disabled = busy;
+  $('join-submit').textContent = busy ? t('joining') : t('joinButton');
+}
+
+async function join(code, { pin = null } = {}) {
+  if (!isValidCode(code)) {
+    showJoin({ code, error: t('codeInvalid') });
+    return;
+  }
+  const remembered = loadEventPrefs(code).pin || null;
+  const usedPin = pin || remembered;
+  setBusy(true);
+  const answer = await fetchEvent(code, usedPin);
+  setBusy(false);
+  if (answer.ok) {
+    if (usedPin && answer.event.pinRequired !== false) saveEventPrefs(code, { pin: usedPin });
+    save('dragoman.last-code', code);
+    enterEvent(code, answer.event.pinRequired === false ? null : usedPin, answer.event);
+  } else if (answer.status === 401) {
+    if (remembered) saveEventPrefs(code, { pin: null });
+    showJoin({ code, needPin: true, error: usedPin ? t('err.unauthorized') : '' });
+  } else if (answer.status === 404) {
+    showJoin({ code, error: t('err.unknown-event', { code }) });
+  } else if (answer.code === 'network') {
+    showJoin({ code, error: t('err.network') });
+  } else {
+    showJoin({ code, error: answer.message || answer.code });
+  }
+}
+
+$('join-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = normalizeCode($('join-code').value);
+  const pin = page.needPin ? $('join-pin').value.trim() : '';
+  if (page.needPin && !pin) {
+    setText($('join-error'), t('pinMissing'));
+    $('join-pin').focus();
+    return;
+  }
+  join(code, { pin: pin || null });
+});
+
+$('join-code').addEventListener('input', () => {
+  const input = $('join-code');
+  const upper = input.value.toUpperCase();
+  if (upper !== input.value) {
+    const at = input.selectionStart;
+    input.value = upper;
+    input.setSelectionRange(at, at);
+  }
+});
+
+// Event view.
+
+function channelIds(event) {
+  const ids = (event.channels || []).map((c) => c.id).filter(Boolean);
+  if (ids.length) return ids;
+  return ['floor', ...(event.languages || []).map((l) => String(l).toLowerCase())];
+}
+
+function pickChannel(code, event) {
+  const ids = channelIds(event);
+  const wanted = [params.get('channel'), loadEventPrefs(code).channel, document.documentElement.lang];
+  for (const candidate of wanted) {
+    const id = candidate && String(candidate).toLowerCase();
+    if (id && ids.includes(id)) return id;
+  }
+  return 'floor';
+}
+
+function enterEvent(code, pin, event) {
+  if (page.session) page.session.stop();
+  page.code = code;
+  page.pin = pin;
+  page.event = event;
+  page.needPin = false;
+  page.channel = pickChannel(code, event);
+  saveEventPrefs(code, { channel: page.channel });
+
+  // The address bar: /j/{code}, without a PIN in it.
+  const query = new URLSearchParams(params);
+  query.delete('pin');
+  query.delete('code');
+  const target = `/j/${code}${query.toString() ? `?${query}` : ''}`;
+  if (window.location.pathname + window.location.search !== target) window.history.replaceState(null, '', target);
+
+  page.session = new ListenSession({
+    code,
+    pin,
+    channel: page.channel,
+    forcePath: params.get('path'),
+    onChange: render,
+    onAlert: showAlert,
+  });
+  page.session.setVolume($('volume').value);
+  page.session.setFloorMix(floorMixPrefs());
+
+  $('join-view').hidden = true;
+  $('event-view').hidden = false;
+  buildChannels();
+  render();
+  $('play').focus();
+}
+
+function buildChannels() {
+  const list = $('channels');
+  list.textContent = '';
+  for (const id of channelIds(page.event)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'channel';
+    button.dataset.channel = id;
+    const name = document.createElement('span');
+    name.className = 'channel-name';
+    name.textContent = channelLabel(id);
+    button.append(name);
+    if (id === 'floor') {
+      const hint = document.createElement('span');
+      hint.className = 'channel-hint';
+      hint.textContent = t('floorHint');
+      button.append(hint);
+    }
+    button.addEventListener('click', () => choose(id));
+    list.append(button);
+  }
+}
+
+function choose(channel) {
+  page.channel = channel;
+  saveEventPrefs(page.code, { channel });
+  page.session.tune(channel);
+  render();
+}
+
+$('play').addEventListener('click', () => {
+  const session = page.session;
+  if (!session) return;
+  const { playing, connection } = session.snapshot();
+  if (playing && connection !== 'error') {
+    session.stop();
+  } else {
+    if (playing) session.stop();
+    session.start();
+  }
+});
+
+$('volume').addEventListener('input', () => {
+  const value = Number($('volume').value);
+  $('volume').setAttribute('aria-valuetext', `${value} %`);
+  if (page.session) page.session.setVolume(value);
+  save('dragoman.volume', value);
+});
+
+$('alert-close').addEventListener('click', hideAlert);
+
+// Floor under interpretation: off by default; the choice and the level are remembered.
+
+function floorMixPrefs() {
+  return { enabled: $('floor-mix-on').checked, db: Number($('floor-mix-level').value) };
+}
+
+function floorMixChanged() {
+  const prefs = floorMixPrefs();
+  save('dragoman.floor-mix', prefs);
+  renderFloorMixLevel();
+  if (page.session) page.session.setFloorMix(prefs);
+}
+
+function renderFloorMixLevel() {
+  const text = `${String(Number($('floor-mix-level').value)).replace('-', '−')} dB`;
+  setText($('floor-mix-db'), text);
+  $('floor-mix-level').setAttribute('aria-valuetext', text);
+}
+
+$('floor-mix-on').addEventListener('change', floorMixChanged);
+$('floor-mix-level').addEventListener('input', floorMixChanged);
+
+function renderFloorMix(s) {
+  const mix = s.floorMix;
+  // Only a language channel has an interpretation to mix the floor under.
+  $('floor-mix').hidden = page.channel === 'floor';
+  $('floor-mix-level-field').hidden = !mix.enabled;
+  let status = '';
+  if (!mix.available) status = t('floorMixUnavailable');
+  else if (mix.enabled && mix.active) status = t('floorMixActive');
+  else if (mix.enabled) status = t('floorMixWaiting');
+  setText($('floor-mix-status'), status);
+  $('floor-mix').dataset.active = String(mix.active);
+}
+
+// Drawing.
+
+function errorText(error) {
+  if (!error) return t('status.error');
+  switch (error.code) {
+    case 'unknown-event':
+      return t('err.unknown-event', { code: page.code });
+    case 'unauthorized':
+      return t('err.unauthorized');
+    case 'unknown-channel':
+      return t('err.unknown-channel');
+    case 'stream-unsupported':
+      return t('streamUnsupported');
+    default:
+      return error.message || t('status.error');
+  }
+}
+
+/** What the channel carries: live from the session while playing, else from the event's API state. */
+function currentCarrying(snapshot) {
+  if (snapshot.playing && snapshot.carrying) return snapshot.carrying;
+  const channel = (page.event.channels || []).find((c) => c.id === page.channel);
+  return channel ? normalizeCarrying(channel.carrying, page.event) : null;
+}
+
+function statusText(s) {
+  switch (s.connection) {
+    case 'connecting':
+      return t('status.connecting');
+    case 'reconnecting':
+      return t('status.reconnecting');
+    case 'error':
+      return errorText(s.error);
+    case 'connected':
+      if (s.suspended) return t('status.suspended');
+      if (s.switching) return t('status.switching', { channel: channelLabel(s.switching) });
+      return t('status.connected');
+    default:
+      return t('status.idle');
+  }
+}
+
+function render() {
+  if (!page.session || !page.event) return;
+  const s = page.session.snapshot();
+
+  if (s.connection === 'error' && s.error && s.error.code === 'unauthorized') {
+    // The PIN changed while listening: ask for it again.
+    page.session.stop();
+    saveEventPrefs(page.code, { pin: null });
+    showJoin({ code: page.code, needPin: true, error: t('err.unauthorized') });
+    return;
+  }
+
+  const name = page.event.name || page.code;
+  setText($('event-name'), name);
+  setText($('event-code'), t('meetingCode', { code: page.code }));
+  document.title = `${name} — Dragoman`;
+
+  const active = s.playing && s.connection !== 'error';
+  setText($('play'), active ? t('stop') : t('listen'));
+  $('play').classList.toggle('playing', active);
+
+  // The session may have moved back (a refused tune): follow it.
+  if (s.wantedChannel && s.wantedChannel !== page.channel) page.channel = s.wantedChannel;
+  for (const button of $('channels').querySelectorAll('button[data-channel]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.channel === page.channel));
+  }
+
+  const status = $('status');
+  setText(status, statusText(s));
+  status.dataset.state = s.suspended ? 'suspended' : s.connection;
+
+  const carrying = currentCarrying(s);
+  setText($('carrying'), carryingText(carrying, page.channel));
+  // The banner tells what changed with the floor language. The booth often goes live a moment after the
+  // switch: the banner then says so ("… interpretation is live") without vibrating again. On another
+  // channel it would say something no longer true, so it goes.
+  if (!$('alert').hidden && carrying) {
+    if (page.alertChannel !== page.channel) {
+      hideAlert();
+    } else if (s.carrying && s.carrying !== page.alertBefore && !!carrying.interpretation !== !!page.alertInterpretation) {
+      page.alertBefore = s.carrying;
+      page.alertInterpretation = !!carrying.interpretation;
+      setText($('alert-text'), alertText(page.alertLanguage, page.channel, page.alertInterpretation));
+    }
+  }
+  const floorLive = carrying && carrying.floorLive !== null ? carrying.floorLive : page.event.floorLive;
+  const floorEl = $('floor-live');
+  setText(floorEl, floorLive === true ? t('floorLive') : floorLive === false ? t('floorSilent') : '');
+  floorEl.dataset.live = String(!!floorLive);
+
+  if (s.notice && s.notice !== page.lastNotice) {
+    page.lastNotice = s.notice;
+    clearTimeout(page.noticeTimer);
+    page.noticeTimer = setTimeout(() => {
+      page.session.notice = null;
+      setText($('notice'), '');
+    }, 6000);
+  }
+  setText($('notice'), s.notice ? errorText(s.notice) : '');
+
+  const streamMode = s.path === 'stream' || (!s.path && !window.isSecureContext);
+  $('stream-note').hidden = !streamMode;
+  const secureURL = page.event.secureJoinURL;
+  $('stream-link').hidden = !secureURL;
+  if (secureURL) $('stream-link').href = `${secureURL}${page.channel !== 'floor' ? `?channel=${encodeURIComponent(page.channel)}` : ''}`;
+
+  setText($('path'), s.path ? `${t(`path.${s.path}`)}.` : '');
+  renderDelay(s);
+  renderFloorMix(s);
+
+  updateMediaSession({ title: channelLabel(page.channel), artist: name, playing: active });
+}
+
+function renderDelay(s = page.session && page.session.snapshot()) {
+  if (!s) return;
+  let text = '';
+  if (s.playing && s.path === 'stream' && s.bufferMs !== null) {
+    text = t('delayStream', { buffer: s.bufferMs });
+  } else if (s.playing && s.delayMs !== null) {
+    text = t('delay', { total: s.delayMs, net: s.netMs, buffer: s.bufferMs, lost: s.lost, packets: s.packets });
+    if (s.jitterMs !== null) text += ` · jitter ${s.jitterMs} / ${s.targetMs} ms`;
+    if (s.outputLatencyMs) text += ` · out ${s.outputLatencyMs} ms`;
+  }
+  setText($('delay'), text);
+}
+
+// The floor-language switch alert.
+
+function alertText(language, channel, interpretation) {
+  if (interpretation) return language ? t('alertFloorSwitch', { language, channel }) : t('alertFloorSwitchUnknown', { channel });
+  if (language === channel) return t('alertFloorOwnLanguage', { language });
+  return language ? t('alertFloorSwitchNoInterpretation', { language, channel }) : t('alertFloorSwitchUnknown', { channel });
+}
+
+function showAlert({ language, channel, interpretation = true }) {
+  page.alertInterpretation = interpretation;
+  page.alertChannel = channel;
+  page.alertLanguage = language;
+  page.alertBefore = page.session ? page.session.snapshot().carrying : null; // the new `carrying` follows the alert
+  setText($('alert-text'), alertText(language, channel, interpretation));
+  $('alert').hidden = false;
+  try {
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  } catch {
+    // No vibration here.
+  }
+  clearTimeout(page.alertTimer);
+  page.alertTimer = setTimeout(hideAlert, 20000);
+}
+
+function hideAlert() {
+  clearTimeout(page.alertTimer);
+  $('alert').hidden = true;
+}
+
+// Start.
+
+requestPlaybackSession(); // iOS: a playback session before any audio, so a locked phone keeps playing
+setLanguage(detectLanguage());
+bindLanguageSelect($('ui-lang'));
+applyTranslations();
+onLanguageChange(() => {
+  applyTranslations();
+  if (page.event) {
+    buildChannels();
+    render();
+  }
+  if (!$('join-view').hidden) setBusy(false);
+});
+
+const mixPrefs = load('dragoman.floor-mix', null);
+if (mixPrefs && typeof mixPrefs === 'object') {
+  $('floor-mix-on').checked = !!mixPrefs.enabled;
+  const db = Number(mixPrefs.db);
+  if (Number.isFinite(db)) $('floor-mix-level').value = String(Math.max(-30, Math.min(-6, db)));
+}
+renderFloorMixLevel();
+
+const volume = load('dragoman.volume', 100);
+$('volume').value = String(volume);
+$('volume').setAttribute('aria-valuetext', `${volume} %`);
+
+setupMediaSession({
+  onPlay: () => page.session && page.session.start(),
+  onPause: () => page.session && page.session.stop(),
+});
+
+setInterval(() => renderDelay(), 500);
+
+// Test hooks for the browser tests (Selenium): state(), level(), channel, path.
+window.dragoman = {
+  state() {
+    const s = page.session ? page.session.snapshot() : null;
+    if (!s) return { connection: 'idle', channel: null, carrying: null, path: null, packets: 0, lost: 0, delayMs: null };
+    return {
+      connection: s.connection,
+      channel: s.channel,
+      carrying: s.carrying || currentCarrying(s),
+      carryingText: $('carrying').textContent,
+      floorLive: currentCarrying(s) ? currentCarrying(s).floorLive : null,
+      path: s.path,
+      packets: s.packets,
+      lost: s.lost,
+      delayMs: s.delayMs,
+      netMs: s.netMs,
+      bufferMs: s.bufferMs,
+      targetMs: s.targetMs,
+      jitterMs: s.jitterMs,
+      underruns: s.underruns,
+      comfortNoise: s.comfortNoise,
+      audioState: s.audioState,
+      error: s.error,
+      floorMix: s.floorMix,
+      alert: $('alert').hidden ? null : $('alert-text').textContent,
+    };
+  },
+  level() {
+    return page.session ? page.session.level() : 0;
+  },
+  /** RMS of the floor mixed under the interpretation (0 while the floor mix is off or waiting). */
+  floorMixLevel() {
+    return page.session ? page.session.floorMixLevel() : 0;
+  },
+  get channel() {
+    return page.session ? page.session.snapshot().channel : null;
+  },
+  get path() {
+    return page.session ? page.session.path : null;
+  },
+  /** Tunes as a channel button would (also to a channel the page does not list, to test refusals). */
+  tune(channel) {
+    if (page.session) choose(String(channel));
+  },
+};
+
+const match = window.location.pathname.match(/^\/j\/([^/]+)\/?$/);
+if (match) {
+  join(normalizeCode(decodeURIComponent(match[1])), { pin: params.get('pin') });
+} else {
+  showJoin({ code: normalizeCode(params.get('code') || load('dragoman.last-code', '') || '') });
+}
