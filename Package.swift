@@ -44,9 +44,10 @@ let package = Package(
         // C libraries, each behind a module map.
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
 
         // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
-        .target(name: "DragomanAudio", dependencies: ["COpus"], swiftSettings: swiftSettings),
+        .target(name: "DragomanAudio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
 
         // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
         .target(

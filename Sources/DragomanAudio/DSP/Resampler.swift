@@ -1,87 +1,70 @@
+internal import CSpeexDSP
 import Foundation
 
 /// Converts a mono stream from one sample rate to another, block by block.
 ///
-/// A polyphase windowed-sinc (Kaiser) filter: 32 taps at the lower of the two rates,
-/// passband flat to 72.5 % of the lower Nyquist frequency (16 kHz at 44.1 kHz) and stopband
-/// from that Nyquist frequency on, with images and aliases about 70 dB down. The filter
-/// looks 16 samples of the lower rate ahead (0.36 ms at 44.1 kHz, 2 ms at 8 kHz), which is
-/// all the latency it adds; the output is otherwise time-aligned with the input.
+/// Backed by speexdsp's resampler (a Kaiser-windowed sinc, exact rational ratios), at the highest
+/// of its quality levels 0–10 whose filter looks no more than `lookaheadBudget` (2 ms) of input
+/// ahead: quality 8 at 44.1 kHz (1.8 ms; flat to 20 kHz), 7 at 32 kHz, 4 at 16 kHz, 2 at 8 kHz.
+/// That look-ahead is all the latency it adds; the output is time-aligned with the input
+/// (speexdsp's leading zeros are skipped). Equal rates pass samples through untouched.
+/// `docs/architecture.md` ("Libraries or our own code") has the measurements behind the choice.
 ///
-/// The ratio is kept exact as a fraction (via the gcd), so output position never drifts.
-/// Ratios with a small numerator use one coefficient set per phase; others interpolate
-/// between 256 precomputed phases. Equal rates pass samples through untouched.
+/// Copies share one stream: speexdsp cannot clone a resampler's state, so a copy is a second
+/// handle on the same stream, not a new one. Give each stream its own `Resampler`.
 public struct Resampler: Sendable {
     /// Input samples per second.
     public let inputRate: Int
     /// Output samples per second.
     public let outputRate: Int
+    /// The speexdsp quality level in use (0–10; 0 for the identity).
+    public let quality: Int
 
     /// The sample rates accepted, inclusive.
     public static let supportedRates = 8000...192_000
+    /// The most input the filter may look ahead, in seconds: the latency budget of a live stream.
+    public static let lookaheadBudget = 0.002
 
-    private let kernel: Kernel?  // nil: identity
-    private var history: [Float] = []  // input samples from absolute index `historyStart` on
-    private var historyStart = 0
-    private var nextIndex = 0  // integer part of the next output's position, in input samples
-    private var nextPhase = 0  // fractional part, in units of 1/kernel.up
+    private let stream: SpeexStream?  // nil: identity
 
     /// Creates a resampler.
     ///
-    /// - Throws: `AudioError` with `.invalidArgument` for a rate outside 8000–192000.
+    /// - Throws: `AudioError` with `.invalidArgument` for a rate outside 8000–192000, or when
+    ///   speexdsp refuses the rates (its error is in the message).
     public init(from inputRate: Int, to outputRate: Int) throws {
         for (name, rate) in [("input", inputRate), ("output", outputRate)] where !Self.supportedRates.contains(rate) {
             throw AudioError(.invalidArgument, "resampler \(name) rate \(rate) Hz is outside 8000–192000")
         }
         self.inputRate = inputRate
         self.outputRate = outputRate
-        kernel = inputRate == outputRate ? nil : Kernel(inputRate: inputRate, outputRate: outputRate)
-        reset()
+        if inputRate == outputRate {
+            quality = 0
+            stream = nil
+        } else {
+            let budget = Int(Self.lookaheadBudget * Double(inputRate))
+            quality = Self.qualities.indices.last { Self.lookahead(quality: $0, from: inputRate, to: outputRate) <= budget } ?? 0
+            stream = try SpeexStream(from: inputRate, to: outputRate, quality: quality)
+        }
     }
 
     /// Whether the rates are equal and samples pass through unchanged.
-    public var isIdentity: Bool { kernel == nil }
+    public var isIdentity: Bool { stream == nil }
 
     /// Input samples the filter needs beyond an output's position before it can compute it:
     /// the only delay the resampler adds to a live stream.
-    public var lookahead: Int { kernel?.halfTaps ?? 0 }
+    public var lookahead: Int { stream?.lookahead ?? 0 }
 
     /// Resamples the next block; returns every output sample that the input so far determines.
     public mutating func process(_ input: [Float]) -> [Float] {
-        guard let kernel else { return input }
-        history.append(contentsOf: input)
-        let end = historyStart + history.count
-        let halfTaps = kernel.halfTaps
-        var output: [Float] = []
-        output.reserveCapacity(Int(Double(input.count) * Double(kernel.up) / Double(kernel.down)) + 2)
-        history.withUnsafeBufferPointer { samples in
-            kernel.coefficients.withUnsafeBufferPointer { coefficients in
-                // An output at position i + phase needs inputs i - halfTaps + 1 … i + halfTaps.
-                while nextIndex + halfTaps < end {
-                    let window = UnsafeBufferPointer(rebasing: samples[(nextIndex - halfTaps + 1 - historyStart)...])
-                    output.append(kernel.interpolate(window, phase: nextPhase, coefficients: coefficients))
-                    nextPhase += kernel.down
-                    nextIndex += nextPhase / kernel.up
-                    nextPhase %= kernel.up
-                }
-            }
-        }
-        let consumed = nextIndex - halfTaps + 1 - historyStart
-        if consumed > 0 {
-            history.removeFirst(min(consumed, history.count))
-            historyStart += consumed
-        }
-        return output
+        guard let stream else { return input }
+        return stream.process(input)
     }
 
     /// Ends the stream: returns the outputs still held back by the look-ahead, so that
     /// `n` input samples give `ceil(n * outputRate / inputRate)` outputs in all, then
     /// resets for a new stream.
     public mutating func flush() -> [Float] {
-        guard let kernel else { return [] }
-        let tail = process([Float](repeating: 0, count: kernel.halfTaps))
-        reset()
-        return tail
+        stream?.flush() ?? []
     }
 
     /// Resamples a whole signal at once.
@@ -89,85 +72,99 @@ public struct Resampler: Sendable {
         process(input) + flush()
     }
 
-    private mutating func reset() {
-        let halfTaps = kernel?.halfTaps ?? 0
-        // Silence before the first sample, so the first output sits exactly on input 0.
-        history = [Float](repeating: 0, count: max(0, halfTaps - 1))
-        historyStart = -(halfTaps - 1)
-        nextIndex = 0
-        nextPhase = 0
+    /// speexdsp's base filter lengths per quality level (its `quality_map`), in taps at the lower rate.
+    static let qualities = [8, 16, 32, 48, 64, 80, 96, 128, 160, 192, 256]
+
+    /// The look-ahead, in input samples, that speexdsp's filter has at `quality`: half its length,
+    /// which grows by the ratio when downsampling and is rounded up to a multiple of 8.
+    static func lookahead(quality: Int, from inputRate: Int, to outputRate: Int) -> Int {
+        let divisor = gcd(inputRate, outputRate)
+        let (input, output) = (inputRate / divisor, outputRate / divisor)
+        var length = qualities[quality]
+        if input > output {
+            length = length * input / output
+            length = ((length - 1) & ~7) + 8
+        }
+        return length / 2
+    }
+}
+
+/// One speexdsp resampler and the sample counts that make `flush()` exact.
+///
+/// `@unchecked Sendable` is safe: the C state and the counts are only touched while `lock` is
+/// held, so copies of a `Resampler` used from different tasks serialize instead of racing.
+private final class SpeexStream: @unchecked Sendable {
+    private let state: OpaquePointer
+    private let lock = NSLock()
+    private let inputRate: Int
+    private let outputRate: Int
+    let lookahead: Int
+    private var inputCount = 0
+    private var outputCount = 0
+
+    init(from inputRate: Int, to outputRate: Int, quality: Int) throws {
+        var error: Int32 = 0
+        guard let state = speex_resampler_init(1, UInt32(inputRate), UInt32(outputRate), Int32(quality), &error) else {
+            let reason = String(cString: speex_resampler_strerror(error))
+            throw AudioError(.invalidArgument, "speexdsp cannot resample \(inputRate) Hz to \(outputRate) Hz at quality \(quality): \(reason)")
+        }
+        self.state = state
+        self.inputRate = inputRate
+        self.outputRate = outputRate
+        lookahead = Int(speex_resampler_get_input_latency(state))
+        speex_resampler_skip_zeros(state)
     }
 
-    /// The filter coefficients, in rows of `taps` for `phases + 1` fractional positions.
-    struct Kernel: Sendable {
-        /// The ratio output/input is up/down in lowest terms.
-        let up: Int
-        let down: Int
-        let phases: Int
-        let halfTaps: Int
-        var taps: Int { 2 * halfTaps }
-        let coefficients: [Float]
+    deinit { speex_resampler_destroy(state) }
 
-        /// Taps at the lower rate on each side of an output; with the Kaiser β below they give
-        /// about 70 dB of stopband attenuation over the transition from 72.5 % to 100 % of Nyquist.
-        static let halfTapsAtLowRate = 16
-        static let passbandFraction = 0.725
-        static let beta = 6.9
-        static let interpolatedPhases = 256
+    func process(_ input: [Float]) -> [Float] {
+        lock.withLock { run(input) }
+    }
 
-        init(inputRate: Int, outputRate: Int) {
-            let divisor = gcd(inputRate, outputRate)
-            up = outputRate / divisor
-            down = inputRate / divisor
-            phases = up <= 512 ? up : Self.interpolatedPhases
-            let lowRate = Double(min(inputRate, outputRate))
-            // Widths in input samples: downsampling widens the filter by the ratio.
-            let halfWidth = Double(Self.halfTapsAtLowRate) * Double(inputRate) / lowRate
-            halfTaps = Int(halfWidth.rounded(.up))
-            let cutoff = (1 + Self.passbandFraction) / 2 * (lowRate / 2) / Double(inputRate)  // cycles per input sample
-            let taps = 2 * halfTaps
-            let besselBeta = besselI0(Self.beta)
-            var coefficients = [Float](repeating: 0, count: (phases + 1) * taps)
-            for row in 0...phases {
-                let fraction = Double(row) / Double(phases)
-                var values = [Double](repeating: 0, count: taps)
-                for tap in 0..<taps {
-                    // Distance from the output position to this input sample.
-                    let t = fraction + Double(halfTaps - 1 - tap)
-                    guard abs(t) < halfWidth else { continue }
-                    let x = 2 * cutoff * t
-                    let sinc = x == 0 ? 1 : sin(Double.pi * x) / (Double.pi * x)
-                    let ratio = t / halfWidth
-                    let window = besselI0(Self.beta * (1 - ratio * ratio).squareRoot()) / besselBeta
-                    values[tap] = 2 * cutoff * sinc * window
-                }
-                // Unity gain at DC for every phase, so no phase-dependent ripple on steady signals.
-                let sum = values.reduce(0, +)
-                for tap in 0..<taps { coefficients[row * taps + tap] = Float(values[tap] / sum) }
+    func flush() -> [Float] {
+        lock.withLock {
+            let total = (inputCount * outputRate + inputRate - 1) / inputRate
+            let owed = total - outputCount
+            // Silence beyond the look-ahead brings out every output the real input determines.
+            var tail = run([Float](repeating: 0, count: lookahead + 1))
+            if tail.count > owed {
+                tail.removeLast(tail.count - owed)
+            } else {
+                tail += repeatElement(0, count: owed - tail.count)
             }
-            self.coefficients = coefficients
+            speex_resampler_reset_mem(state)
+            speex_resampler_skip_zeros(state)
+            inputCount = 0
+            outputCount = 0
+            return tail
         }
+    }
 
-        /// The output for an input window starting at the first tap, at fractional position `phase / up`.
-        @inline(__always)
-        func interpolate(_ window: UnsafeBufferPointer<Float>, phase: Int, coefficients: UnsafeBufferPointer<Float>) -> Float {
-            let scaled = phase * phases
-            let row = scaled / up
-            let remainder = scaled % up
-            let first = dot(window, coefficients, row: row)
-            guard remainder != 0 else { return first }
-            let weight = Float(remainder) / Float(up)
-            return first + (dot(window, coefficients, row: row + 1) - first) * weight
+    /// Feeds all of `input`; the lock must be held.
+    private func run(_ input: [Float]) -> [Float] {
+        guard !input.isEmpty else { return [] }
+        var output = [Float](repeating: 0, count: input.count * outputRate / inputRate + 16)
+        var consumed = 0
+        var produced = 0
+        input.withUnsafeBufferPointer { source in
+            while consumed < input.count {
+                if produced == output.count { output += repeatElement(0, count: 256) }
+                var inLength = UInt32(input.count - consumed)
+                var outLength = UInt32(output.count - produced)
+                output.withUnsafeMutableBufferPointer { destination in
+                    // Only RESAMPLER_ERR_SUCCESS is possible with a valid state and these buffers.
+                    _ = speex_resampler_process_float(state, 0, source.baseAddress! + consumed, &inLength, destination.baseAddress! + produced, &outLength)
+                }
+                consumed += Int(inLength)
+                produced += Int(outLength)
+                // No progress means the output is full (speexdsp keeps back nothing else): make room.
+                if inLength == 0 && outLength == 0 { output += repeatElement(0, count: 256) }
+            }
         }
-
-        @inline(__always)
-        private func dot(_ window: UnsafeBufferPointer<Float>, _ coefficients: UnsafeBufferPointer<Float>, row: Int) -> Float {
-            let taps = self.taps
-            let base = row * taps
-            var sum: Float = 0
-            for tap in 0..<taps { sum += window[tap] * coefficients[base + tap] }
-            return sum
-        }
+        output.removeLast(output.count - produced)
+        inputCount += input.count
+        outputCount += produced
+        return output
     }
 }
 
@@ -176,17 +173,4 @@ func gcd(_ a: Int, _ b: Int) -> Int {
     var (a, b) = (a, b)
     while b != 0 { (a, b) = (b, a % b) }
     return a
-}
-
-/// The modified Bessel function of the first kind, order 0, for the Kaiser window.
-func besselI0(_ x: Double) -> Double {
-    var sum = 1.0
-    var term = 1.0
-    let half = x / 2
-    for k in 1..<50 {
-        term *= (half / Double(k)) * (half / Double(k))
-        sum += term
-        if term < sum * 1e-17 { break }
-    }
-    return sum
 }
