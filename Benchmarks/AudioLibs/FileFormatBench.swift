@@ -29,8 +29,16 @@ enum WAVBenchmark {
 
     /// A WAV file built by hand so that every odd layout can be produced.
     static func wav(
-        tag: UInt16, bits: Int, channels: Int = 2, rate: Int = 48000, extensible: Bool = false, data: [UInt8],
-        chunksBefore: [(String, [UInt8], pad: Bool)] = [], declaredData: UInt32? = nil, declaredRIFF: UInt32? = nil, cbSize: Bool = false
+        tag: UInt16,
+        bits: Int,
+        channels: Int = 2,
+        rate: Int = 48000,
+        extensible: Bool = false,
+        data: [UInt8],
+        chunksBefore: [(String, [UInt8], pad: Bool)] = [],
+        declaredData: UInt32? = nil,
+        declaredRIFF: UInt32? = nil,
+        cbSize: Bool = false
     ) -> [UInt8] {
         var fmt: [UInt8] = []
         fmt.appendLE(extensible ? UInt16(0xFFFE) : tag)
@@ -82,12 +90,18 @@ enum WAVBenchmark {
             for value in signal {
                 let q = Int((value * scale).rounded())
                 samples.append(Float(Double(q) / scale))
-                if bits == 8 { bytes.append(UInt8(q + 128)); continue }
+                if bits == 8 {
+                    bytes.append(UInt8(q + 128))
+                    continue
+                }
                 for byte in 0..<(bits / 8) { bytes.append(UInt8(truncatingIfNeeded: q >> (8 * byte))) }
             }
             return (bytes, samples)
         }
-        let s16 = integer(16), s24 = integer(24), s32 = integer(32), u8 = integer(8)
+        let s16 = integer(16)
+        let s24 = integer(24)
+        let s32 = integer(32)
+        let u8 = integer(8)
         var f32: [UInt8] = []
         for value in signal { f32.appendLE(Float(value).bitPattern) }
         var f64: [UInt8] = []
@@ -100,17 +114,42 @@ enum WAVBenchmark {
         return [
             Case(name: "16-bit PCM", bytes: wav(tag: 1, bits: 16, data: s16.bytes), expected: s16.samples, channels: 2),
             Case(name: "24-bit PCM", bytes: wav(tag: 1, bits: 24, data: s24.bytes), expected: s24.samples, channels: 2),
-            Case(name: "24-bit PCM, WAVE_FORMAT_EXTENSIBLE", bytes: wav(tag: 1, bits: 24, extensible: true, data: s24.bytes), expected: s24.samples, channels: 2),
+            Case(
+                name: "24-bit PCM, WAVE_FORMAT_EXTENSIBLE",
+                bytes: wav(tag: 1, bits: 24, extensible: true, data: s24.bytes),
+                expected: s24.samples,
+                channels: 2
+            ),
             Case(name: "32-bit PCM, extensible", bytes: wav(tag: 1, bits: 32, extensible: true, data: s32.bytes), expected: s32.samples, channels: 2),
             Case(name: "8-bit unsigned PCM", bytes: wav(tag: 1, bits: 8, data: u8.bytes), expected: u8.samples, channels: 2),
             Case(name: "32-bit float", bytes: wav(tag: 3, bits: 32, data: f32, cbSize: true), expected: floats, channels: 2),
             Case(name: "32-bit float, extensible", bytes: wav(tag: 3, bits: 32, extensible: true, data: f32), expected: floats, channels: 2),
             Case(name: "64-bit float", bytes: wav(tag: 3, bits: 64, data: f64, cbSize: true), expected: floats, channels: 2),
-            Case(name: "odd-sized LIST chunk, padded (per spec)", bytes: wav(tag: 1, bits: 16, data: s16.bytes, chunksBefore: [("LIST", list, true)]), expected: s16.samples, channels: 2),
-            Case(name: "odd-sized LIST chunk, pad byte missing", bytes: wav(tag: 1, bits: 16, data: s16.bytes, chunksBefore: [("LIST", list, false)]), expected: s16.samples, channels: 2),
+            Case(
+                name: "odd-sized LIST chunk, padded (per spec)",
+                bytes: wav(tag: 1, bits: 16, data: s16.bytes, chunksBefore: [("LIST", list, true)]),
+                expected: s16.samples,
+                channels: 2
+            ),
+            Case(
+                name: "odd-sized LIST chunk, pad byte missing",
+                bytes: wav(tag: 1, bits: 16, data: s16.bytes, chunksBefore: [("LIST", list, false)]),
+                expected: s16.samples,
+                channels: 2
+            ),
             Case(name: "sizes 0xFFFFFFFF (streamed to a pipe)", bytes: streamed, expected: s16.samples, channels: 2),
-            Case(name: "data chunk cut short (recorder killed)", bytes: wav(tag: 1, bits: 16, data: half, declaredData: UInt32(s16.bytes.count), declaredRIFF: UInt32(36 + s16.bytes.count)), expected: Array(s16.samples[0..<(half.count / 2)]), channels: 2),
-            Case(name: "sizes 0 (header never updated)", bytes: wav(tag: 1, bits: 16, data: s16.bytes, declaredData: 0, declaredRIFF: 36), expected: s16.samples, channels: 2),
+            Case(
+                name: "data chunk cut short (recorder killed)",
+                bytes: wav(tag: 1, bits: 16, data: half, declaredData: UInt32(s16.bytes.count), declaredRIFF: UInt32(36 + s16.bytes.count)),
+                expected: Array(s16.samples[0..<(half.count / 2)]),
+                channels: 2
+            ),
+            Case(
+                name: "sizes 0 (header never updated)",
+                bytes: wav(tag: 1, bits: 16, data: s16.bytes, declaredData: 0, declaredRIFF: 36),
+                expected: s16.samples,
+                channels: 2
+            ),
         ]
     }
 
@@ -143,14 +182,19 @@ enum WAVBenchmark {
             var oursError: String?
             do { ours = try WAVFile.read(contentsOf: url).samples } catch { oursError = "\(error)" }
             let theirs = readWithSndfile(url)
-            print("| \(item.name) | \(verdict(ours, error: oursError, expected: item.expected)) | \(verdict(theirs.samples, error: theirs.error, expected: item.expected)) |")
+            print(
+                "| \(item.name) | \(verdict(ours, error: oursError, expected: item.expected)) | \(verdict(theirs.samples, error: theirs.error, expected: item.expected)) |"
+            )
         }
 
         // Speed: 60 s of 48 kHz stereo 16-bit, read whole; written in 20 ms appends.
         let minute = (0..<(48000 * 60 * 2)).map { Float(0.5 * sin(Double($0 / 2) * 0.0577)) }
         let url = temporaryFile(WAVFile.encode(PCMAudio(sampleRate: 48000, channels: 2, samples: minute)), suffix: ".wav")
         defer { try? FileManager.default.removeItem(at: url) }
-        let readOurs = try! bestSeconds { let count = try WAVFile.read(contentsOf: url).samples.count; precondition(count == minute.count) }
+        let readOurs = try! bestSeconds {
+            let count = try WAVFile.read(contentsOf: url).samples.count
+            precondition(count == minute.count)
+        }
         let readTheirs = bestSeconds { precondition(readWithSndfile(url).samples?.count == minute.count) }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("audiolibs-write.wav")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -164,7 +208,9 @@ enum WAVBenchmark {
             var info = SF_INFO(frames: 0, samplerate: 48000, channels: 2, format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), sections: 0, seekable: 0)
             let file = sf_open(out.path, Int32(SFM_WRITE), &info)!
             minute.withUnsafeBufferPointer { samples in
-                for start in stride(from: 0, to: minute.count, by: frame) { _ = sf_writef_float(file, samples.baseAddress! + start, sf_count_t(frame / 2)) }
+                for start in stride(from: 0, to: minute.count, by: frame) {
+                    _ = sf_writef_float(file, samples.baseAddress! + start, sf_count_t(frame / 2))
+                }
             }
             sf_close(file)
         }
@@ -230,7 +276,14 @@ enum OggBenchmark {
             func put(_ data: [UInt8], bos: Bool, eos: Bool, granule: Int64, number: Int64) {
                 var data = data
                 data.withUnsafeMutableBufferPointer { buffer in
-                    var packet = ogg_packet(packet: buffer.baseAddress, bytes: buffer.count, b_o_s: bos ? 1 : 0, e_o_s: eos ? 1 : 0, granulepos: granule, packetno: number)
+                    var packet = ogg_packet(
+                        packet: buffer.baseAddress,
+                        bytes: buffer.count,
+                        b_o_s: bos ? 1 : 0,
+                        e_o_s: eos ? 1 : 0,
+                        granulepos: granule,
+                        packetno: number
+                    )
                     ogg_stream_packetin(&stream, &packet)
                 }
                 flush()
@@ -246,7 +299,10 @@ enum OggBenchmark {
             var sync = ogg_sync_state()
             var stream = ogg_stream_state()
             ogg_sync_init(&sync)
-            defer { ogg_sync_clear(&sync); ogg_stream_clear(&stream) }
+            defer {
+                ogg_sync_clear(&sync)
+                ogg_stream_clear(&stream)
+            }
             var count = 0
             var started = false
             var page = ogg_page()
@@ -257,7 +313,10 @@ enum OggBenchmark {
                 chunk.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 ogg_sync_wrote(&sync, chunk.count)
                 while ogg_sync_pageout(&sync, &page) == 1 {
-                    if !started { ogg_stream_init(&stream, ogg_page_serialno(&page)); started = true }
+                    if !started {
+                        ogg_stream_init(&stream, ogg_page_serialno(&page))
+                        started = true
+                    }
                     ogg_stream_pagein(&stream, &page)
                     while ogg_stream_packetout(&stream, &packet) == 1 { count += 1 }
                 }
@@ -267,7 +326,9 @@ enum OggBenchmark {
         func readOurs(_ bytes: [UInt8]) -> Int {
             var reader = OggOpusReader()
             var count = 0
-            for start in stride(from: 0, to: bytes.count, by: 4096) { count += try! reader.push(Array(bytes[start..<min(start + 4096, bytes.count)])).count }
+            for start in stride(from: 0, to: bytes.count, by: 4096) {
+                count += try! reader.push(Array(bytes[start..<min(start + 4096, bytes.count)])).count
+            }
             try! reader.finish()
             return count
         }

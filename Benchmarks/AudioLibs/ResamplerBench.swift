@@ -206,14 +206,24 @@ enum ResamplerBenchmark {
                     var folded = image.truncatingRemainder(dividingBy: Double(outputRate))
                     if folded > Double(outputRate) / 2 { folded = Double(outputRate) - folded }
                     guard abs(folded - frequency) > 100, folded > 100 else { continue }
-                    worstImage = max(worstImage, AudioAnalysis.decibels(AudioAnalysis.toneAmplitude(steady, frequency: folded, sampleRate: outputRate) / 0.5))
+                    worstImage = max(
+                        worstImage,
+                        AudioAnalysis.decibels(AudioAnalysis.toneAmplitude(steady, frequency: folded, sampleRate: outputRate) / 0.5)
+                    )
                 }
             }
         }
         func ms(_ samples: Int) -> Double { Double(samples) / Double(outputRate) * 1000 }
         return ResamplerFigures(
-            snr: snr, lag: lag, edge3dB: edge3 ?? top, edge1dB: edge1 ?? top,
-            maxHoldBackMs20: ms(holdBack20), maxHoldBackMs2: ms(holdBack2), microsecondsPerFrame: best, worstImage: worstImage)
+            snr: snr,
+            lag: lag,
+            edge3dB: edge3 ?? top,
+            edge1dB: edge1 ?? top,
+            maxHoldBackMs20: ms(holdBack20),
+            maxHoldBackMs2: ms(holdBack2),
+            microsecondsPerFrame: best,
+            worstImage: worstImage
+        )
     }
 
     /// A log sweep from 20 Hz to `top`, amplitude 0.5, with 20 ms raised-cosine fades at both ends so that
@@ -234,25 +244,46 @@ enum ResamplerBenchmark {
         print("SNR against the ideal (the analytic sweep sampled at 48 kHz); edges from 10 ms windows;")
         print("worst image: loudest image of tones at 50/80/90 % of the input Nyquist, dB below the tone;")
         print("hold-back = most output a streaming push leaves owed (20 ms / 2.5 ms pushes); CPU per 20 ms push, best of 3 over 60 s.\n")
-        print("| input | resampler | SNR dB | lag | −1 dB edge Hz | −3 dB edge Hz | worst image dB | hold-back ms (20 ms / 2.5 ms pushes) | µs per 20 ms |")
+        print(
+            "| input | resampler | SNR dB | lag | −1 dB edge Hz | −3 dB edge Hz | worst image dB | hold-back ms (20 ms / 2.5 ms pushes) | µs per 20 ms |"
+        )
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for inputRate in [44100, 16000] {
             var candidates: [(String, () -> any BenchResampler)] = [
                 ("ours (polyphase, 32 taps)", { try! PolyphaseResampler(from: inputRate, to: outputRate) }),
-                ("Resampler as built (now: speexdsp, quality \((try! Resampler(from: inputRate, to: outputRate)).quality), ≤ 2 ms look-ahead)", { try! Resampler(from: inputRate, to: outputRate) }),
+                (
+                    "Resampler as built (now: speexdsp, quality \((try! Resampler(from: inputRate, to: outputRate)).quality), ≤ 2 ms look-ahead)",
+                    { try! Resampler(from: inputRate, to: outputRate) }
+                ),
             ]
             for (recipe, label) in [(SOXR_LQ, "LQ"), (SOXR_MQ, "MQ"), (SOXR_HQ, "HQ"), (SOXR_MQ | SOXR_MINIMUM_PHASE, "MQ minimum phase")] {
                 candidates.append(("libsoxr \(label)", { SoxrBench(from: inputRate, to: outputRate, recipe: recipe, label: "libsoxr \(label)") }))
             }
             for (recipe, label) in [(SOXR_MQ, "MQ"), (SOXR_HQ, "HQ"), (SOXR_MQ | SOXR_MINIMUM_PHASE, "MQ minimum phase")] {
-                candidates.append(("libsoxr \(label), DFT 2^8", { SoxrBench(from: inputRate, to: outputRate, recipe: recipe, label: "", minDFT: 8, largeDFT: 8) }))
+                candidates.append(
+                    ("libsoxr \(label), DFT 2^8", { SoxrBench(from: inputRate, to: outputRate, recipe: recipe, label: "", minDFT: 8, largeDFT: 8) })
+                )
             }
             for quality: Int32 in [2, 3, 4, 5, 8, 10] {
                 candidates.append(("speexdsp quality \(quality)", { SpeexBench(from: inputRate, to: outputRate, quality: quality) }))
             }
             for (label, make) in candidates {
                 let f = measure(inputRate: inputRate, make: make)
-                print(String(format: "| %d | %@ | %.1f | %d | %.0f | %.0f | %.0f | %.2f / %.2f | %.1f |", inputRate, label, f.snr, f.lag, f.edge1dB, f.edge3dB, f.worstImage, f.maxHoldBackMs20, f.maxHoldBackMs2, f.microsecondsPerFrame))
+                print(
+                    String(
+                        format: "| %d | %@ | %.1f | %d | %.0f | %.0f | %.0f | %.2f / %.2f | %.1f |",
+                        inputRate,
+                        label,
+                        f.snr,
+                        f.lag,
+                        f.edge1dB,
+                        f.edge3dB,
+                        f.worstImage,
+                        f.maxHoldBackMs20,
+                        f.maxHoldBackMs2,
+                        f.microsecondsPerFrame
+                    )
+                )
             }
         }
         print()

@@ -1,7 +1,7 @@
-public import DragomanAudio
+import DragomanAudio
 public import DragomanCore
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 
 /// Listens to one channel of an event: decodes the Opus packets, conceals lost ones, and
 /// measures loss and delay from the timestamps the server puts in every packet.
@@ -15,7 +15,14 @@ public struct ChannelListener: Sendable {
     /// Stop when no packet arrived for this long after the first one (seconds), or never.
     public var idleTimeout: Double?
 
-    public init(server: ServerAddress, event: String, channel: String = "floor", pin: String? = nil, duration: Double? = nil, idleTimeout: Double? = nil) {
+    public init(
+        server: ServerAddress,
+        event: String,
+        channel: String = "floor",
+        pin: String? = nil,
+        duration: Double? = nil,
+        idleTimeout: Double? = nil
+    ) {
         self.server = server
         self.event = event
         self.channel = channel
@@ -46,7 +53,10 @@ public struct ChannelListener: Sendable {
 
     /// Listens until the duration, the idle timeout, or the server closes; `onAudio` gets each decoded 20 ms frame.
     /// `onControl` gets every text message with the time it arrived (µs since the Unix epoch).
-    public func run(onControl: (@Sendable (String, UInt64) -> Void)? = nil, onAudio: @escaping @Sendable ([Float]) throws -> Void) async throws -> Report {
+    public func run(
+        onControl: (@Sendable (String, UInt64) -> Void)? = nil,
+        onAudio: @escaping @Sendable ([Float]) throws -> Void
+    ) async throws -> Report {
         var query = [("channel", channel)]
         if let pin { query.append(("pin", pin)) }
         let connection = try await WebSocketConnection.connect(to: server.webSocketURL("/ws/listen/\(event)", query: query))
@@ -148,7 +158,14 @@ private actor ListenState {
 
     var report: ChannelListener.Report {
         let seconds = firstPacket.flatMap { first in lastPacket.map { ($0 - first).seconds } } ?? 0
-        return .init(packets: packets, lost: lost, droppedByServer: droppedByServer, delayMs: Percentiles(delays), serverProcessingMs: Percentiles(processing), seconds: seconds)
+        return .init(
+            packets: packets,
+            lost: lost,
+            droppedByServer: droppedByServer,
+            delayMs: Percentiles(delays),
+            serverProcessingMs: Percentiles(processing),
+            seconds: seconds
+        )
     }
 }
 

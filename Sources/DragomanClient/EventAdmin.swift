@@ -1,6 +1,7 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
-public import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The organizer's side of the JSON API, for the command line.
@@ -45,7 +46,10 @@ public struct EventAdmin: Sendable {
     }
 
     static func errorMessage(_ data: Data) -> String {
-        struct Body: Decodable { struct Detail: Decodable { var message: String }; var error: Detail }
+        struct Body: Decodable {
+            struct Detail: Decodable { var message: String }
+            var error: Detail
+        }
         return (try? JSONDecoder().decode(Body.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,7 +1,7 @@
 public import DragomanAudio
-public import DragomanCore
-public import Foundation
-public import NIOCore
+import DragomanCore
+import Foundation
+import NIOCore
 
 /// Publishes audio as the floor of an event, at real-time pace, like a mixer's line would.
 public struct FloorIngest: Sendable {
@@ -49,9 +49,12 @@ public struct FloorIngest: Sendable {
         guard (1...2).contains(channels) else {
             throw ClientError("the floor takes mono or stereo audio; this has \(channels) channels")
         }
-        let url = server.webSocketURL("/ws/floor/\(event)", query: [
-            ("token", token), ("rate", String(rate)), ("channels", String(channels)), ("format", format.rawValue),
-        ])
+        let url = server.webSocketURL(
+            "/ws/floor/\(event)",
+            query: [
+                ("token", token), ("rate", String(rate)), ("channels", String(channels)), ("format", format.rawValue),
+            ]
+        )
         let connection = try await WebSocketConnection.connect(to: url)
         let watch = ServerWatch()
         let (accepted, acceptance) = AsyncStream.makeStream(of: ClientError?.self)
@@ -117,7 +120,9 @@ public struct FloorIngest: Sendable {
     }
 
     static func error(in text: String) -> ClientError? {
-        guard let message = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data(text.utf8)), message.type == "error" else { return nil }
+        guard let message = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data(text.utf8)), message.type == "error" else {
+            return nil
+        }
         return ClientError(server: message)
     }
 }

@@ -1,8 +1,8 @@
 public import DragomanClient
 public import DragomanCore
 public import DragomanServer
-public import Foundation
-public import Logging
+import Foundation
+import Logging
 public import NIOCore
 
 /// A real server on a free loopback port with a throw-away data folder, for tests that use
@@ -31,8 +31,16 @@ public struct LiveServer: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let venue = try VenueServer(
-            configuration: .init(host: "127.0.0.1", port: 0, tlsPort: nil, dataDirectory: directory, organizerToken: "test-organizer-token", publicHost: "127.0.0.1"),
-            logger: logger)
+            configuration: .init(
+                host: "127.0.0.1",
+                port: 0,
+                tlsPort: nil,
+                dataDirectory: directory,
+                organizerToken: "test-organizer-token",
+                publicHost: "127.0.0.1"
+            ),
+            logger: logger
+        )
         let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await venue.run { continuation.yield($0.httpPort) } }
         defer { task.cancel() }
@@ -122,7 +130,8 @@ public struct LiveServer: Sendable {
 
         /// The `code` of the first error message.
         public var errorCode: String? {
-            texts.lazy.compactMap { try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data($0.utf8)) }.first { $0.type == "error" }?.code
+            texts.lazy.compactMap { try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: Data($0.utf8)) }.first { $0.type == "error" }?
+                .code
         }
     }
 }

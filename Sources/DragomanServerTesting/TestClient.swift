@@ -1,7 +1,7 @@
 public import DragomanClient
 public import DragomanCore
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 
 /// A WebSocket client that keeps its connection open and records what the server sends, so a
 /// test can act and then wait for the message it expects: a booth console, a dashboard, a listener.
@@ -44,7 +44,12 @@ public final class TestClient: Sendable {
 
     /// Waits for a text message of `type` that `matches`; fails after `timeout`.
     @discardableResult
-    public func expect<T: Decodable & Sendable>(_ type: String, as kind: T.Type, timeout: Duration = .seconds(3), where matches: @escaping @Sendable (T) -> Bool = { _ in true }) async throws -> T {
+    public func expect<T: Decodable & Sendable>(
+        _ type: String,
+        as kind: T.Type,
+        timeout: Duration = .seconds(3),
+        where matches: @escaping @Sendable (T) -> Bool = { _ in true }
+    ) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = await inbox.first(type: type, as: kind, where: matches) { return found }

@@ -9,7 +9,13 @@ import Darwin
 /// Test audio made on the spot: tones, as PCM or as the 20 ms messages a console or floor sends.
 public enum TestSignal {
     /// A `frequency` Hz tone at `rate` Hz in `channels` channels, `amplitude` of full scale.
-    public static func tone(seconds: Double, frequency: Double = 440, rate: Int = 44100, channels: Int = 2, amplitude: Double = 0.4)
+    public static func tone(
+        seconds: Double,
+        frequency: Double = 440,
+        rate: Int = 44100,
+        channels: Int = 2,
+        amplitude: Double = 0.4
+    )
         -> PCMAudio
     {
         let frames = Int(seconds * Double(rate))

@@ -15,7 +15,9 @@ public enum Waiting {
 /// try await wait("three listeners") { server.statistics(.floor)?.listeners == 3 }
 /// ```
 public func wait(
-    _ what: String, timeout: Duration = Waiting.defaultTimeout, until condition: @Sendable () async throws -> Bool
+    _ what: String,
+    timeout: Duration = Waiting.defaultTimeout,
+    until condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {

@@ -8,7 +8,9 @@ enum Banner {
             "Dragoman is serving.",
             "  Listener app:    \(ready.publicURL)/",
         ]
-        if let tls = ready.publicTLSURL { lines.append("  Secure (HTTPS):  \(tls)/   (low-delay audio on phones; see README: trusting the certificate)") }
+        if let tls = ready.publicTLSURL {
+            lines.append("  Secure (HTTPS):  \(tls)/   (low-delay audio on phones; see README: trusting the certificate)")
+        }
         lines += [
             "  On this machine: http://127.0.0.1:\(ready.httpPort)/",
             "  Organizer token: \(server.organizerToken)",

@@ -6,11 +6,13 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Load-test a running server: N listeners over real WebSockets, a floor at real-time pace; prints delay percentiles, loss and server CPU/memory.",
+        abstract:
+            "Load-test a running server: N listeners over real WebSockets, a floor at real-time pace; prints delay percentiles, loss and server CPU/memory.",
         discussion: """
             Example (server in another terminal, started with --organizer-token T):
               dragoman bench --token T --listeners 1000 --server-pid $(pgrep -f 'dragoman serve')
-            """)
+            """
+    )
 
     @Option(help: "Server address (plain HTTP).")
     var server = "http://127.0.0.1:8080"
@@ -51,15 +53,24 @@ struct BenchCommand: AsyncParsableCommand {
         } else if let token {
             let created = try await EventAdmin(server: address, token: token).create(name: "Benchmark", languages: ["en"], pin: nil)
             guard let object = try JSONSerialization.jsonObject(with: created) as? [String: Any],
-                  let createdCode = object["code"] as? String, let createdToken = object["floorToken"] as? String
+                let createdCode = object["code"] as? String, let createdToken = object["floorToken"] as? String
             else { throw CommandFailure("the server's answer to creating the benchmark event is not understood") }
             (code, floorToken) = (createdCode, createdToken)
         } else {
             throw ValidationError("give --token (to create a benchmark event) or --event and --floor-token")
         }
-        var options = LoadGenerator.Options(server: address, event: code, floorToken: floorToken, listeners: listeners, probes: probes,
-                                            warmup: warmup, duration: duration, serverPID: serverPID, reconnectStorm: reconnectStorm,
-                                            readIntervalMs: readInterval)
+        var options = LoadGenerator.Options(
+            server: address,
+            event: code,
+            floorToken: floorToken,
+            listeners: listeners,
+            probes: probes,
+            warmup: warmup,
+            duration: duration,
+            serverPID: serverPID,
+            reconnectStorm: reconnectStorm,
+            readIntervalMs: readInterval
+        )
         if let icecastMount {
             guard let mount = URL(string: icecastMount), let log = icecastTimingLog else {
                 throw ValidationError("--icecast-mount needs a URL like http://127.0.0.1:8000/bench.ogg and --icecast-timing-log")
@@ -71,14 +82,16 @@ struct BenchCommand: AsyncParsableCommand {
         }
         func f(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
         let d = result.delayMs
-        say("""
+        say(
+            """
             listeners  \(result.listeners) (\(result.probes) probes), measured \(f(result.seconds)) s, \(f(result.packetsPerListener)) packets per listener
             delay ms   p50 \(f(d.p50))  p90 \(f(d.p90))  p99 \(f(d.p99))  p99.9 \(f(d.p999))  max \(f(d.max))   (\(d.count) samples)
             loss       \(result.lost) packets lost, \(result.listenersWithLoss) listeners with loss, \(result.failedConnections) failed connections
             connect    p50 \(f(result.connectMs.p50)) ms  p99 \(f(result.connectMs.p99)) ms; first audio p50 \(f(result.firstAudioMs.p50)) ms  p99 \(f(result.firstAudioMs.p99)) ms
             server     CPU \(f(result.serverCPUPercent)) % of one core, RSS \(f(result.serverRSSMiB)) MiB, \(result.serverCPUMicrosPerListenerPacket.map { String(format: "%.2f", $0) } ?? "–") µs CPU per listener-packet, \(f(result.serverKernelSharePercent)) % of it in the kernel
             bench      CPU \(f(result.benchCPUPercent)) % of one core (the load generator shares the machine)
-            """)
+            """
+        )
         for (reason, count) in result.failureReasons.sorted(by: { $0.value > $1.value }).prefix(3) {
             say("failed     \(count)× \(reason)")
         }

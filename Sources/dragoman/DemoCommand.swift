@@ -8,13 +8,15 @@ import Foundation
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a whole summit on this machine: a server, the summit event, its floor on a loop and a Russian booth, with a link and QR code to open.",
+        abstract:
+            "Run a whole summit on this machine: a server, the summit event, its floor on a loop and a Russian booth, with a link and QR code to open.",
         discussion: """
             The floor plays the summit: Russian remarks, then the host switches to Kazakh, then an English remark.
             A scripted operator sets the floor language at each switch, and a scripted interpreter in the Russian
             booth speaks the Russian interpretation whenever the floor is not in Russian: a phone on the Russian
             channel hears the floor, then the booth, and is alerted at the switch.
-            """)
+            """
+    )
 
     @OptionGroup var options: ServerOptions
 
@@ -44,11 +46,15 @@ struct DemoCommand: AsyncParsableCommand {
         var speeches: [(LanguageTag, PCMAudio)] = []
         for booth in booths {
             let parts = booth.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let tag = LanguageTag(parts[0]) else { throw ValidationError("--booth takes LANG=WAV, e.g. ru=summit-booth-ru.wav; got '\(booth)'") }
+            guard parts.count == 2, let tag = LanguageTag(parts[0]) else {
+                throw ValidationError("--booth takes LANG=WAV, e.g. ru=summit-booth-ru.wav; got '\(booth)'")
+            }
             do {
                 speeches.append((tag, try WAVFile.read(contentsOf: URL(fileURLWithPath: parts[1]))))
             } catch {
-                throw CommandFailure("cannot read the \(tag) booth's audio \(parts[1]): \(error). Make it with scripts/make-summit-audio .build/summit-audio")
+                throw CommandFailure(
+                    "cannot read the \(tag) booth's audio \(parts[1]): \(error). Make it with scripts/make-summit-audio .build/summit-audio"
+                )
             }
         }
         let server = try options.makeServer()
@@ -58,16 +64,20 @@ struct DemoCommand: AsyncParsableCommand {
         for (language, _) in speeches {
             guard event.languages.contains(language) else { throw ValidationError("--booth \(language): the demo event has no \(language) channel") }
             let name = "Scripted interpreter (\(language))"
-            scripted.append(try live.interpreters.first { $0.booth == language && $0.name == name }
-                ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970))
+            scripted.append(
+                try live.interpreters.first { $0.booth == language && $0.name == name }
+                    ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970)
+            )
         }
         // A second interpreter per booth for a person to try the console beside the scripted one: opening the
         // scripted interpreter's own key would replace its connection.
         var guests: [Interpreter] = []
         for (language, _) in speeches {
             let name = "Guest interpreter (\(language))"
-            guests.append(try live.interpreters.first { $0.booth == language && $0.name == name }
-                ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970))
+            guests.append(
+                try live.interpreters.first { $0.booth == language && $0.name == name }
+                    ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970)
+            )
         }
         let (interpreters, booths, partners) = (scripted, speeches, guests)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -79,7 +89,9 @@ struct DemoCommand: AsyncParsableCommand {
                     Banner.printQRCode(for: link)
                     let secure = ready.publicTLSURL ?? ready.publicURL
                     say("\nOrganizer dashboard: \(ready.publicURL)/dashboard/\(event.code)#token=\(server.organizerToken)")
-                    say("Speaker screen (slow-down requests from the booths): \(ready.publicURL)/speaker/\(event.code)#token=\(server.organizerToken)")
+                    say(
+                        "Speaker screen (slow-down requests from the booths): \(ready.publicURL)/speaker/\(event.code)#token=\(server.organizerToken)"
+                    )
                     say("Floor microphone page: \(secure)/floor/\(event.code)#token=\(event.floorToken)")
                     for guest in partners {
                         say("\(guest.booth) booth console, as the scripted interpreter's partner: \(secure)/booth/\(event.code)?key=\(guest.key)")
@@ -99,7 +111,14 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The floor on a loop, with the scripted operator setting the floor language at each change.
-    private static func playFloor(_ audio: PCMAudio, changes: FloorTimeline, event: EventDefinition, live: LiveEvent, server: VenueServer, address: ServerAddress) async {
+    private static func playFloor(
+        _ audio: PCMAudio,
+        changes: FloorTimeline,
+        event: EventDefinition,
+        live: LiveEvent,
+        server: VenueServer,
+        address: ServerAddress
+    ) async {
         let (started, start) = AsyncStream.makeStream(of: Void.self)
         var ingest = FloorIngest(server: address, event: event.code.value, token: event.floorToken, source: .audio(audio), loop: true)
         ingest.onAudioStart = { start.yield() }
@@ -116,7 +135,13 @@ struct DemoCommand: AsyncParsableCommand {
     /// A scripted interpreter that speaks its recording at every non-Russian stretch of the floor, round after round.
     private static func interpret(_ speech: PCMAudio, as interpreter: Interpreter, event: EventDefinition, address: ServerAddress) async {
         while !Task.isCancelled {
-            let scripted = ScriptedInterpreter(server: address, event: event.code.value, key: interpreter.key, booth: interpreter.booth.value, speech: speech)
+            let scripted = ScriptedInterpreter(
+                server: address,
+                event: event.code.value,
+                key: interpreter.key,
+                booth: interpreter.booth.value,
+                speech: speech
+            )
             do {
                 _ = try await scripted.run()
             } catch {
@@ -131,6 +156,11 @@ struct DemoCommand: AsyncParsableCommand {
         if let existing = try server.events.allEvents().first(where: { $0.name == Self.eventName }) {
             return existing
         }
-        return try server.events.create(name: Self.eventName, languages: [.init("ru")!, .init("kk")!, .init("en")!], pin: nil, now: Date().timeIntervalSince1970)
+        return try server.events.create(
+            name: Self.eventName,
+            languages: [.init("ru")!, .init("kk")!, .init("en")!],
+            pin: nil,
+            now: Date().timeIntervalSince1970
+        )
     }
 }

@@ -4,6 +4,9 @@ import ArgumentParser
 struct Dragoman: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live interpretation for multilingual meetings: every delegate hears the meeting in their language on their phone.",
-        subcommands: [ServeCommand.self, DemoCommand.self, EventCommand.self, IngestCommand.self, InterpretCommand.self, ListenCommand.self, BenchCommand.self, IcecastCommand.self]
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, EventCommand.self, IngestCommand.self, InterpretCommand.self, ListenCommand.self, BenchCommand.self,
+            IcecastCommand.self,
+        ]
     )
 }

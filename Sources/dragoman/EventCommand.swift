@@ -4,7 +4,10 @@ import Foundation
 
 struct EventCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "event", abstract: "Manage events on a running server.", subcommands: [Create.self])
+        commandName: "event",
+        abstract: "Manage events on a running server.",
+        subcommands: [Create.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an event; prints its join link, code and floor token.")
@@ -27,7 +30,11 @@ struct EventCommand: AsyncParsableCommand {
                 throw ValidationError("--token is missing: give the organizer token that dragoman serve printed")
             }
             let admin = EventAdmin(server: try ServerAddress(server), token: token)
-            let data = try await admin.create(name: name, languages: languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, pin: pin)
+            let data = try await admin.create(
+                name: name,
+                languages: languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                pin: pin
+            )
             if json {
                 print(String(decoding: data, as: UTF8.self))
             } else if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {

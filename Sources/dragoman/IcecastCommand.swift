@@ -14,7 +14,8 @@ struct IcecastCommand: AsyncParsableCommand {
 
             Example:
               dragoman icecast --event K7QM2X --channel ru --icecast http://source:hackme@stream.example.org:8000/ru.ogg --name "Summit — Russian"
-            """)
+            """
+    )
 
     @OptionGroup var listening: ChannelOptions
     @Option(help: ArgumentHelp("Icecast mount with its source credentials.", valueName: "http://source:PASSWORD@host:8000/mount.ogg"))
@@ -23,7 +24,9 @@ struct IcecastCommand: AsyncParsableCommand {
     var name: String?
     @Option(help: "Stream description Icecast shows.")
     var description: String?
-    @Option(help: ArgumentHelp("Append 'granule ingest-µs' per relayed packet to this file, for dragoman bench --icecast-timing-log.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Append 'granule ingest-µs' per relayed packet to this file, for dragoman bench --icecast-timing-log.", valueName: "file")
+    )
     var timingLog: String?
 
     func validate() throws {
@@ -47,11 +50,16 @@ struct IcecastCommand: AsyncParsableCommand {
             onRelayed = { granule, ingestMicros in log.append(granule: granule, ingestMicros: ingestMicros) }
         }
         let relay = ChannelRelay(
-            server: try ServerAddress(listening.server), event: listening.event, channel: listening.channel, pin: listening.pin, mount: try IcecastMount(icecast),
+            server: try ServerAddress(listening.server),
+            event: listening.event,
+            channel: listening.channel,
+            pin: listening.pin,
+            mount: try IcecastMount(icecast),
             info: IcecastStreamInfo(name: name ?? "Dragoman \(listening.event.uppercased()) \(listening.channel)", description: description),
-            onRelayed: onRelayed) { line in
-                say("\(Self.timestamp()) \(line)")
-            }
+            onRelayed: onRelayed
+        ) { line in
+            say("\(Self.timestamp()) \(line)")
+        }
         do {
             try await relay.run()
         } catch is CancellationError {

@@ -12,7 +12,8 @@ struct IngestCommand: AsyncParsableCommand {
               dragoman ingest --event K7QM2X --token <floor token> speech.wav
               arecord -f S16_LE -r 48000 -c 1 -t raw | dragoman ingest --event K7QM2X --token <floor token> -
               ffmpeg -i rtsp://mixer/line -f s16le -ar 48000 -ac 1 - | dragoman ingest --event K7QM2X --token <floor token> -
-            """)
+            """
+    )
 
     @Option(help: "Server address.")
     var server = "http://127.0.0.1:8080"
@@ -30,7 +31,9 @@ struct IngestCommand: AsyncParsableCommand {
     var format = "s16le"
     @Flag(help: "Repeat the file until stopped.")
     var loop = false
-    @Option(help: "A timeline of the file (JSON, as scripts/make-summit-audio writes it): set the floor language at each change, as an operator would.")
+    @Option(
+        help: "A timeline of the file (JSON, as scripts/make-summit-audio writes it): set the floor language at each change, as an operator would."
+    )
     var timeline: String?
 
     func run() async throws {
@@ -75,7 +78,9 @@ struct IngestCommand: AsyncParsableCommand {
         defer { operatorTask?.cancel() }
         do {
             let report = try await ingest.run()
-            FileHandle.standardError.write(Data("sent \(String(format: "%.1f", report.seconds)) s of floor audio in \(report.messages) messages\n".utf8))
+            FileHandle.standardError.write(
+                Data("sent \(String(format: "%.1f", report.seconds)) s of floor audio in \(report.messages) messages\n".utf8)
+            )
         } catch {
             throw CommandFailure("\(error)")
         }

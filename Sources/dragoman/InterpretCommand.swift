@@ -16,7 +16,8 @@ struct InterpretCommand: AsyncParsableCommand {
 
             Example:
               dragoman interpret --event K7QM2X --key R4KM7TQX --booth ru summit-booth-ru.wav
-            """)
+            """
+    )
 
     @Option(help: "Server address.")
     var server = "http://127.0.0.1:8080"
@@ -51,8 +52,16 @@ struct InterpretCommand: AsyncParsableCommand {
             }
             logger = { line in handle.write(Data((line + "\n").utf8)) }
         }
-        let interpreter = ScriptedInterpreter(server: try ServerAddress(server), event: event, key: key, booth: booth, speech: speech,
-                                              relay: relay, duration: duration, log: logger)
+        let interpreter = ScriptedInterpreter(
+            server: try ServerAddress(server),
+            event: event,
+            key: key,
+            booth: booth,
+            speech: speech,
+            relay: relay,
+            duration: duration,
+            log: logger
+        )
         let report: ScriptedInterpreter.Report
         do {
             report = try await interpreter.run()
@@ -60,8 +69,20 @@ struct InterpretCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         let d = report.heardDelayMs
-        FileHandle.standardError.write(Data(String(format: "spoke %.1f s of %.1f s on air (mic on %d times); heard %d packets, lost %d, delay ms p50 %.1f p99 %.1f\n",
-                                                   report.spokenSeconds, speech.duration, report.micOnCount, report.heardPackets, report.heardLost, d.p50, d.p99).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "spoke %.1f s of %.1f s on air (mic on %d times); heard %d packets, lost %d, delay ms p50 %.1f p99 %.1f\n",
+                    report.spokenSeconds,
+                    speech.duration,
+                    report.micOnCount,
+                    report.heardPackets,
+                    report.heardLost,
+                    d.p50,
+                    d.p99
+                ).utf8
+            )
+        )
         if let statsJSON {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -11,7 +11,8 @@ struct ListenCommand: AsyncParsableCommand {
         discussion: """
             With --count N, opens N listeners at once; in --output, --stats-json and --control-log, {n} stands for 1…N.
               dragoman listen --event K7QM2X --channel ru --count 50 --output 'l{n}.wav' --control-log 'l{n}.jsonl'
-            """)
+            """
+    )
 
     @OptionGroup var listening: ChannelOptions
     @Option(help: "WAV file to write (48 kHz mono 16-bit), or - for stdout.")
@@ -53,8 +54,22 @@ struct ListenCommand: AsyncParsableCommand {
             case .success(let report):
                 let d = report.delayMs
                 let who = count > 1 ? "listener \(n): " : ""
-                FileHandle.standardError.write(Data((who + String(format: "received %d packets (%.1f s), lost %d, dropped by server %d; delay ms p50 %.1f p90 %.1f p99 %.1f max %.1f",
-                                                                 report.packets, Double(report.packets) * 0.02, report.lost, report.droppedByServer, d.p50, d.p90, d.p99, d.max) + "\n").utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        (who
+                            + String(
+                                format: "received %d packets (%.1f s), lost %d, dropped by server %d; delay ms p50 %.1f p90 %.1f p99 %.1f max %.1f",
+                                report.packets,
+                                Double(report.packets) * 0.02,
+                                report.lost,
+                                report.droppedByServer,
+                                d.p50,
+                                d.p90,
+                                d.p99,
+                                d.max
+                            ) + "\n").utf8
+                    )
+                )
             case .failure(let failure):
                 failures.append(count > 1 ? "listener \(n): \(failure)" : failure.description)
             }
@@ -82,8 +97,14 @@ struct ListenCommand: AsyncParsableCommand {
                 }
                 control = { text, at in handle.write(Data(#"{"receivedAt":\#(at),"message":\#(text)}"#.utf8 + [0x0A])) }
             }
-            let listener = ChannelListener(server: server, event: listening.event, channel: listening.channel, pin: listening.pin,
-                                           duration: duration, idleTimeout: idleTimeout)
+            let listener = ChannelListener(
+                server: server,
+                event: listening.event,
+                channel: listening.channel,
+                pin: listening.pin,
+                duration: duration,
+                idleTimeout: idleTimeout
+            )
             let report: ChannelListener.Report
             do {
                 report = try await listener.run(onControl: control) { samples in try sink.append(samples) }

@@ -6,7 +6,8 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the server: listener app, floor ingest, live channels (HTTP and HTTPS on one machine).")
+        abstract: "Run the server: listener app, floor ingest, live channels (HTTP and HTTPS on one machine)."
+    )
 
     @OptionGroup var options: ServerOptions
 
@@ -63,10 +64,16 @@ struct ServerOptions: ParsableArguments {
         var logger = Logger(label: "dragoman")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
         let configuration = ServerConfiguration(
-            host: host, port: port, tlsPort: noTLS ? nil : tlsPort, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey,
+            host: host,
+            port: port,
+            tlsPort: noTLS ? nil : tlsPort,
+            tlsCertificatePath: tlsCert,
+            tlsKeyPath: tlsKey,
             dataDirectory: dataDir.map { URL(fileURLWithPath: $0) } ?? ServerConfiguration.defaultDataDirectory,
             organizerToken: organizerToken ?? ProcessInfo.processInfo.environment["DRAGOMAN_ORGANIZER_TOKEN"],
-            publicHost: publicHost, bitrate: bitrate)
+            publicHost: publicHost,
+            bitrate: bitrate
+        )
         return try VenueServer(configuration: configuration, logger: logger)
     }
 }

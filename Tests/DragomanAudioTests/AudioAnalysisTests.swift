@@ -7,7 +7,8 @@ struct AudioAnalysisTests {
     @Test func crossCorrelationFindsAKnownDelay() {
         let signal = AudioAnalysis.sineSweep(from: 100, to: 12000, duration: 0.5, amplitude: 0.5)
         for lag in [0, 1, 123, -45, 2000, -2400] {
-            let shifted = lag >= 0
+            let shifted =
+                lag >= 0
                 ? [Float](repeating: 0, count: lag) + signal
                 : Array(signal[(-lag)...])
             // Long lag ranges use the FFT, short ones the direct sum: both must agree.
@@ -33,7 +34,8 @@ struct AudioAnalysisTests {
         var generator = SeededGenerator(seed: 1)
         // Delay by 300 samples and add noise 40 dB under the signal's RMS.
         let noiseAmplitude = AudioAnalysis.rms(reference) * 0.01 * 3.0.squareRoot()
-        let test = [Float](repeating: 0, count: 300) + reference.map { $0 + Float(Double.random(in: -noiseAmplitude...noiseAmplitude, using: &generator)) }
+        let test =
+            [Float](repeating: 0, count: 300) + reference.map { $0 + Float(Double.random(in: -noiseAmplitude...noiseAmplitude, using: &generator)) }
         let snr = AudioAnalysis.snr(reference: reference, test: test)
         #expect(abs(snr - 40) < 0.5)
         #expect(AudioAnalysis.snr(reference: reference, test: test, lag: 0) < 3)

@@ -13,7 +13,9 @@ struct BuildingBlockTests {
 
     @Test func s16leDecodesLittleEndianAndEncodesClamped() {
         #expect(PCMSampleFormat.s16le.decode([0x00, 0x80, 0xFF, 0x7F, 0x00, 0x40, 0x01]) == [-1, 32767 / 32768, 0.5])
-        #expect(PCMEncoding.s16le([1.5, -1.5, 1, -1, 0.5, .nan, 1 / 32768]) == [0xFF, 0x7F, 0x00, 0x80, 0xFF, 0x7F, 0x00, 0x80, 0x00, 0x40, 0, 0, 1, 0])
+        #expect(
+            PCMEncoding.s16le([1.5, -1.5, 1, -1, 0.5, .nan, 1 / 32768]) == [0xFF, 0x7F, 0x00, 0x80, 0xFF, 0x7F, 0x00, 0x80, 0x00, 0x40, 0, 0, 1, 0]
+        )
         let samples = (-32768...32767).map { Float($0) / 32768 }
         #expect(PCMSampleFormat.s16le.decode(PCMEncoding.s16le(samples)) == samples)
     }

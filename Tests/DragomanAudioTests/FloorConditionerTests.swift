@@ -79,7 +79,8 @@ struct FloorConditionerTests {
     }
 
     @Test func invalidPublisherSettingsAreRefused() throws {
-        for (rate, channels, text) in [(7999, 1, "7999 Hz"), (192_001, 2, "192001 Hz"), (48000, 0, "channel count 0"), (48000, 9, "channel count 9")] {
+        for (rate, channels, text) in [(7999, 1, "7999 Hz"), (192_001, 2, "192001 Hz"), (48000, 0, "channel count 0"), (48000, 9, "channel count 9")]
+        {
             let error = try #require(throws: AudioError.self) { try FloorConditioner(inputRate: rate, inputChannels: channels, format: .s16le) }
             #expect(error.code == .invalidArgument)
             #expect(error.message.contains(text), "\(error.message)")

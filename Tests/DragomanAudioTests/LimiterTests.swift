@@ -75,7 +75,8 @@ struct LimiterTests {
     @Test func gainChangesSmoothlyWithoutClicks() {
         // A step from quiet to loud must not produce a sample jump bigger than the waveform's own slope.
         var limiter = Limiter()
-        var signal = AudioAnalysis.sine(frequency: 100, duration: 0.2, amplitude: 0.3) + AudioAnalysis.sine(frequency: 100, duration: 0.2, amplitude: 3)
+        var signal =
+            AudioAnalysis.sine(frequency: 100, duration: 0.2, amplitude: 0.3) + AudioAnalysis.sine(frequency: 100, duration: 0.2, amplitude: 3)
         limiter.process(&signal)
         let largestStep = zip(signal.dropFirst(), signal).map { abs($0 - $1) }.max() ?? 0
         // A 100 Hz sine at the ceiling moves at most 2π·100/48000·0.89 ≈ 0.012 per sample.

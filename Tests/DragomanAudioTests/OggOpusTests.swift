@@ -149,7 +149,14 @@ struct OggOpusTests {
 
     @Test func streamNotStartingWithOpusHeadIsRefused() throws {
         // A valid Ogg page whose first packet is not an OpusHead (e.g. Vorbis).
-        let vorbis = OggPage(flags: .beginningOfStream, granulePosition: 0, serial: 1, sequence: 0, segmentTable: [7], body: [1] + Array("vorbis".utf8))
+        let vorbis = OggPage(
+            flags: .beginningOfStream,
+            granulePosition: 0,
+            serial: 1,
+            sequence: 0,
+            segmentTable: [7],
+            body: [1] + Array("vorbis".utf8)
+        )
         let error = try #require(throws: AudioError.self) { try OggOpusReader.read(vorbis.bytes) }
         #expect(error.message.contains("expected 'OpusHead'"))
 

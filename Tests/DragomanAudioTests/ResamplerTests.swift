@@ -154,7 +154,9 @@ struct ResamplerTests {
         output += resampler.flush()
         var edges: [Double] = [top, top]
         for start in stride(from: 480, to: ideal.count - 960, by: 480) {
-            let level = AudioAnalysis.decibels(AudioAnalysis.rms(Array(output[start..<(start + 480)])) / AudioAnalysis.rms(Array(ideal[start..<(start + 480)])))
+            let level = AudioAnalysis.decibels(
+                AudioAnalysis.rms(Array(output[start..<(start + 480)])) / AudioAnalysis.rms(Array(ideal[start..<(start + 480)]))
+            )
             let frequency = 20 * exp(log(top / 20) * (Double(start) + 240) / 48000 / duration)
             guard frequency > 1000 else { continue }
             for (index, threshold) in [-1.0, -3.0].enumerated() where level < threshold && edges[index] == top { edges[index] = frequency }

@@ -119,7 +119,10 @@ struct WAVFileTests {
         let cases: [(bytes: [UInt8], code: AudioError.Code, text: String)] = [
             ([], .notWAV, "empty"),
             ([UInt8].random(count: 1000, seed: 3), .notWAV, "expected 'RIFF' at byte 0"),
-            (Array("ID3".utf8) + [3, 0, 0, 0, 0, 0x21, 0x76] + [UInt8](repeating: 0xFF, count: 100), .notWAV, "expected 'RIFF' at byte 0, found 'ID3\\u{3}'"),
+            (
+                Array("ID3".utf8) + [3, 0, 0, 0, 0, 0x21, 0x76] + [UInt8](repeating: 0xFF, count: 100), .notWAV,
+                "expected 'RIFF' at byte 0, found 'ID3\\u{3}'"
+            ),
             ([0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0, count: 100), .notWAV, "found '\\u{ff}\\u{fb}\\u{90}d'"),
             (Array("RIFF".utf8) + le32(100) + Array("AVI ".utf8), .notWAV, "expected 'WAVE'"),
             (Array("RIFF".utf8) + le32(100) + Array("WA".utf8), .truncated, "RIFF header alone needs 12"),

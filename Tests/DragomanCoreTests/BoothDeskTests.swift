@@ -16,9 +16,12 @@ import Testing
 
     @Test func relayOptionsLeaveOutEveryBoothThatWouldCloseALoop() {
         // en takes relay from ru, kk from en: ru may take relay from neither (ru ← en ← ru, ru ← kk ← en ← ru).
-        let state = RoutingState(floorLanguage: nil, desks: [
-            ru: BoothDesk(), en: BoothDesk(source: .relay(ru)), kk: BoothDesk(source: .relay(en)),
-        ])
+        let state = RoutingState(
+            floorLanguage: nil,
+            desks: [
+                ru: BoothDesk(), en: BoothDesk(source: .relay(ru)), kk: BoothDesk(source: .relay(en)),
+            ]
+        )
         #expect(state.relayOptions(for: ru, among: [ru, kk, en]) == [])
         #expect(state.relayOptions(for: en, among: [ru, kk, en]) == [ru])
         #expect(state.relayOptions(for: kk, among: [ru, kk, en]) == [ru, en])
@@ -60,7 +63,7 @@ import Testing
         var bucket = TokenBucket(capacity: 3, perSecond: 0.5)
         #expect((0..<4).map { _ in bucket.allow(at: 1_000_000) } == [true, true, true, false])
         #expect(bucket.allow(at: 2_900_000) == false)  // 1.9 s later: not a whole token yet
-        #expect(bucket.allow(at: 3_000_000) == true)   // 2 s: one token
+        #expect(bucket.allow(at: 3_000_000) == true)  // 2 s: one token
         #expect(bucket.allow(at: 3_000_000) == false)
         #expect((0..<4).map { _ in bucket.allow(at: 60_000_000) } == [true, true, true, false])  // never above capacity
     }

@@ -31,8 +31,10 @@ struct BoothMicrophoneStateMachineTests {
     /// Every event by every interpreter, the cough key pressed and released.
     static var allEvents: [BoothMicrophone.Event] {
         everyone.flatMap { id -> [BoothMicrophone.Event] in
-            [.connect(id), .disconnect(id), .micOn(id), .micOff(id), .cough(id, held: true), .cough(id, held: false),
-             .requestHandover(id), .acceptHandover(id), .switchNow(id), .take(id), .cancelHandover(id)]
+            [
+                .connect(id), .disconnect(id), .micOn(id), .micOff(id), .cough(id, held: true), .cough(id, held: false),
+                .requestHandover(id), .acceptHandover(id), .switchNow(id), .take(id), .cancelHandover(id),
+            ]
         }
     }
 
@@ -63,7 +65,7 @@ struct BoothMicrophoneStateMachineTests {
     private func actor(of event: BoothMicrophone.Event) -> InterpreterID {
         switch event {
         case .connect(let id), .disconnect(let id), .micOn(let id), .micOff(let id), .cough(let id, _), .requestHandover(let id),
-             .acceptHandover(let id), .switchNow(let id), .take(let id), .cancelHandover(let id):
+            .acceptHandover(let id), .switchNow(let id), .take(let id), .cancelHandover(let id):
             id
         }
     }

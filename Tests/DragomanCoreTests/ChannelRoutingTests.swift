@@ -63,8 +63,10 @@ struct ChannelRoutingTests {
 
     /// A relay loop is refused however long the chain, and a chain ending at the floor is fine.
     @Test func relayLoopsAreDetected() {
-        let state = RoutingState(booths: [Self.ru: .init(isOnAir: true, source: .floor), Self.kk: .init(isOnAir: true, source: .relay(Self.ru)),
-                                          Self.en: .init(isOnAir: true, source: .relay(Self.kk))])
+        let state = RoutingState(booths: [
+            Self.ru: .init(isOnAir: true, source: .floor), Self.kk: .init(isOnAir: true, source: .relay(Self.ru)),
+            Self.en: .init(isOnAir: true, source: .relay(Self.kk)),
+        ])
         #expect(!state.wouldCreateLoop(booth: Self.en, source: .relay(Self.kk)))
         #expect(state.wouldCreateLoop(booth: Self.ru, source: .relay(Self.en)), "ru ← en ← kk ← ru")
         #expect(state.wouldCreateLoop(booth: Self.kk, source: .relay(Self.kk)), "a booth cannot relay itself")
@@ -73,10 +75,13 @@ struct ChannelRoutingTests {
 
     /// Relay depth as the console shows it: floor, relay, relay of relay.
     @Test func relayDepth() {
-        let state = RoutingState(floorLanguage: Self.kk, booths: [
-            Self.ru: .init(isOnAir: true, source: .floor), Self.en: .init(isOnAir: true, source: .relay(Self.ru)),
-            LanguageTag("de")!: .init(isOnAir: true, source: .relay(Self.en)),
-        ])
+        let state = RoutingState(
+            floorLanguage: Self.kk,
+            booths: [
+                Self.ru: .init(isOnAir: true, source: .floor), Self.en: .init(isOnAir: true, source: .relay(Self.ru)),
+                LanguageTag("de")!: .init(isOnAir: true, source: .relay(Self.en)),
+            ]
+        )
         #expect(ChannelRouting.input(ofBooth: Self.ru, in: state).depth == 0)
         #expect(ChannelRouting.input(ofBooth: Self.en, in: state).depth == 1)
         #expect(ChannelRouting.input(ofBooth: Self.en, in: state).carrying.source == .interpreter(Self.ru))
@@ -85,7 +90,10 @@ struct ChannelRoutingTests {
 
     /// A relay from a booth that is off air hears what that channel carries: the floor.
     @Test func relayFromAnOffAirBoothHearsTheFloor() {
-        let state = RoutingState(floorLanguage: Self.kk, booths: [Self.ru: .init(isOnAir: false), Self.en: .init(isOnAir: true, source: .relay(Self.ru))])
+        let state = RoutingState(
+            floorLanguage: Self.kk,
+            booths: [Self.ru: .init(isOnAir: false), Self.en: .init(isOnAir: true, source: .relay(Self.ru))]
+        )
         let (heard, depth) = ChannelRouting.input(ofBooth: Self.en, in: state)
         #expect(heard.source == .floor && depth == 0)
     }

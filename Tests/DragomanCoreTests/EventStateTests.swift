@@ -12,7 +12,13 @@ import Testing
 
     func summit() -> EventState {
         let definition = EventDefinition(
-            code: JoinCode("K7QM2X")!, name: "Summit", languages: [ru, kk, en], pin: nil, floorToken: "t", createdAt: 0)
+            code: JoinCode("K7QM2X")!,
+            name: "Summit",
+            languages: [ru, kk, en],
+            pin: nil,
+            floorToken: "t",
+            createdAt: 0
+        )
         return EventState(definition: definition, floorLanguage: ru, interpreters: [aigerim, pavel, john])
     }
 
@@ -79,7 +85,13 @@ import Testing
         _ = event.connectConsole(aigerim.id, as: ConnectionID(1))
         _ = try event.microphone(.micOn(aigerim.id), from: aigerim.id)
         let notices = event.connectConsole(aigerim.id, as: ConnectionID(2))
-        #expect(notices.first == .console(ConnectionID(1), .close(ProtocolError(.forbidden, "This interpreter key was opened on another console; this one is closed."))))
+        #expect(
+            notices.first
+                == .console(
+                    ConnectionID(1),
+                    .close(ProtocolError(.forbidden, "This interpreter key was opened on another console; this one is closed."))
+                )
+        )
         #expect(event.desks[ru]?.microphone.live == nil)
         #expect(event.console(of: aigerim.id) == ConnectionID(2))
         // The old connection's late goodbye changes nothing.

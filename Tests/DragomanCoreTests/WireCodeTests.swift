@@ -20,7 +20,11 @@ import Testing
             .notOnline(InterpreterID("a")), .micBusy(live: InterpreterID("a")), .notLive(InterpreterID("a")), .noPartnerOnline,
             .nothingToAccept, .notAccepted, .nothingToCancel,
         ]
-        #expect(Set(refusals.map(\.code.rawValue)) == ["not-online", "mic-busy", "not-live", "no-partner", "nothing-to-accept", "not-accepted", "nothing-to-cancel"])
+        #expect(
+            Set(refusals.map(\.code.rawValue)) == [
+                "not-online", "mic-busy", "not-live", "no-partner", "nothing-to-accept", "not-accepted", "nothing-to-cancel",
+            ]
+        )
         for code in ProtocolError.Code.allCases {
             #expect(Int(code.closeCode) == 4000 + code.httpStatus)
             #expect((400..<600).contains(code.httpStatus))

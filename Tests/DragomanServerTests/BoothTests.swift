@@ -171,7 +171,9 @@ struct BoothTests {
             try await aigerim.expect("booth-state", as: State.self) { $0.onAir }
             // The console's messages are handled in order: the tone was, before the Mic.
             #expect(live.statistics(.language(LanguageTag("ru")!))?.packetsSent == 0)
-            try await john.expect("booth-state", as: State.self) { $0.hears.kind == "interpreter" && $0.hears.language == "ru" && $0.hears.depth == 1 }
+            try await john.expect("booth-state", as: State.self) {
+                $0.hears.kind == "interpreter" && $0.hears.language == "ru" && $0.hears.depth == 1
+            }
             try await aigerim.sendTone(seconds: 0.4)
             try await aigerim.send(#"{"type":"cough","held":true}"#)
             try await aigerim.expect("booth-state", as: State.self) { $0.coughing && !$0.onAir && $0.carrying.source.kind == "interpreter" }

@@ -24,7 +24,12 @@ struct FanoutTests {
                 }
                 let live = try server.live(event)
                 try await wait("three listeners") { live.listenerCounts.map(\.1).reduce(0, +) == 3 }
-                _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 2))).run()
+                _ = try await FloorIngest(
+                    server: server.address,
+                    event: event.code.value,
+                    token: event.floorToken,
+                    source: .audio(TestSignal.tone(seconds: 2))
+                ).run()
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(reports.count == 3)
@@ -39,7 +44,12 @@ struct FanoutTests {
     @Test func secondFloorPublisherIsRefused() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent()
-            let ingest = FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 2)))
+            let ingest = FloorIngest(
+                server: server.address,
+                event: event.code.value,
+                token: event.floorToken,
+                source: .audio(TestSignal.tone(seconds: 2))
+            )
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
             let live = try server.live(event)
             try await wait("the listener") { live.statistics(.floor)?.listeners == 1 }
@@ -66,7 +76,12 @@ struct FanoutTests {
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
             let live = try server.live(event)
             try await wait("both listeners") { live.statistics(.floor)?.listeners == 2 }
-            _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 3))).run()
+            _ = try await FloorIngest(
+                server: server.address,
+                event: event.code.value,
+                token: event.floorToken,
+                source: .audio(TestSignal.tone(seconds: 3))
+            ).run()
             let report = try await listening
             #expect((150...151).contains(report.packets), "3 s of audio, plus at most one frame of filter delay")
             #expect(report.lost == 0)
@@ -85,7 +100,8 @@ struct StalledListener: Sendable {
             .channelOption(ChannelOptions.autoRead, value: false)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4096)
             .connect(host: "127.0.0.1", port: port).get()
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let request =
+            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try await channel.writeAndFlush(ByteBuffer(string: request)).get()
         return StalledListener(channel: channel)

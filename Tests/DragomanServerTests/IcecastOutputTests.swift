@@ -21,8 +21,14 @@ struct IcecastOutputTests {
         try await LiveServer.with { server in
             let event = try server.createEvent()
             let log = RelayLog()
-            let relay = ChannelRelay(server: server.address, event: event.code.value, channel: "floor",
-                                     mount: icecast.mount("/test.ogg"), info: IcecastStreamInfo(name: "Test floor"), log: log.append)
+            let relay = ChannelRelay(
+                server: server.address,
+                event: event.code.value,
+                channel: "floor",
+                mount: icecast.mount("/test.ogg"),
+                info: IcecastStreamInfo(name: "Test floor"),
+                log: log.append
+            )
             let relaying = Task { try await relay.run() }
             defer { relaying.cancel() }
             try await log.waitFor("icecast: connected to 127.0.0.1:\(icecast.port)/test.ogg", icecast: icecast)
@@ -38,8 +44,12 @@ struct IcecastOutputTests {
             }
             // The floor starts once the listener has heard 20 pages of the relay's silence (plus the two header pages).
             for await count in pages where count >= 22 { break }
-            _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken,
-                                      source: .audio(TestSignal.tone(seconds: 3))).run()
+            _ = try await FloorIngest(
+                server: server.address,
+                event: event.code.value,
+                token: event.floorToken,
+                source: .audio(TestSignal.tone(seconds: 3))
+            ).run()
             ending.yield()
             let (status, body) = try await heard
 
@@ -59,11 +69,18 @@ struct IcecastOutputTests {
             let loud = frames.map { AudioAnalysis.rms($0) > 0.05 }
             let firstLoud = try #require(loud.firstIndex(of: true), "no tone at all in \(frames.count) frames; relay log:\n\(log.text)")
             let lastLoud = loud.lastIndex(of: true)!
-            #expect(firstLoud >= 15 && frames[..<(firstLoud - 2)].allSatisfy { AudioAnalysis.rms($0) < 0.001 },
-                    "the mount should carry digital silence before the floor is live (\(firstLoud) frames before the tone)")
-            #expect(frames.count - 1 - lastLoud >= 5 && frames[(lastLoud + 1)...].allSatisfy { AudioAnalysis.rms($0) < 0.05 },
-                    "the mount should carry silence again after the floor (\(frames.count - 1 - lastLoud) frames after the tone)")
-            #expect(loud.filter { $0 }.count >= 140, "3 s of tone should give about 150 loud frames; got \(loud.filter { $0 }.count); relay log:\n\(log.text)")
+            #expect(
+                firstLoud >= 15 && frames[..<(firstLoud - 2)].allSatisfy { AudioAnalysis.rms($0) < 0.001 },
+                "the mount should carry digital silence before the floor is live (\(firstLoud) frames before the tone)"
+            )
+            #expect(
+                frames.count - 1 - lastLoud >= 5 && frames[(lastLoud + 1)...].allSatisfy { AudioAnalysis.rms($0) < 0.05 },
+                "the mount should carry silence again after the floor (\(frames.count - 1 - lastLoud) frames after the tone)"
+            )
+            #expect(
+                loud.filter { $0 }.count >= 140,
+                "3 s of tone should give about 150 loud frames; got \(loud.filter { $0 }.count); relay log:\n\(log.text)"
+            )
 
             // The tone itself: the longest run of loud frames, without its edges (fade-in of the codec and limiter).
             var best = 0..<0
@@ -133,7 +150,8 @@ struct IcecastOutputTests {
         await #expect {
             _ = try await IcecastSource.connect(to: IcecastMount(host: "127.0.0.1", port: nobody, path: "/x.ogg", password: "p"))
         } throws: { error in
-            "\(error)" == "cannot connect to 127.0.0.1:\(nobody): connection refused: Icecast is not running, or listens on another port than \(nobody)"
+            "\(error)"
+                == "cannot connect to 127.0.0.1:\(nobody): connection refused: Icecast is not running, or listens on another port than \(nobody)"
         }
     }
 
@@ -308,7 +326,12 @@ private final class ProcessBox: Sendable {
     init(_ process: Process) { self.process = Mutex(process) }
 
     func stop() {
-        guard let process = self.process.withLock({ process in defer { process = nil }; return process }) else { return }
+        guard
+            let process = self.process.withLock({ process in
+                defer { process = nil }
+                return process
+            })
+        else { return }
         guard process.isRunning else { return }
         // Not SIGTERM: icecast2 takes about 3 s to shut down cleanly, and a test server has nothing to save.
         // Killing icecast2 itself lets `timeout` reap it and exit; killing both at once would leave
@@ -348,7 +371,9 @@ final class RelayLog: Sendable {
         let deadline = ContinuousClock.now + timeout
         while lines.filter({ $0.hasPrefix(prefix) }).count < count {
             guard ContinuousClock.now < deadline else {
-                throw TestSetupError("no \(count == 1 ? "" : "\(count)× ")'\(prefix)…' in the relay log within \(timeout):\n\(text)\n\(icecast.diagnostics)")
+                throw TestSetupError(
+                    "no \(count == 1 ? "" : "\(count)× ")'\(prefix)…' in the relay log within \(timeout):\n\(text)\n\(icecast.diagnostics)"
+                )
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -361,7 +386,10 @@ enum MountListener {
     /// Reads the mount until `until` returns, or for `seconds` at most.
     /// `pages` is told how many Ogg pages have arrived so far, as they arrive.
     static func read(
-        port: Int, path: String, seconds: Double, pages: AsyncStream<Int>.Continuation? = nil,
+        port: Int,
+        path: String,
+        seconds: Double,
+        pages: AsyncStream<Int>.Continuation? = nil,
         until: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .seconds(86_400)) }
     ) async throws -> (status: String, body: [UInt8]) {
         let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
@@ -370,7 +398,8 @@ enum MountListener {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(chunks: continuation)) }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: dragoman-test\r\n\r\n")).get()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: dragoman-test\r\n\r\n"))
+            .get()
         let stopper = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
@@ -380,7 +409,10 @@ enum MountListener {
             }
             channel.close(promise: nil)
         }
-        defer { stopper.cancel(); channel.close(promise: nil) }
+        defer {
+            stopper.cancel()
+            channel.close(promise: nil)
+        }
         var bytes: [UInt8] = []
         var pageCount = 0
         for await chunk in chunks {
@@ -409,4 +441,3 @@ enum MountListener {
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
     }
 }
-

@@ -1,10 +1,11 @@
 import DragomanAudio
 import DragomanCore
-@testable import DragomanServer
 import NIOCore
 import NIOEmbedded
 import Synchronization
 import Testing
+
+@testable import DragomanServer
 
 /// The live event with its fan-outs and listener sinks, in process: NIO's `EmbeddedChannel` stands
 /// for each listener's socket, so what a listener receives is read frame by frame, with no sockets
@@ -15,7 +16,13 @@ import Testing
 
     func summit(clock: ManualClock = ManualClock()) -> LiveEvent {
         let definition = EventDefinition(
-            code: JoinCode("K7QM2X")!, name: "Summit", languages: [ru, kk], pin: nil, floorToken: "t", createdAt: 0)
+            code: JoinCode("K7QM2X")!,
+            name: "Summit",
+            languages: [ru, kk],
+            pin: nil,
+            floorToken: "t",
+            createdAt: 0
+        )
         let aigerim = Interpreter(id: InterpreterID("i-a"), name: "Aigerim", booth: ru, key: "AAAAAAAA", createdAt: 0)
         return LiveEvent(definition: definition, floorLanguage: ru, interpreters: [aigerim], links: PublicLinks(base: "http://venue"), clock: clock)
     }

@@ -1,10 +1,10 @@
 import DragomanClient
 import DragomanCore
-@testable import DragomanServer
-import DragomanServerTesting
 import DragomanServerTesting
 import Foundation
 import Testing
+
+@testable import DragomanServer
 
 @Suite(.serialized)
 struct MetricsTests {
@@ -12,12 +12,19 @@ struct MetricsTests {
     @Test func metricsCountListenersAndPackets() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent(languages: ["ru"])
-            async let listening = ChannelListener(server: server.address, event: event.code.value, channel: "ru", duration: 10, idleTimeout: 1).run { _ in }
+            async let listening = ChannelListener(server: server.address, event: event.code.value, channel: "ru", duration: 10, idleTimeout: 1).run {
+                _ in
+            }
             let live = try server.live(event)
             try await wait("the listener") { live.statistics(.language(LanguageTag("ru")!))?.listeners == 1 }
             let during = MetricsRoute(events: server.venue.events).render()
             #expect(during.contains("dragoman_listeners{event=\"\(event.code)\",channel=\"ru\"} 1.0"))
-            _ = try await FloorIngest(server: server.address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: 1))).run()
+            _ = try await FloorIngest(
+                server: server.address,
+                event: event.code.value,
+                token: event.floorToken,
+                source: .audio(TestSignal.tone(seconds: 1))
+            ).run()
             _ = try await listening
             let after = MetricsRoute(events: server.venue.events).render()
             #expect(after.contains("# TYPE dragoman_packets_sent_total counter"))

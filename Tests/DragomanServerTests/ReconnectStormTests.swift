@@ -11,8 +11,15 @@ struct ReconnectStormTests {
         try await LiveServer.with { server in
             let event = try server.createEvent(languages: ["en"])
             let options = LoadGenerator.Options(
-                server: server.address, event: event.code.value, floorToken: event.floorToken, listeners: 300, probes: 5,
-                warmup: 1, duration: 4, reconnectStorm: true)
+                server: server.address,
+                event: event.code.value,
+                floorToken: event.floorToken,
+                listeners: 300,
+                probes: 5,
+                warmup: 1,
+                duration: 4,
+                reconnectStorm: true
+            )
             let result = try await LoadGenerator(options: options).run()
             #expect(result.stormRecovered == 300)
             #expect((result.stormRecoverySeconds ?? 99) < 5)

@@ -55,10 +55,14 @@ struct WebSocketBadInputTests {
     @Test func malformedControlMessagesAreNotFatal() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent()
-            let result = try await server.exchange("/ws/listen/\(event.code)", send: [
-                .text("{not json"), .text(#"{"type":"dance"}"#), .text(#"{"type":"tune"}"#), .text(#"{"type":"tune","channel":"de"}"#),
-                .text(#"{"type":"tune","channel":"en"}"#),
-            ], timeout: .milliseconds(500))
+            let result = try await server.exchange(
+                "/ws/listen/\(event.code)",
+                send: [
+                    .text("{not json"), .text(#"{"type":"dance"}"#), .text(#"{"type":"tune"}"#), .text(#"{"type":"tune","channel":"de"}"#),
+                    .text(#"{"type":"tune","channel":"en"}"#),
+                ],
+                timeout: .milliseconds(500)
+            )
             #expect(result.types == ["welcome", "carrying", "error", "error", "error", "error", "tuned", "carrying"])
             #expect(result.closeCode == 1000)
         }
@@ -100,8 +104,10 @@ struct WebSocketBadInputTests {
     @Test func truncatedSampleFrameIsRefused() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent()
-            let result = try await server.exchange("/ws/floor/\(event.code)?token=\(event.floorToken)&format=s16le&channels=2",
-                                                   send: [.binary(ByteBuffer(bytes: [1, 2, 3]))])
+            let result = try await server.exchange(
+                "/ws/floor/\(event.code)?token=\(event.floorToken)&format=s16le&channels=2",
+                send: [.binary(ByteBuffer(bytes: [1, 2, 3]))]
+            )
             #expect(result.types == ["publishing", "error"])
             #expect(result.errorCode == "bad-message")
             #expect(result.closeCode == 4400)

@@ -57,7 +57,9 @@ public enum AudioAnalysis {
         guard count > 1 else { return 0 }
         let omega = 2 * Double.pi * frequency / Double(sampleRate)
         let coefficient = 2 * cos(omega)
-        var s1 = 0.0, s2 = 0.0, windowSum = 0.0
+        var s1 = 0.0
+        var s2 = 0.0
+        var windowSum = 0.0
         for (index, sample) in samples.enumerated() {
             let window = 0.5 - 0.5 * cos(2 * Double.pi * Double(index) / Double(count - 1))
             windowSum += window
@@ -77,7 +79,8 @@ public enum AudioAnalysis {
         var last = 0.0
         var crossings = 0
         for index in 1..<max(1, samples.count) where samples[index - 1] < 0 && samples[index] >= 0 {
-            let a = Double(samples[index - 1]), b = Double(samples[index])
+            let a = Double(samples[index - 1])
+            let b = Double(samples[index])
             let position = Double(index - 1) + (-a) / (b - a)
             if first == nil { first = position }
             last = position
@@ -117,7 +120,8 @@ public enum AudioAnalysis {
     /// Signal-to-noise ratio in dB of `test` against `reference` with `test` late by `lag` samples;
     /// `-infinity` when they do not overlap, `infinity` when they are identical.
     public static func snr(reference: [Float], test: [Float], lag: Int) -> Double {
-        var signal = 0.0, noise = 0.0
+        var signal = 0.0
+        var noise = 0.0
         let start = max(0, -lag)
         let end = min(reference.count, test.count - lag)
         guard end > start else { return -.infinity }
@@ -157,8 +161,10 @@ public enum AudioAnalysis {
         var productImaginary = [Double](repeating: 0, count: size)
         for k in 0..<size {
             let m = (size - k) & (size - 1)
-            let ar = (real[k] + real[m]) / 2, ai = (imaginary[k] - imaginary[m]) / 2
-            let br = (imaginary[k] + imaginary[m]) / 2, bi = (real[m] - real[k]) / 2
+            let ar = (real[k] + real[m]) / 2
+            let ai = (imaginary[k] - imaginary[m]) / 2
+            let br = (imaginary[k] + imaginary[m]) / 2
+            let bi = (real[m] - real[k]) / 2
             productReal[k] = ar * br + ai * bi
             productImaginary[k] = ar * bi - ai * br
         }

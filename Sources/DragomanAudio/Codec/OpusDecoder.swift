@@ -61,7 +61,8 @@ public final class OpusDecoder {
         guard samples > 0, samples % quantum == 0, samples <= maxFrameSize else {
             throw AudioError(
                 .invalidArgument,
-                "cannot conceal \(samples) samples: need a multiple of \(quantum) (2.5 ms at \(sampleRate) Hz) up to \(maxFrameSize)")
+                "cannot conceal \(samples) samples: need a multiple of \(quantum) (2.5 ms at \(sampleRate) Hz) up to \(maxFrameSize)"
+            )
         }
         return try run(data: nil, length: 0, frameSize: samples, call: "opus_decode_float (concealment)")
     }

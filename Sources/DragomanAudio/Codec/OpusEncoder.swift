@@ -32,8 +32,11 @@ public final class OpusEncoder {
     ///   - application: the libopus coding mode.
     /// - Throws: `AudioError` with `.invalidArgument` for an out-of-range argument, `.opus` if libopus refuses.
     public init(
-        sampleRate: Int = 48000, channels: Int = 1, bitrate: Int = 32000,
-        complexity: Int = 5, application: OpusApplication = .audio
+        sampleRate: Int = 48000,
+        channels: Int = 1,
+        bitrate: Int = 32000,
+        complexity: Int = 5,
+        application: OpusApplication = .audio
     ) throws {
         guard Self.supportedSampleRates.contains(sampleRate) else {
             throw AudioError(.invalidArgument, "Opus encoder sample rate \(sampleRate) Hz is not one of 8000, 12000, 16000, 24000, 48000")
@@ -49,7 +52,8 @@ public final class OpusEncoder {
         }
         var status: Int32 = OPUS_OK
         guard let encoder = opus_encoder_create(Int32(sampleRate), Int32(channels), application.opusValue, &status),
-              status == OPUS_OK else {
+            status == OPUS_OK
+        else {
             throw AudioError.opus(status, in: "opus_encoder_create")
         }
         self.encoder = encoder
@@ -107,7 +111,8 @@ public final class OpusEncoder {
         guard frame.count == frameSize * channels else {
             throw AudioError(
                 .invalidFrameSize,
-                "Opus frame has \(frame.count) samples; a 20 ms frame at \(sampleRate) Hz with \(channels) channel(s) needs exactly \(frameSize * channels)")
+                "Opus frame has \(frame.count) samples; a 20 ms frame at \(sampleRate) Hz with \(channels) channel(s) needs exactly \(frameSize * channels)"
+            )
         }
         let encoder = self.encoder
         let frameSize = Int32(self.frameSize)

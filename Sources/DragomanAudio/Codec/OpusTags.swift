@@ -27,7 +27,10 @@ public struct OpusTags: Sendable, Equatable {
             let length = Int(bytes.readLE32(offset))
             offset += 4
             guard length <= bytes.count - offset else {
-                throw AudioError(.invalidOgg, "Opus comment header declares a \(length)-byte string at byte \(offset), past its end at \(bytes.count)")
+                throw AudioError(
+                    .invalidOgg,
+                    "Opus comment header declares a \(length)-byte string at byte \(offset), past its end at \(bytes.count)"
+                )
             }
             defer { offset += length }
             return String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)

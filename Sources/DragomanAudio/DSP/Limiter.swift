@@ -47,8 +47,11 @@ public struct Limiter: Sendable {
     ///   - releaseMs: time constant of the gain's recovery.
     ///   - lookaheadMs: how far ahead peaks are seen, which is also the added delay.
     public init(
-        sampleRate: Int = 48000, ceilingDBFS: Double = -1, attackMs: Double = 1,
-        releaseMs: Double = 100, lookaheadMs: Double = 1.5
+        sampleRate: Int = 48000,
+        ceilingDBFS: Double = -1,
+        attackMs: Double = 1,
+        releaseMs: Double = 100,
+        lookaheadMs: Double = 1.5
     ) {
         precondition(sampleRate > 0, "sample rate must be positive")
         precondition(ceilingDBFS <= 0, "the ceiling must be at or below full scale")

@@ -153,7 +153,14 @@ private final class SpeexStream: @unchecked Sendable {
                 var outLength = UInt32(output.count - produced)
                 output.withUnsafeMutableBufferPointer { destination in
                     // Only RESAMPLER_ERR_SUCCESS is possible with a valid state and these buffers.
-                    _ = speex_resampler_process_float(state, 0, source.baseAddress! + consumed, &inLength, destination.baseAddress! + produced, &outLength)
+                    _ = speex_resampler_process_float(
+                        state,
+                        0,
+                        source.baseAddress! + consumed,
+                        &inLength,
+                        destination.baseAddress! + produced,
+                        &outLength
+                    )
                 }
                 consumed += Int(inLength)
                 produced += Int(outLength)

@@ -44,7 +44,8 @@ public struct OggOpusReader: Sendable {
             bufferStart += offset
         }
         while offset < buffer.count,
-              let (page, length) = try OggPage.parse(buffer, at: offset, streamOffset: bufferStart + offset) {
+            let (page, length) = try OggPage.parse(buffer, at: offset, streamOffset: bufferStart + offset)
+        {
             try accept(page, at: bufferStart + offset, into: &packets)
             offset += length
         }
@@ -83,11 +84,15 @@ public struct OggOpusReader: Sendable {
             lastSequence = nil
             isAtEndOfStream = false
         } else if serial == nil {
-            throw AudioError(.invalidOgg, "Ogg/Opus stream must start with a beginning-of-stream page; page \(page.sequence) at byte \(position) is not one")
+            throw AudioError(
+                .invalidOgg,
+                "Ogg/Opus stream must start with a beginning-of-stream page; page \(page.sequence) at byte \(position) is not one"
+            )
         } else if page.serial != serial {
             throw AudioError(
                 .invalidOgg,
-                "Ogg page at byte \(position) belongs to stream 0x\(String(page.serial, radix: 16)) inside stream 0x\(String(serial!, radix: 16)); multiplexed streams are not supported")
+                "Ogg page at byte \(position) belongs to stream 0x\(String(page.serial, radix: 16)) inside stream 0x\(String(serial!, radix: 16)); multiplexed streams are not supported"
+            )
         }
         if let lastSequence, page.sequence != lastSequence &+ 1 {
             lostPages += Int(page.sequence &- lastSequence &- 1)
@@ -119,11 +124,14 @@ public struct OggOpusReader: Sendable {
             } else if tags == nil {
                 tags = try OpusTags(parsing: packet)
             } else {
-                packets.append(OggOpusPacket(
-                    data: packet,
-                    granulePosition: isLast && page.granulePosition >= 0 ? page.granulePosition : nil,
-                    pageSequence: page.sequence,
-                    isEndOfStream: page.flags.contains(.endOfStream)))
+                packets.append(
+                    OggOpusPacket(
+                        data: packet,
+                        granulePosition: isLast && page.granulePosition >= 0 ? page.granulePosition : nil,
+                        pageSequence: page.sequence,
+                        isEndOfStream: page.flags.contains(.endOfStream)
+                    )
+                )
             }
         }
         if page.flags.contains(.endOfStream) { isAtEndOfStream = true }

@@ -59,8 +59,12 @@ public struct OggOpusWriter: Sendable {
         precondition(!isFinished, "the Ogg stream has already ended")
         granulePosition += Int64(samples)
         let result = Self.pages(
-            for: packet, flags: endOfStream ? .endOfStream : [], granule: granulePosition,
-            serial: serial, firstSequence: nextSequence)
+            for: packet,
+            flags: endOfStream ? .endOfStream : [],
+            granule: granulePosition,
+            serial: serial,
+            firstSequence: nextSequence
+        )
         nextSequence &+= result.count
         isFinished = endOfStream
         return result.bytes
@@ -72,15 +76,24 @@ public struct OggOpusWriter: Sendable {
         precondition(!isFinished, "the Ogg stream has already ended")
         isFinished = true
         let page = OggPage(
-            flags: .endOfStream, granulePosition: granulePosition, serial: serial, sequence: nextSequence,
-            segmentTable: [], body: [])
+            flags: .endOfStream,
+            granulePosition: granulePosition,
+            serial: serial,
+            sequence: nextSequence,
+            segmentTable: [],
+            body: []
+        )
         nextSequence &+= 1
         return page.bytes
     }
 
     /// Lays one packet out over as many pages as its lacing needs (one, for any Opus packet).
     private static func pages(
-        for packet: [UInt8], flags: OggPage.Flags, granule: Int64, serial: UInt32, firstSequence: UInt32
+        for packet: [UInt8],
+        flags: OggPage.Flags,
+        granule: Int64,
+        serial: UInt32,
+        firstSequence: UInt32
     ) -> (bytes: [UInt8], count: UInt32) {
         // A packet is 255-byte segments plus one shorter (possibly empty) segment that ends it.
         var lacing = [UInt8](repeating: 255, count: packet.count / 255)
@@ -100,9 +113,13 @@ public struct OggOpusWriter: Sendable {
             if isFirst { pageFlags.formUnion(flags.intersection(.beginningOfStream)) } else { pageFlags.insert(.continued) }
             if isLast { pageFlags.formUnion(flags.intersection(.endOfStream)) }
             let page = OggPage(
-                flags: pageFlags, granulePosition: isLast ? granule : -1, serial: serial,
-                sequence: firstSequence &+ count, segmentTable: table,
-                body: Array(packet[bodyStart..<(bodyStart + bodyLength)]))
+                flags: pageFlags,
+                granulePosition: isLast ? granule : -1,
+                serial: serial,
+                sequence: firstSequence &+ count,
+                segmentTable: table,
+                body: Array(packet[bodyStart..<(bodyStart + bodyLength)])
+            )
             bytes += page.bytes
             count += 1
             bodyStart += bodyLength

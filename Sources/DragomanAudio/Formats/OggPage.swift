@@ -77,7 +77,10 @@ public struct OggPage: Sendable, Equatable {
         let capture = Array("OggS".utf8)
         let prefix = min(available, 4)
         guard bytes[offset..<(offset + prefix)].elementsEqual(capture[..<prefix]) else {
-            throw AudioError(.invalidOgg, "not an Ogg page: expected 'OggS' at byte \(streamOffset), found \(quotedASCII(bytes[offset..<(offset + prefix)]))")
+            throw AudioError(
+                .invalidOgg,
+                "not an Ogg page: expected 'OggS' at byte \(streamOffset), found \(quotedASCII(bytes[offset..<(offset + prefix)]))"
+            )
         }
         guard available >= 27 else { return nil }
         guard bytes[offset + 4] == 0 else {
@@ -96,7 +99,8 @@ public struct OggPage: Sendable, Equatable {
         guard stored == computed else {
             throw AudioError(
                 .checksumMismatch,
-                "Ogg page \(sequence) at byte \(streamOffset) is corrupt: stored CRC 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))")
+                "Ogg page \(sequence) at byte \(streamOffset) is corrupt: stored CRC 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))"
+            )
         }
         let page = OggPage(
             flags: Flags(rawValue: bytes[offset + 5]),
@@ -104,7 +108,8 @@ public struct OggPage: Sendable, Equatable {
             serial: bytes.readLE32(offset + 14),
             sequence: sequence,
             segmentTable: segmentTable,
-            body: Array(bytes[(offset + 27 + segmentCount)..<(offset + length)]))
+            body: Array(bytes[(offset + 27 + segmentCount)..<(offset + length)])
+        )
         return (page, length)
     }
 }

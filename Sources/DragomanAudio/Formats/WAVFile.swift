@@ -150,7 +150,10 @@ public enum WAVFile {
                 tag = chunk.readLE16(base + 24)
                 let guidTail: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
                 guard chunk[(base + 26)..<(base + 40)].elementsEqual(guidTail) else {
-                    throw AudioError(.unsupportedFormat, "WAV WAVE_FORMAT_EXTENSIBLE sub-format is not a standard KSDATAFORMAT GUID; only PCM and IEEE float are supported")
+                    throw AudioError(
+                        .unsupportedFormat,
+                        "WAV WAVE_FORMAT_EXTENSIBLE sub-format is not a standard KSDATAFORMAT GUID; only PCM and IEEE float are supported"
+                    )
                 }
             }
             switch tag {
@@ -159,13 +162,15 @@ public enum WAVFile {
             default:
                 throw AudioError(
                     .unsupportedFormat,
-                    "WAV encoding \(Self.name(ofTag: tag)) is not supported; only PCM integer (format 1) and IEEE float (format 3) are")
+                    "WAV encoding \(Self.name(ofTag: tag)) is not supported; only PCM integer (format 1) and IEEE float (format 3) are"
+                )
             }
             let validBits: Set<Int> = encoding == .integer ? [8, 16, 24, 32] : [32, 64]
             guard validBits.contains(bitsPerSample) else {
                 throw AudioError(
                     .unsupportedFormat,
-                    "WAV \(encoding == .integer ? "PCM" : "float") with \(bitsPerSample) bits per sample is not supported; expected \(validBits.sorted().map(String.init).joined(separator: ", "))")
+                    "WAV \(encoding == .integer ? "PCM" : "float") with \(bitsPerSample) bits per sample is not supported; expected \(validBits.sorted().map(String.init).joined(separator: ", "))"
+                )
             }
             guard (1...64).contains(channels) else {
                 throw AudioError(.unsupportedFormat, "WAV file has \(channels) channels; expected 1–64")

@@ -44,7 +44,13 @@ public final class WAVWriter {
     ///
     /// - Throws: `AudioError` with `.invalidArgument` for a bad rate or channel count, `.io` when writing fails.
     public convenience init(fileHandle: FileHandle, sampleRate: Int, channels: Int) throws {
-        try self.init(handle: fileHandle, ownsHandle: false, description: "file handle \(fileHandle.fileDescriptor)", sampleRate: sampleRate, channels: channels)
+        try self.init(
+            handle: fileHandle,
+            ownsHandle: false,
+            description: "file handle \(fileHandle.fileDescriptor)",
+            sampleRate: sampleRate,
+            channels: channels
+        )
     }
 
     private init(handle: FileHandle, ownsHandle: Bool, description: String, sampleRate: Int, channels: Int) throws {

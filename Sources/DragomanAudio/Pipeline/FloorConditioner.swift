@@ -68,7 +68,8 @@ public struct FloorConditioner: Sendable {
         guard bytes.count % bytesPerFrame == 0 else {
             throw AudioError(
                 .invalidFrameSize,
-                "floor audio message of \(bytes.count) bytes is not a whole number of \(bytesPerFrame)-byte sample frames (\(format.rawValue), \(inputChannels) channel(s)): \(bytes.count % bytesPerFrame) bytes left over")
+                "floor audio message of \(bytes.count) bytes is not a whole number of \(bytesPerFrame)-byte sample frames (\(format.rawValue), \(inputChannels) channel(s)): \(bytes.count % bytesPerFrame) bytes left over"
+            )
         }
         inputFrameCount += bytes.count / bytesPerFrame
         return condition(format.decode(bytes))

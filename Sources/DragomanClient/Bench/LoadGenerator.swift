@@ -1,8 +1,8 @@
-public import DragomanAudio
+import DragomanAudio
 public import DragomanCore
 public import Foundation
-public import NIOCore
-public import NIOPosix
+import NIOCore
+import NIOPosix
 
 /// Opens many listener connections to a running server, drives its floor at real-time pace,
 /// and measures what the listeners get: delay percentiles from the probes, loss from
@@ -31,8 +31,20 @@ public struct LoadGenerator: Sendable {
         /// The relay's timing log (`granule ingestMicros` per line), to turn Icecast arrivals into delays.
         public var icecastTimingLog: String?
 
-        public init(server: ServerAddress, event: String, floorToken: String, channel: String = "floor", listeners: Int, probes: Int = 20,
-                    warmup: Double = 2, duration: Double = 10, serverPID: Int32? = nil, reconnectStorm: Bool = false, connectBatch: Int = 0, readIntervalMs: Int = 100) {
+        public init(
+            server: ServerAddress,
+            event: String,
+            floorToken: String,
+            channel: String = "floor",
+            listeners: Int,
+            probes: Int = 20,
+            warmup: Double = 2,
+            duration: Double = 10,
+            serverPID: Int32? = nil,
+            reconnectStorm: Bool = false,
+            connectBatch: Int = 0,
+            readIntervalMs: Int = 100
+        ) {
             self.server = server
             self.event = event
             self.floorToken = floorToken
@@ -101,13 +113,21 @@ public struct LoadGenerator: Sendable {
         let target: ListenTarget
         if let mount = options.icecastMount {
             guard let mountHost = mount.host, let mountPort = mount.port else { throw ClientError("the Icecast mount URL needs a host and a port") }
-            target = ListenTarget(host: mountHost, port: mountPort, format: .ogg,
-                                  request: "GET \(mount.path) HTTP/1.1\r\nHost: \(mountHost):\(mountPort)\r\nUser-Agent: dragoman-bench\r\n\r\n")
+            target = ListenTarget(
+                host: mountHost,
+                port: mountPort,
+                format: .ogg,
+                request: "GET \(mount.path) HTTP/1.1\r\nHost: \(mountHost):\(mountPort)\r\nUser-Agent: dragoman-bench\r\n\r\n"
+            )
         } else {
             let path = "/ws/listen/\(options.event)?channel=\(options.channel)"
-            target = ListenTarget(host: host, port: port, format: .webSocket,
-                                  request: "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            target = ListenTarget(
+                host: host,
+                port: port,
+                format: .webSocket,
+                request: "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
         }
 
         // The floor, at real-time pace, for the whole run.
@@ -148,7 +168,12 @@ public struct LoadGenerator: Sendable {
             stormRecovered = firstAudio.count
             stormRecovery = firstAudio.max().map { $0 / 1000 }
             try await Task.sleep(for: .seconds(max(0, options.duration - (ContinuousClock.now - start).seconds)))
-            let measured = summarize(stats: freshStats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore, benchBefore: benchBefore)
+            let measured = summarize(
+                stats: freshStats,
+                seconds: (ContinuousClock.now - start).seconds,
+                cpuBefore: cpuBefore,
+                benchBefore: benchBefore
+            )
             for channel in channels { channel.close(promise: nil) }
             var result = measured
             result.stormRecoverySeconds = stormRecovery
@@ -179,16 +204,25 @@ public struct LoadGenerator: Sendable {
         let benchAfter = ProcessSample.read(pid: getpid())
         let benchCPU = benchBefore.flatMap { before in benchAfter.map { 100 * ($0.cpuSeconds - before.cpuSeconds) / seconds } }
         return Result(
-            listeners: options.listeners, probes: min(options.probes, options.listeners), seconds: seconds,
+            listeners: options.listeners,
+            probes: min(options.probes, options.listeners),
+            seconds: seconds,
             packetsPerListener: Double(totalPackets) / Double(max(1, snapshots.count)),
-            lost: snapshots.reduce(0) { $0 + $1.lost }, listenersWithLoss: snapshots.filter { $0.lost > 0 }.count,
+            lost: snapshots.reduce(0) { $0 + $1.lost },
+            listenersWithLoss: snapshots.filter { $0.lost > 0 }.count,
             delayMs: Percentiles(delays),
-            connectMs: Percentiles(snapshots.compactMap(\.connectMs)), firstAudioMs: Percentiles(snapshots.compactMap(\.firstAudioMs)),
+            connectMs: Percentiles(snapshots.compactMap(\.connectMs)),
+            firstAudioMs: Percentiles(snapshots.compactMap(\.firstAudioMs)),
             failedConnections: snapshots.filter { $0.connectMs == nil }.count,
             failureReasons: Dictionary(snapshots.compactMap(\.failure).map { (String($0.prefix(80)), 1) }, uniquingKeysWith: +),
-            serverCPUPercent: cpuPercent, serverRSSMiB: cpuAfter.map { Double($0.rssKiB) / 1024 },
-            serverCPUMicrosPerListenerPacket: cpuPerPacket, serverKernelSharePercent: kernelShare, benchCPUPercent: benchCPU,
-            stormRecoverySeconds: nil, stormRecovered: nil)
+            serverCPUPercent: cpuPercent,
+            serverRSSMiB: cpuAfter.map { Double($0.rssKiB) / 1024 },
+            serverCPUMicrosPerListenerPacket: cpuPerPacket,
+            serverKernelSharePercent: kernelShare,
+            benchCPUPercent: benchCPU,
+            stormRecoverySeconds: nil,
+            stormRecovered: nil
+        )
     }
 
     /// Opens one connection per listener; the first `probes` timestamp every packet.
@@ -210,12 +244,17 @@ public struct LoadGenerator: Sendable {
                     tasks.addTask {
                         stat.started()
                         let bootstrap = ClientBootstrap(group: loops)
-                            .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 65536))
+                            .channelOption(
+                                ChannelOptions.recvAllocator,
+                                value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 65536)
+                            )
                             .channelOption(ChannelOptions.autoRead, value: readInterval == nil)
                             .connectTimeout(.seconds(20))
                             .channelInitializer { channel in
                                 channel.eventLoop.makeCompletedFuture {
-                                    try channel.pipeline.syncOperations.addHandler(LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval, format: format))
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval, format: format)
+                                    )
                                 }
                             }
                         do {
@@ -279,14 +318,16 @@ struct ProcessSample: Sendable {
 
     static func read(pid: Int32) -> ProcessSample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // After the command name: state is field 3, utime 14, stime 15 (1-based in proc(5)).
         guard fields.count > 13, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var rss = 0
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        {
             rss = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
         }
         return ProcessSample(cpuSeconds: (utime + stime) / ticks, systemSeconds: stime / ticks, rssKiB: rss)

@@ -156,7 +156,12 @@ final class LoadListenerStats: Sendable {
     private let state = NIOLockedValueBox(State())
 
     func started() { state.withLockedValue { $0 = State(connectStarted: BenchClock.nowMicros(), recording: $0.recording) } }
-    func upgraded() { state.withLockedValue { $0.upgradedAt = BenchClock.nowMicros(); $0.connected = true } }
+    func upgraded() {
+        state.withLockedValue {
+            $0.upgradedAt = BenchClock.nowMicros()
+            $0.connected = true
+        }
+    }
     func disconnected() { state.withLockedValue { $0.connected = false } }
     func closedByServer() { state.withLockedValue { $0.connected = false } }
     func fail(_ reason: String) { state.withLockedValue { $0.failure = reason } }
@@ -191,9 +196,15 @@ final class LoadListenerStats: Sendable {
 
     var snapshot: Snapshot {
         state.withLockedValue { s in
-            Snapshot(connectMs: s.upgradedAt.map { Double($0 - s.connectStarted) / 1000 },
-                     firstAudioMs: s.firstAudioAt.map { Double($0 - s.connectStarted) / 1000 },
-                     packets: s.packets, lost: s.lost, arrivals: s.arrivals, connected: s.connected, failure: s.failure)
+            Snapshot(
+                connectMs: s.upgradedAt.map { Double($0 - s.connectStarted) / 1000 },
+                firstAudioMs: s.firstAudioAt.map { Double($0 - s.connectStarted) / 1000 },
+                packets: s.packets,
+                lost: s.lost,
+                arrivals: s.arrivals,
+                connected: s.connected,
+                failure: s.failure
+            )
         }
     }
 }

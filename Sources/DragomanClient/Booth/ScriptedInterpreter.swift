@@ -1,7 +1,7 @@
 public import DragomanAudio
 public import DragomanCore
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 
 /// An interpreter for tests and demos: joins a booth with its key and speaks a recording, like
 /// a colleague who works whenever the floor is in another language.
@@ -24,8 +24,16 @@ public struct ScriptedInterpreter: Sendable {
     /// Gets one line per thing that happened (mic on and off, floor language), as JSON.
     public var log: (@Sendable (String) -> Void)?
 
-    public init(server: ServerAddress, event: String, key: String, booth: String?, speech: PCMAudio, relay: String? = nil,
-                duration: Double? = nil, log: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        server: ServerAddress,
+        event: String,
+        key: String,
+        booth: String?,
+        speech: PCMAudio,
+        relay: String? = nil,
+        duration: Double? = nil,
+        log: (@Sendable (String) -> Void)? = nil
+    ) {
         self.server = server
         self.event = event
         self.key = key
@@ -110,7 +118,9 @@ public struct ScriptedInterpreter: Sendable {
                 requested = wantLive
                 try await connection.send(text: #"{"type":"mic","on":\#(wantLive)}"#)
                 if wantLive { micOnCount += 1 }
-                log?(#"{"at":\#(BenchClock.nowMicros()),"event":"\#(wantLive ? "mic-on" : "mic-off")","floorLanguage":"\#(state.floorLanguage ?? "")"}"#)
+                log?(
+                    #"{"at":\#(BenchClock.nowMicros()),"event":"\#(wantLive ? "mic-on" : "mic-off")","floorLanguage":"\#(state.floorLanguage ?? "")"}"#
+                )
             }
             if requested == wantLive, wantLive == live { requested = nil }
             if !wantLive, !live, position >= samples.count { break }
@@ -132,8 +142,13 @@ public struct ScriptedInterpreter: Sendable {
         }
         await connection.close(reason: "interpreter done")
         let heard = await desk.hearing
-        return Report(spokenSeconds: Double(position) / Double(rate * speech.channels), micOnCount: micOnCount,
-                      heardPackets: heard.packets, heardLost: heard.lost, heardDelayMs: Percentiles(heard.delays))
+        return Report(
+            spokenSeconds: Double(position) / Double(rate * speech.channels),
+            micOnCount: micOnCount,
+            heardPackets: heard.packets,
+            heardLost: heard.lost,
+            heardDelayMs: Percentiles(heard.delays)
+        )
     }
 }
 
@@ -192,7 +207,9 @@ private actor InterpreterDesk {
     func closed(_ frame: WebSocketConnection.CloseFrame?) {
         isClosed = true
         if failure == nil, me == nil {
-            failure = ClientError("the server closed the connection before the booth answered" + (frame.map { " (\($0.code ?? 0) \($0.reason))" } ?? ""))
+            failure = ClientError(
+                "the server closed the connection before the booth answered" + (frame.map { " (\($0.code ?? 0) \($0.reason))" } ?? "")
+            )
         }
         wake()
     }

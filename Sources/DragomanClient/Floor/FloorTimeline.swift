@@ -14,7 +14,10 @@ public struct FloorTimeline: Sendable, Equatable {
     /// Reads a timeline as `scripts/make-summit-audio` writes it: `[{"id", "lang", "start", "end", "text"}]`,
     /// keeping only the segments where the language changes.
     public init(json: Data) throws {
-        struct Segment: Decodable { var lang: String; var start: Double }
+        struct Segment: Decodable {
+            var lang: String
+            var start: Double
+        }
         let segments: [Segment]
         do {
             segments = try JSONDecoder().decode([Segment].self, from: json)

@@ -1,7 +1,7 @@
 public import DragomanAudio
-public import DragomanCore
-public import Foundation
-public import NIOCore
+import DragomanCore
+import Foundation
+import NIOCore
 
 /// Receives the Opus packets of one channel exactly as the server sends them (nothing is
 /// decoded or re-encoded) and reconnects with backoff whenever the connection drops.
@@ -98,9 +98,14 @@ public struct ChannelPacketFeed: Sendable {
                             await deliver(.connected(head))
                         case "carrying":
                             // Only changes are worth a line: this message also comes on every routing change.
-                            if let carrying = try? JSONDecoder().decode(ControlMessages.CarryingMessage.self, from: data), carrying.floorLive != floorLive {
+                            if let carrying = try? JSONDecoder().decode(ControlMessages.CarryingMessage.self, from: data),
+                                carrying.floorLive != floorLive
+                            {
                                 floorLive = carrying.floorLive
-                                log(carrying.floorLive ? "dragoman: the floor is live" : "dragoman: the floor is not live; Icecast gets silence until it is")
+                                log(
+                                    carrying.floorLive
+                                        ? "dragoman: the floor is live" : "dragoman: the floor is not live; Icecast gets silence until it is"
+                                )
                             }
                         case "error":
                             if let error = try? JSONDecoder().decode(ControlMessages.ErrorMessage.self, from: data) {

@@ -27,9 +27,16 @@ public struct ChannelRelay: Sendable {
     public var onRelayed: (@Sendable (_ granulePosition: Int64, _ ingestMicros: UInt64) -> Void)?
 
     /// Creates a relay; nothing connects until `run`.
-    public init(server: ServerAddress, event: String, channel: String, pin: String? = nil, mount: IcecastMount,
-                info: IcecastStreamInfo = .init(), onRelayed: (@Sendable (_ granulePosition: Int64, _ ingestMicros: UInt64) -> Void)? = nil,
-                log: @escaping @Sendable (String) -> Void) {
+    public init(
+        server: ServerAddress,
+        event: String,
+        channel: String,
+        pin: String? = nil,
+        mount: IcecastMount,
+        info: IcecastStreamInfo = .init(),
+        onRelayed: (@Sendable (_ granulePosition: Int64, _ ingestMicros: UInt64) -> Void)? = nil,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.server = server
         self.event = event
         self.channel = channel

@@ -42,7 +42,8 @@ public struct IcecastMount: Sendable, Equatable, CustomStringConvertible {
             throw Invalid(description: "'\(Self.redacted(text))' is not an Icecast URL; expected e.g. \(example)")
         }
         guard scheme == "http" else {
-            let why = scheme == "https"
+            let why =
+                scheme == "https"
                 ? "this source client speaks plain HTTP only: use Icecast's plain port (through a VPN or SSH tunnel across the internet)"
                 : "the scheme must be http://"
             throw Invalid(description: "'\(Self.redacted(text))' cannot be used: \(why); expected e.g. \(example)")
@@ -52,7 +53,10 @@ public struct IcecastMount: Sendable, Equatable, CustomStringConvertible {
         }
         // `http://secret@host` parses the secret as the user: say so rather than "wrong password" later.
         guard let password = components.password, !password.isEmpty else {
-            throw Invalid(description: "'\(Self.redacted(text))' has no source password; write it as http://source:PASSWORD@\(host)\(components.port.map { ":\($0)" } ?? "")/\(components.path.drop { $0 == "/" })")
+            throw Invalid(
+                description:
+                    "'\(Self.redacted(text))' has no source password; write it as http://source:PASSWORD@\(host)\(components.port.map { ":\($0)" } ?? "")/\(components.path.drop { $0 == "/" })"
+            )
         }
         let path = components.percentEncodedPath
         guard path.count > 1, path.hasPrefix("/") else {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import NIOCore
 public import NIOPosix
 
@@ -30,10 +30,15 @@ public final class IcecastSource: Sendable {
     /// - Parameter timeout: for the TCP connection and, again, for Icecast's answer.
     /// - Throws: `IcecastRefusal` when Icecast answers with an error status (wrong password,
     ///   mount in use); `ClientError` when it cannot be reached or does not answer.
-    public static func connect(to mount: IcecastMount, info: IcecastStreamInfo = .init(), timeout: TimeAmount = .seconds(5),
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> IcecastSource {
+    public static func connect(
+        to mount: IcecastMount,
+        info: IcecastStreamInfo = .init(),
+        timeout: TimeAmount = .seconds(5),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> IcecastSource {
         let credentials = Data("\(mount.user):\(mount.password)".utf8).base64EncodedString()
-        let request = "PUT \(mount.path) HTTP/1.1\r\nHost: \(mount.host):\(mount.port)\r\nAuthorization: Basic \(credentials)\r\n"
+        let request =
+            "PUT \(mount.path) HTTP/1.1\r\nHost: \(mount.host):\(mount.port)\r\nAuthorization: Basic \(credentials)\r\n"
             + "User-Agent: Dragoman\r\nContent-Type: audio/ogg\r\n\(info.headerLines)\r\n"
         let answered = group.next().makePromise(of: Void.self)
         let channel: any Channel
@@ -45,8 +50,14 @@ public final class IcecastSource: Sendable {
                 .channelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 8 * 1024, high: 32 * 1024))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(IcecastSourceHandler(
-                            request: ByteBuffer(string: request), mount: mount, answered: answered, timeout: timeout))
+                        try channel.pipeline.syncOperations.addHandler(
+                            IcecastSourceHandler(
+                                request: ByteBuffer(string: request),
+                                mount: mount,
+                                answered: answered,
+                                timeout: timeout
+                            )
+                        )
                     }
                 }
                 .connect(host: mount.host, port: mount.port).get()
@@ -108,7 +119,9 @@ public final class IcecastSource: Sendable {
         if case ChannelError.connectTimeout = underlying {
             return "no answer — check the address and any firewall in between"
         }
-        if let connection = error as? NIOConnectionError, connection.dnsAError != nil || connection.dnsAAAAError != nil, connection.connectionErrors.isEmpty {
+        if let connection = error as? NIOConnectionError, connection.dnsAError != nil || connection.dnsAAAAError != nil,
+            connection.connectionErrors.isEmpty
+        {
             return "the host name does not resolve"
         }
         return "\(underlying)"
@@ -148,7 +161,13 @@ private final class IcecastSourceHandler: ChannelInboundHandler {
         let channel = context.channel
         let seconds = timeout.nanoseconds / 1_000_000_000
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            self.settle(.failure(ClientError("Icecast at \(self.mount.host):\(self.mount.port) accepted the connection but did not answer the source request within \(seconds) s")))
+            self.settle(
+                .failure(
+                    ClientError(
+                        "Icecast at \(self.mount.host):\(self.mount.port) accepted the connection but did not answer the source request within \(seconds) s"
+                    )
+                )
+            )
             channel.close(promise: nil)
         }
         context.fireChannelActive()
@@ -182,7 +201,9 @@ private final class IcecastSourceHandler: ChannelInboundHandler {
             let statusLine = head.split(separator: "\r\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let parts = statusLine.split(separator: " ", maxSplits: 2)
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-                settle(.failure(ClientError("\(mount.host):\(mount.port) did not answer in HTTP ('\(statusLine.prefix(80))'); is it an Icecast server?")))
+                settle(
+                    .failure(ClientError("\(mount.host):\(mount.port) did not answer in HTTP ('\(statusLine.prefix(80))'); is it an Icecast server?"))
+                )
                 context.close(promise: nil)
                 return
             }

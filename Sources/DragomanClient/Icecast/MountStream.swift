@@ -90,7 +90,11 @@ actor MountStream {
         // End the previous stream properly before chaining a new one on the same connection.
         if var previous = writer, !previous.isFinished { source.send(previous.endOfStream()) }
         let fresh = OggOpusWriter(
-            serial: .random(in: 1...UInt32.max), channels: head.channels, preSkip: head.preSkip, inputSampleRate: head.inputSampleRate)
+            serial: .random(in: 1...UInt32.max),
+            channels: head.channels,
+            preSkip: head.preSkip,
+            inputSampleRate: head.inputSampleRate
+        )
         writer = fresh
         // Without its header pages the stream cannot be decoded: a connection that cannot take them is useless.
         if !source.send(fresh.headerPages()) { source.close() }

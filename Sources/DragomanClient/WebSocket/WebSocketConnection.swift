@@ -1,5 +1,5 @@
-public import Foundation
-public import NIOConcurrencyHelpers
+import Foundation
+import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 public import NIOSSL
@@ -47,10 +47,15 @@ public final class WebSocketConnection: Sendable {
 
     /// Connects and upgrades. `url` is `ws://` or `wss://`; with `wss://` the server's certificate is not verified
     /// unless `tls` says otherwise (a venue server usually has a self-signed one).
-    public static func connect(to url: String, tls: TLSConfiguration? = nil, maxMessageSize: Int = 1 << 20,
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> WebSocketConnection {
+    public static func connect(
+        to url: String,
+        tls: TLSConfiguration? = nil,
+        maxMessageSize: Int = 1 << 20,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> WebSocketConnection {
         guard let components = URLComponents(string: url), let host = components.host,
-              let scheme = components.scheme, ["ws", "wss"].contains(scheme) else {
+            let scheme = components.scheme, ["ws", "wss"].contains(scheme)
+        else {
             throw ConnectError(description: "'\(url)' is not a ws:// or wss:// URL")
         }
         let secure = scheme == "wss"
@@ -59,7 +64,8 @@ public final class WebSocketConnection: Sendable {
         if let query = components.percentEncodedQuery { target += "?" + query }
         var keyBytes = [UInt8](repeating: 0, count: 16)
         for i in keyBytes.indices { keyBytes[i] = .random(in: 0...255) }
-        let request = "GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let request =
+            "GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: \(Data(keyBytes).base64EncodedString())\r\nSec-WebSocket-Version: 13\r\n\r\n"
 
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: Message.self, throwing: (any Error).self)
@@ -80,10 +86,18 @@ public final class WebSocketConnection: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
                         if let sslContext {
-                            try pipeline.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host.first?.isNumber == true ? nil : host))
+                            try pipeline.addHandler(
+                                try NIOSSLClientHandler(context: sslContext, serverHostname: host.first?.isNumber == true ? nil : host)
+                            )
                         }
-                        try pipeline.addHandler(WebSocketClientHandler(
-                            messages: continuation, closeState: closeState, upgraded: upgraded, maxMessageSize: maxMessageSize))
+                        try pipeline.addHandler(
+                            WebSocketClientHandler(
+                                messages: continuation,
+                                closeState: closeState,
+                                upgraded: upgraded,
+                                maxMessageSize: maxMessageSize
+                            )
+                        )
                     }
                 }
                 .connect(host: host, port: port).get()
@@ -137,8 +151,12 @@ private final class WebSocketClientHandler: ChannelInboundHandler {
     private var upgradeSettled = false
     private var fragments: (opcode: UInt8, data: ByteBuffer)?
 
-    init(messages: AsyncThrowingStream<WebSocketConnection.Message, any Error>.Continuation,
-         closeState: NIOLockedValueBox<WebSocketConnection.CloseFrame?>, upgraded: EventLoopPromise<Void>, maxMessageSize: Int) {
+    init(
+        messages: AsyncThrowingStream<WebSocketConnection.Message, any Error>.Continuation,
+        closeState: NIOLockedValueBox<WebSocketConnection.CloseFrame?>,
+        upgraded: EventLoopPromise<Void>,
+        maxMessageSize: Int
+    ) {
         self.messages = messages
         self.closeState = closeState
         self.upgraded = upgraded
@@ -179,7 +197,9 @@ private final class WebSocketClientHandler: ChannelInboundHandler {
                 length = Int(extended)
             } else if length == 127 {
                 guard let extended = view.readInteger(as: UInt64.self) else { return }
-                guard extended <= UInt64(maxMessageSize) else { throw WebSocketConnection.ConnectError(description: "the server sent a frame of \(extended) bytes") }
+                guard extended <= UInt64(maxMessageSize) else {
+                    throw WebSocketConnection.ConnectError(description: "the server sent a frame of \(extended) bytes")
+                }
                 length = Int(extended)
             }
             guard length <= maxMessageSize else { throw WebSocketConnection.ConnectError(description: "the server sent a frame of \(length) bytes") }
@@ -196,7 +216,9 @@ private final class WebSocketClientHandler: ChannelInboundHandler {
             guard var partial = fragments else { throw WebSocketConnection.ConnectError(description: "the server sent a stray continuation frame") }
             var more = payload
             partial.data.writeBuffer(&more)
-            guard partial.data.readableBytes <= maxMessageSize else { throw WebSocketConnection.ConnectError(description: "the server sent a message over \(maxMessageSize) bytes") }
+            guard partial.data.readableBytes <= maxMessageSize else {
+                throw WebSocketConnection.ConnectError(description: "the server sent a message over \(maxMessageSize) bytes")
+            }
             if fin {
                 deliver(opcode: partial.opcode, payload: partial.data)
                 fragments = nil

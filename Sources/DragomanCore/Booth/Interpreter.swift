@@ -23,8 +23,13 @@ public struct Interpreter: Sendable, Equatable {
 
     /// A new interpreter with a fresh id and key.
     public static func make<G: RandomNumberGenerator>(name: String, booth: LanguageTag, createdAt: Double, using generator: inout G) -> Interpreter {
-        Interpreter(id: InterpreterID("i-" + SecretGenerator.token(bytes: 3, using: &generator)), name: name, booth: booth,
-                    key: randomKey(using: &generator), createdAt: createdAt)
+        Interpreter(
+            id: InterpreterID("i-" + SecretGenerator.token(bytes: 3, using: &generator)),
+            name: name,
+            booth: booth,
+            key: randomKey(using: &generator),
+            createdAt: createdAt
+        )
     }
 
     /// A random key from the join-code alphabet.

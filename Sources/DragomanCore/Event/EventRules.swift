@@ -13,14 +13,22 @@ public enum EventRules {
         let name = raw.trimmingWhitespace()
         guard !name.isEmpty else { throw Violation(field: "name", message: "The field 'name' is empty.") }
         guard name.count <= EventDefinition.maximumNameLength else {
-            throw Violation(field: "name", message: "The name is \(name.count) characters long; at most \(EventDefinition.maximumNameLength) are allowed.")
+            throw Violation(
+                field: "name",
+                message: "The name is \(name.count) characters long; at most \(EventDefinition.maximumNameLength) are allowed."
+            )
         }
         return name
     }
 
     /// Checks and normalizes the list of languages: 1–16 distinct BCP 47 tags.
     public static func languages(_ raw: [String]?) throws(Violation) -> [LanguageTag] {
-        guard let raw else { throw Violation(field: "languages", message: "The field 'languages' is missing: give at least one language, e.g. [\"ru\", \"kk\", \"en\"].") }
+        guard let raw else {
+            throw Violation(
+                field: "languages",
+                message: "The field 'languages' is missing: give at least one language, e.g. [\"ru\", \"kk\", \"en\"]."
+            )
+        }
         guard !raw.isEmpty else { throw Violation(field: "languages", message: "The field 'languages' is empty: give at least one language.") }
         guard raw.count <= EventDefinition.maximumLanguages else {
             throw Violation(field: "languages", message: "\(raw.count) languages given; at most \(EventDefinition.maximumLanguages) are allowed.")
@@ -28,7 +36,10 @@ public enum EventRules {
         var tags: [LanguageTag] = []
         for text in raw {
             guard let tag = LanguageTag(text) else {
-                throw Violation(field: "languages", message: "'\(text)' is not a language tag (expected a BCP 47 tag such as 'ru', 'kk', 'en' or 'zh-hant').")
+                throw Violation(
+                    field: "languages",
+                    message: "'\(text)' is not a language tag (expected a BCP 47 tag such as 'ru', 'kk', 'en' or 'zh-hant')."
+                )
             }
             guard !tags.contains(tag) else {
                 throw Violation(field: "languages", message: "The language '\(tag)' is listed twice.")

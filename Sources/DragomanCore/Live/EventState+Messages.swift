@@ -28,14 +28,20 @@ extension EventState {
             listeners: audience,
             recorded: false,
             streamedOutside: relayCount(channel) > 0,
-            serverTime: now)
+            serverTime: now
+        )
     }
 
     /// Everything the organizer watches, as one message.
     /// - Parameters:
     ///   - census: what each channel's connections measure
     ///   - levels: the level of each source now, dBFS (absent: silence)
-    public func dashboard(links: PublicLinks, census: [ChannelID: ChannelCensus], levels: [ChannelSource: Double], at now: UInt64)
+    public func dashboard(
+        links: PublicLinks,
+        census: [ChannelID: ChannelCensus],
+        levels: [ChannelSource: Double],
+        at now: UInt64
+    )
         -> ControlMessages.Dashboard
     {
         let routing = self.routing
@@ -48,19 +54,25 @@ extension EventState {
                 relays: relayCount(channel),
                 carrying: carrying(channel),
                 level: levels[ChannelRouting.carrying(channel, in: routing).source] ?? PeakMeter.floorDB,
-                delayP50: Self.rounded(counts.delayP50), delayP99: Self.rounded(counts.delayP99),
+                delayP50: Self.rounded(counts.delayP50),
+                delayP99: Self.rounded(counts.delayP99),
                 dropped: counts.dropped,
-                joinURL: links.join(definition.code, channel: channel))
+                joinURL: links.join(definition.code, channel: channel)
+            )
         }
         return ControlMessages.Dashboard(
             serverTime: now,
             event: .init(
-                code: definition.code.value, name: definition.name, languages: definition.languages.map(\.value),
-                joinURL: links.join(definition.code)),
+                code: definition.code.value,
+                name: definition.name,
+                languages: definition.languages.map(\.value),
+                joinURL: links.join(definition.code)
+            ),
             floor: .init(live: isFloorLive, language: floorLanguage?.value, level: levels[.floor] ?? PeakMeter.floorDB),
             channels: channels,
             booths: definition.languages.compactMap { boothState($0, audience: census[.language($0)]?.audience ?? 0, at: now) },
-            signals: recentSignals(at: now))
+            signals: recentSignals(at: now)
+        )
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }

@@ -56,8 +56,11 @@ public struct EventState: Sendable {
     /// What `channel` carries now, as its listeners are told.
     public func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage {
         ControlMessages.CarryingMessage(
-            channel: channel, carrying: ChannelRouting.carrying(channel, in: routing), floorLive: isFloorLive,
-            floorLanguage: floorLanguage)
+            channel: channel,
+            carrying: ChannelRouting.carrying(channel, in: routing),
+            floorLive: isFloorLive,
+            floorLanguage: floorLanguage
+        )
     }
 
     /// Where the audio of `source` goes now.
@@ -94,7 +97,9 @@ public struct EventState: Sendable {
     public mutating func claimFloor(as connection: ConnectionID) throws(ProtocolError) -> [EventNotice] {
         guard floorPublisher == nil else {
             throw ProtocolError(
-                .floorBusy, "Another source is already publishing the floor of event \(definition.code); disconnect it first.")
+                .floorBusy,
+                "Another source is already publishing the floor of event \(definition.code); disconnect it first."
+            )
         }
         return change { $0.floorPublisher = connection }
     }
@@ -121,7 +126,9 @@ public struct EventState: Sendable {
             closing.append(
                 .boothRemoved(
                     booth,
-                    ProtocolError(.unknownChannel, "The organizer removed this booth's language from event \(newDefinition.code).")))
+                    ProtocolError(.unknownChannel, "The organizer removed this booth's language from event \(newDefinition.code).")
+                )
+            )
         }
         let notices = change { state in
             state.definition = newDefinition
@@ -180,7 +187,8 @@ public struct EventState: Sendable {
             if let old = state.consoles[booth, default: [:]].updateValue(connection, forKey: interpreter) {
                 try? state.desks[booth]?.microphone.handle(.disconnect(interpreter))
                 closing.append(
-                    .console(old, .close(ProtocolError(.forbidden, "This interpreter key was opened on another console; this one is closed."))))
+                    .console(old, .close(ProtocolError(.forbidden, "This interpreter key was opened on another console; this one is closed.")))
+                )
             }
             try? state.desks[booth]?.microphone.handle(.connect(interpreter))
         }
@@ -200,7 +208,10 @@ public struct EventState: Sendable {
     }
 
     /// Applies an interpreter's action to their booth's microphone; a refusal leaves everything as it was.
-    public mutating func microphone(_ action: BoothMicrophone.Event, from interpreter: InterpreterID) throws(BoothMicrophone.Refusal)
+    public mutating func microphone(
+        _ action: BoothMicrophone.Event,
+        from interpreter: InterpreterID
+    ) throws(BoothMicrophone.Refusal)
         -> [EventNotice]
     {
         guard let booth = interpreters.first(where: { $0.id == interpreter })?.booth, var desk = desks[booth] else {
@@ -226,7 +237,9 @@ public struct EventState: Sendable {
         ProtocolError(
             .noAudio,
             "No microphone audio arrived from this console for a second: you were taken off air. Check the network and the microphone, then press Mic again."
-        ), fatal: false)
+        ),
+        fatal: false
+    )
 
     /// Sets what a booth hears: the floor, or another booth (relay). A relay that would close a loop is refused.
     public mutating func setSource(_ source: BoothSource, of booth: LanguageTag) throws(ProtocolError) -> [EventNotice] {
@@ -237,7 +250,8 @@ public struct EventState: Sendable {
             guard !routing.wouldCreateLoop(booth: booth, source: source) else {
                 throw ProtocolError(
                     .relayLoop,
-                    "The \(other) booth takes relay, directly or not, from the \(booth) booth: relay from it would close a loop.")
+                    "The \(other) booth takes relay, directly or not, from the \(booth) booth: relay from it would close a loop."
+                )
             }
         }
         return change { $0.desks[booth]?.source = source }
@@ -251,7 +265,12 @@ public struct EventState: Sendable {
     // MARK: Chat and signals
 
     /// A chat line from an interpreter's console: to their partners, or to the organizer (the booth sees it too).
-    public mutating func chat(from interpreter: InterpreterID, to recipient: String, text: String, at now: UInt64) throws(ProtocolError)
+    public mutating func chat(
+        from interpreter: InterpreterID,
+        to recipient: String,
+        text: String,
+        at now: UInt64
+    ) throws(ProtocolError)
         -> [EventNotice]
     {
         guard let person = interpreters.first(where: { $0.id == interpreter }) else {
@@ -265,7 +284,12 @@ public struct EventState: Sendable {
             throw ProtocolError(.tooMany, "Too many chat messages: at most \(Int(ConsoleLimits.chatBurst)) at once, then one a second.")
         }
         let message = ControlMessages.Chat(
-            from: .init(id: interpreter.value, name: person.name), to: recipient, booth: person.booth.value, text: line, at: now)
+            from: .init(id: interpreter.value, name: person.name),
+            to: recipient,
+            booth: person.booth.value,
+            text: line,
+            at: now
+        )
         var notices: [EventNotice] = [.booth(person.booth, .chat(message))]
         if recipient == "organizer" { notices.append(.dashboards(.chat(message))) }
         return notices
@@ -281,7 +305,11 @@ public struct EventState: Sendable {
 
     /// A slow-down (anonymous) or help signal from an interpreter's booth: to every dashboard and the
     /// booth's consoles at once, kept for a minute.
-    public mutating func signal(_ kind: BoothSignal, from interpreter: InterpreterID, at now: UInt64) throws(ProtocolError)
+    public mutating func signal(
+        _ kind: BoothSignal,
+        from interpreter: InterpreterID,
+        at now: UInt64
+    ) throws(ProtocolError)
         -> [EventNotice]
     {
         guard let person = interpreters.first(where: { $0.id == interpreter }) else {
@@ -291,7 +319,11 @@ public struct EventState: Sendable {
             throw ProtocolError(.tooMany, "Too many signals: the organizer has them already; at most one every 2 s.")
         }
         let message = ControlMessages.Signal(
-            kind: kind, booth: person.booth.value, from: kind == .help ? .init(id: interpreter.value, name: person.name) : nil, at: now)
+            kind: kind,
+            booth: person.booth.value,
+            from: kind == .help ? .init(id: interpreter.value, name: person.name) : nil,
+            at: now
+        )
         signals.removeAll { now > $0.at + Self.signalLifetime }
         signals.append(message)
         return [.dashboards(.signal(message)), .booth(person.booth, .signal(message))]
@@ -302,7 +334,9 @@ public struct EventState: Sendable {
         guard !line.isEmpty else { throw ProtocolError(.badMessage, "A chat message needs some text.") }
         guard line.count <= ControlMessages.Chat.maximumLength else {
             throw ProtocolError(
-                .tooLarge, "A chat message may be at most \(ControlMessages.Chat.maximumLength) characters; this one had \(line.count).")
+                .tooLarge,
+                "A chat message may be at most \(ControlMessages.Chat.maximumLength) characters; this one had \(line.count)."
+            )
         }
         return line
     }
@@ -331,8 +365,14 @@ public struct EventState: Sendable {
                         channel,
                         .alert(
                             ControlMessages.Alert(
-                                channel: channel.description, floorLanguage: message.floorLanguage, interpretation: message.interpretation,
-                                at: alertAt))))
+                                channel: channel.description,
+                                floorLanguage: message.floorLanguage,
+                                interpretation: message.interpretation,
+                                at: alertAt
+                            )
+                        )
+                    )
+                )
             }
             notices.append(.channel(channel, .carrying(message)))
         }

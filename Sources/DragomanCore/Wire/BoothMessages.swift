@@ -49,8 +49,12 @@ extension ControlMessages {
         public init(_ handover: BoothMicrophone.Handover) {
             switch handover {
             case .none: state = "none"
-            case .requested(let id): state = "requested"; by = id.value
-            case .accepted(let id): state = "accepted"; by = id.value
+            case .requested(let id):
+                state = "requested"
+                by = id.value
+            case .accepted(let id):
+                state = "accepted"
+                by = id.value
             }
         }
     }
@@ -62,7 +66,9 @@ extension ControlMessages {
         public init(_ source: BoothSource) {
             switch source {
             case .floor: kind = "floor"
-            case .relay(let language): kind = "relay"; self.language = language.value
+            case .relay(let language):
+                kind = "relay"
+                self.language = language.value
             }
         }
     }
@@ -102,9 +108,24 @@ extension ControlMessages {
         public var streamedOutside: Bool
         public var serverTime: UInt64
 
-        public init(booth: String, interpreters: [BoothInterpreter], live: String?, coughing: Bool, onAir: Bool, handover: HandoverState,
-                    source: BoothSourceChoice, hears: Hearing, relayOptions: [String], floorLanguage: String?, floorLive: Bool,
-                    carrying: CarryingMessage, listeners: Int, recorded: Bool, streamedOutside: Bool, serverTime: UInt64) {
+        public init(
+            booth: String,
+            interpreters: [BoothInterpreter],
+            live: String?,
+            coughing: Bool,
+            onAir: Bool,
+            handover: HandoverState,
+            source: BoothSourceChoice,
+            hears: Hearing,
+            relayOptions: [String],
+            floorLanguage: String?,
+            floorLive: Bool,
+            carrying: CarryingMessage,
+            listeners: Int,
+            recorded: Bool,
+            streamedOutside: Bool,
+            serverTime: UInt64
+        ) {
             self.booth = booth
             self.interpreters = interpreters
             self.live = live

@@ -40,7 +40,11 @@ extension ControlMessages {
         }
 
         /// nil: the field is absent (or malformed); .some(nil): it is null; .some(text): a string.
-        private static func nullable(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, malformed: inout Set<String>)
+        private static func nullable(
+            _ container: KeyedDecodingContainer<CodingKeys>,
+            _ key: CodingKeys,
+            malformed: inout Set<String>
+        )
             -> String??
         {
             guard container.contains(key) else { return nil }
@@ -130,7 +134,9 @@ public enum ConsoleRequest: Equatable, Sendable {
             self = .signal(kind)
         default:
             throw ProtocolError(
-                .badMessage, "Unknown message type '\(fields.type)'. Consoles may send: mic, cough, handover, source, chat, signal.")
+                .badMessage,
+                "Unknown message type '\(fields.type)'. Consoles may send: mic, cough, handover, source, chat, signal."
+            )
         }
     }
 

@@ -105,8 +105,13 @@ public enum ControlMessages {
             case .floor: kind = "floor"
             case .interpreter: kind = carrying.relayVia == nil ? "interpreter" : "relay"
             }
-            self.init(channel: channel.description, source: Source(kind: kind, language: carrying.language?.value, via: carrying.relayVia?.value),
-                      interpretation: carrying.interpretation, floorLive: floorLive, floorLanguage: floorLanguage?.value)
+            self.init(
+                channel: channel.description,
+                source: Source(kind: kind, language: carrying.language?.value, via: carrying.relayVia?.value),
+                interpretation: carrying.interpretation,
+                floorLive: floorLive,
+                floorLanguage: floorLanguage?.value
+            )
         }
     }
 

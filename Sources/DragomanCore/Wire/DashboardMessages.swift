@@ -39,8 +39,18 @@ extension ControlMessages {
             public var delayP99: Double
             public var dropped: Int
             public var joinURL: String
-            public init(channel: String, listeners: Int, streamListeners: Int, relays: Int, carrying: CarryingMessage, level: Double,
-                        delayP50: Double, delayP99: Double, dropped: Int, joinURL: String) {
+            public init(
+                channel: String,
+                listeners: Int,
+                streamListeners: Int,
+                relays: Int,
+                carrying: CarryingMessage,
+                level: Double,
+                delayP50: Double,
+                delayP99: Double,
+                dropped: Int,
+                joinURL: String
+            ) {
                 self.channel = channel
                 self.listeners = listeners
                 self.streamListeners = streamListeners

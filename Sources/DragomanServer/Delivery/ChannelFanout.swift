@@ -65,7 +65,8 @@ final class ChannelFanout: Sendable {
                         $0.pcmListeners += pcmDelta
                     }
                 },
-                onDrop: { [weak self] in self?.state.withLockedValue { $0.droppedPackets += 1 } })
+                onDrop: { [weak self] in self?.state.withLockedValue { $0.droppedPackets += 1 } }
+            )
             state.groups.append(group)
             return group
         }

@@ -26,7 +26,10 @@ extension EventAPI {
     func createInterpreter(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorizeOrganizer(request)
         let event = try liveEvent(context)
-        struct Body: Decodable { var name: String?; var booth: String? }
+        struct Body: Decodable {
+            var name: String?
+            var booth: String?
+        }
         let data: ByteBuffer
         do {
             data = try await request.body.collect(upTo: Self.maximumBodySize)
@@ -43,7 +46,10 @@ extension EventAPI {
             throw APIError(.badRequest, error.message)
         }
         guard let boothText = body.booth else {
-            throw APIError(.badRequest, "The field 'booth' is missing: give the language of the booth, one of \(event.definition.languages.map(\.value).joined(separator: ", ")).")
+            throw APIError(
+                .badRequest,
+                "The field 'booth' is missing: give the language of the booth, one of \(event.definition.languages.map(\.value).joined(separator: ", "))."
+            )
         }
         guard let booth = LanguageTag(boothText), event.definition.languages.contains(booth) else {
             throw APIError(ProtocolError.unknownChannel(boothText, in: event.definition))

@@ -52,7 +52,10 @@ struct EventAPI: Sendable {
         if !isOrganizer(request) {
             let pin = request.headers[.init("X-Dragoman-Pin")!] ?? request.uri.queryParameters.get("pin")
             guard event.definition.admits(pin: pin) else {
-                throw APIError(.unauthorized, pin == nil ? "Event \(event.definition.code) needs a PIN." : "Wrong PIN for event \(event.definition.code).")
+                throw APIError(
+                    .unauthorized,
+                    pin == nil ? "Event \(event.definition.code) needs a PIN." : "Wrong PIN for event \(event.definition.code)."
+                )
             }
         }
         return try json(EventJSON.publicView(event, links: links))
@@ -105,13 +108,17 @@ struct EventAPI: Sendable {
         } catch {
             throw APIError(.tooLarge, "The request body is larger than \(Self.maximumBodySize) bytes.")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], object.keys.contains("language") else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], object.keys.contains("language")
+        else {
             throw APIError(.badRequest, "Expected {\"language\": \"kk\"} (a language of the event), or {\"language\": null} when it is not known.")
         }
         var language: LanguageTag?
         if let text = object["language"] as? String {
             guard let tag = LanguageTag(text), event.definition.languages.contains(tag) else {
-                throw APIError(.badRequest, "'\(text)' is not a language of event \(event.definition.code): \(event.definition.languages.map(\.value).joined(separator: ", ")).")
+                throw APIError(
+                    .badRequest,
+                    "'\(text)' is not a language of event \(event.definition.code): \(event.definition.languages.map(\.value).joined(separator: ", "))."
+                )
             }
             language = tag
         } else if !(object["language"] is NSNull) {
@@ -124,7 +131,10 @@ struct EventAPI: Sendable {
     private func floorLanguageChanges(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let event = try liveEvent(context)
         try authorizeOperator(request, event: event)
-        struct Change: Encodable { var language: String?; var at: UInt64 }
+        struct Change: Encodable {
+            var language: String?
+            var at: UInt64
+        }
         struct Changes: Encodable { var changes: [Change] }
         let changes = try events.floorLanguageChanges(of: event.definition.code).map { Change(language: $0.language?.value, at: $0.at) }
         return try json(Changes(changes: changes))
@@ -180,7 +190,10 @@ struct EventAPI: Sendable {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError(.badRequest, "The field '\(field)' has the wrong type: \(context.debugDescription)")
         } catch {
-            throw APIError(.badRequest, "The body is not a JSON object: expected e.g. {\"name\": \"Summit\", \"languages\": [\"ru\", \"kk\", \"en\"]}.")
+            throw APIError(
+                .badRequest,
+                "The body is not a JSON object: expected e.g. {\"name\": \"Summit\", \"languages\": [\"ru\", \"kk\", \"en\"]}."
+            )
         }
     }
 

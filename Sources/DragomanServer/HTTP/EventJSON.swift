@@ -72,12 +72,18 @@ enum EventJSON {
 
     static func organizerView(_ event: EventDefinition, links: PublicLinks) -> OrganizerView {
         OrganizerView(
-            code: event.code.value, name: event.name, languages: event.languages.map(\.value),
-            pinRequired: event.pin != nil, pin: event.pin, floorToken: event.floorToken,
-            joinURL: links.join(event.code), secureJoinURL: links.secureJoin(event.code),
+            code: event.code.value,
+            name: event.name,
+            languages: event.languages.map(\.value),
+            pinRequired: event.pin != nil,
+            pin: event.pin,
+            floorToken: event.floorToken,
+            joinURL: links.join(event.code),
+            secureJoinURL: links.secureJoin(event.code),
             floorURL: "\(links.secureBase ?? links.base)/floor/\(event.code.value)",
             channels: channels(of: event),
-            createdAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.createdAt)))
+            createdAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.createdAt))
+        )
     }
 
     static func publicView(_ live: LiveEvent, links: PublicLinks) -> PublicView {
@@ -85,10 +91,22 @@ enum EventJSON {
         let counts = Dictionary(uniqueKeysWithValues: live.listenerCounts.map { ($0.0, $0.1) })
         let states = event.channels.map { channel -> ChannelState in
             let carrying = live.carrying(channel)
-            return ChannelState(id: channel.description, language: channel.language?.value, listeners: counts[channel] ?? 0,
-                                carrying: .init(kind: carrying.source.kind, language: carrying.source.language, interpretation: carrying.interpretation))
+            return ChannelState(
+                id: channel.description,
+                language: channel.language?.value,
+                listeners: counts[channel] ?? 0,
+                carrying: .init(kind: carrying.source.kind, language: carrying.source.language, interpretation: carrying.interpretation)
+            )
         }
-        return PublicView(code: event.code.value, name: event.name, languages: event.languages.map(\.value),
-                          pinRequired: event.pin != nil, secureJoinURL: links.secureJoin(event.code), floorLive: live.isFloorLive, floorLanguage: live.floorLanguage?.value, channels: states)
+        return PublicView(
+            code: event.code.value,
+            name: event.name,
+            languages: event.languages.map(\.value),
+            pinRequired: event.pin != nil,
+            secureJoinURL: links.secureJoin(event.code),
+            floorLive: live.isFloorLive,
+            floorLanguage: live.floorLanguage?.value,
+            channels: states
+        )
     }
 }

@@ -31,15 +31,19 @@ struct OggStreamRoute: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "audio/ogg; codecs=opus"
         headers[.cacheControl] = "no-cache, no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let (id, packets) = fanout.subscribeStream()
-            defer { fanout.unsubscribeStream(id) }
-            var ogg = OggOpusWriter(serial: UInt32.random(in: 1...UInt32.max), preSkip: preSkip)
-            try await writer.write(ByteBuffer(bytes: ogg.headerPages()))
-            for await packet in packets {
-                try await writer.write(ByteBuffer(bytes: ogg.page(for: packet.opus)))
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                let (id, packets) = fanout.subscribeStream()
+                defer { fanout.unsubscribeStream(id) }
+                var ogg = OggOpusWriter(serial: UInt32.random(in: 1...UInt32.max), preSkip: preSkip)
+                try await writer.write(ByteBuffer(bytes: ogg.headerPages()))
+                for await packet in packets {
+                    try await writer.write(ByteBuffer(bytes: ogg.page(for: packet.opus)))
+                }
+                try await writer.finish(nil)
             }
-            try await writer.finish(nil)
-        })
+        )
     }
 }

@@ -1,5 +1,5 @@
 public import DragomanCore
-public import NIOConcurrencyHelpers
+import NIOConcurrencyHelpers
 
 /// The running event: its `EventState` under one lock, and the connections that state speaks to
 /// (the fan-out of each channel and booth, the consoles, the dashboards).
@@ -42,8 +42,12 @@ public final class LiveEvent: Sendable {
             guard let fanout = fanouts[channel] else { return ChannelCensus() }
             let delay = fanout.recentProcessingDelay
             return ChannelCensus(
-                listeners: fanout.listenerCount, streamListeners: fanout.streamCount, delayP50: delay.p50, delayP99: delay.p99,
-                dropped: fanout.droppedPackets)
+                listeners: fanout.listenerCount,
+                streamListeners: fanout.streamCount,
+                delayP50: delay.p50,
+                delayP99: delay.p99,
+                dropped: fanout.droppedPackets
+            )
         }
     }
 
@@ -60,9 +64,13 @@ public final class LiveEvent: Sendable {
         var muted: Bool
     }
 
-    init(definition: EventDefinition, floorLanguage: LanguageTag? = nil, interpreters: [Interpreter] = [],
-         links: PublicLinks, clock: any EventClock = WallClock())
-    {
+    init(
+        definition: EventDefinition,
+        floorLanguage: LanguageTag? = nil,
+        interpreters: [Interpreter] = [],
+        links: PublicLinks,
+        clock: any EventClock = WallClock()
+    ) {
         var registry = Registry(state: EventState(definition: definition, floorLanguage: floorLanguage, interpreters: interpreters))
         registry.syncFanouts()
         self.registry = NIOLockedValueBox(registry)
@@ -73,7 +81,12 @@ public final class LiveEvent: Sendable {
 
     /// A new id for a connection to this event.
     func newConnectionID() -> ConnectionID {
-        ConnectionID(connectionIDs.withLockedValue { $0 += 1; return $0 })
+        ConnectionID(
+            connectionIDs.withLockedValue {
+                $0 += 1
+                return $0
+            }
+        )
     }
 
     // MARK: Reading the state
@@ -111,6 +124,7 @@ public final class LiveEvent: Sendable {
     }
 
     /// `apply`, for changes that also add or remove a connection in the same turn of the lock.
+    @discardableResult
     private func applyToRegistry<E: Error>(_ body: (inout Registry) throws(E) -> [EventNotice]) throws(E) -> [EventNotice] {
         let now = clock.nowMicros()
         let outcome: Result<([EventNotice], Deliveries), E> = registry.withLockedValue { registry in
@@ -216,7 +230,9 @@ public final class LiveEvent: Sendable {
         for (source, route) in registry.state.routes {
             resolved[source] = ResolvedRoute(
                 targets: route.channels.compactMap { registry.fanouts[$0] } + route.booths.compactMap { registry.boothInputs[$0] },
-                speaker: route.speaker, muted: route.muted)
+                speaker: route.speaker,
+                muted: route.muted
+            )
         }
         audio.withLockedValue { $0.routes = resolved }
     }
@@ -285,8 +301,10 @@ public final class LiveEvent: Sendable {
     func closeAll() {
         let error = ProtocolError(.unknownEvent, "Event \(definition.code) has ended: the organizer deleted it.")
         let (fanouts, sinks) = registry.withLockedValue { registry in
-            (Array(registry.fanouts.values) + Array(registry.boothInputs.values),
-             registry.consoles.values.map(\.sink) + Array(registry.dashboards.values))
+            (
+                Array(registry.fanouts.values) + Array(registry.boothInputs.values),
+                registry.consoles.values.map(\.sink) + Array(registry.dashboards.values)
+            )
         }
         for fanout in fanouts { fanout.closeAll(because: error) }
         for sink in sinks { sink.run { $0.close(because: error) } }
@@ -403,7 +421,11 @@ public final class LiveEvent: Sendable {
     public func statistics(_ channel: ChannelID) -> ChannelStatistics? {
         fanout(channel).map {
             ChannelStatistics(
-                listeners: $0.listenerCount, streamListeners: $0.streamCount, packetsSent: $0.packetsSent, droppedPackets: $0.droppedPackets)
+                listeners: $0.listenerCount,
+                streamListeners: $0.streamCount,
+                packetsSent: $0.packetsSent,
+                droppedPackets: $0.droppedPackets
+            )
         }
     }
 

@@ -1,5 +1,5 @@
 public import DragomanCore
-public import NIOConcurrencyHelpers
+import NIOConcurrencyHelpers
 
 /// The events of the server, stored and live: the one place that looks them up.
 public final class LiveEvents: Sendable {
@@ -24,7 +24,12 @@ public final class LiveEvents: Sendable {
         return live.withLockedValue { events in
             if let event = events[code] { return event }
             let event = LiveEvent(
-                definition: definition, floorLanguage: floorLanguage, interpreters: interpreters, links: links, clock: clock)
+                definition: definition,
+                floorLanguage: floorLanguage,
+                interpreters: interpreters,
+                links: links,
+                clock: clock
+            )
             events[code] = event
             return event
         }
@@ -54,8 +59,14 @@ public final class LiveEvents: Sendable {
         var rng = SystemRandomNumberGenerator()
         var code = JoinCode.random(using: &rng)
         while try store.contains(code) { code = JoinCode.random(using: &rng) }
-        let definition = EventDefinition(code: code, name: name, languages: languages, pin: pin,
-                                         floorToken: SecretGenerator.token(using: &rng), createdAt: now)
+        let definition = EventDefinition(
+            code: code,
+            name: name,
+            languages: languages,
+            pin: pin,
+            floorToken: SecretGenerator.token(using: &rng),
+            createdAt: now
+        )
         try store.insert(definition)
         return definition
     }

@@ -9,8 +9,11 @@ struct MetricsRoute: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: render())))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: render()))
+            )
         }
     }
 
@@ -18,13 +21,27 @@ struct MetricsRoute: Sendable {
         var text = MetricsText()
         let live = events.liveEvents
         text.family("dragoman_listeners", "gauge", "WebSocket listeners per channel.")
-        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_listeners", event, channel, Double(stats.listeners)) } }
+        for event in live {
+            for (channel, stats) in event.allStatistics { text.sample("dragoman_listeners", event, channel, Double(stats.listeners)) }
+        }
         text.family("dragoman_stream_listeners", "gauge", "Ogg/Opus fallback stream listeners per channel.")
-        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_stream_listeners", event, channel, Double(stats.streamListeners)) } }
+        for event in live {
+            for (channel, stats) in event.allStatistics { text.sample("dragoman_stream_listeners", event, channel, Double(stats.streamListeners)) }
+        }
         text.family("dragoman_packets_sent_total", "counter", "20 ms packets published per channel (each goes to every listener of the channel).")
-        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_packets_sent_total", event, channel, Double(stats.packetsSent)) } }
-        text.family("dragoman_packets_dropped_total", "counter", "Packets dropped for listeners that did not read fast enough (each listener's drops count).")
-        for event in live { for (channel, stats) in event.allStatistics { text.sample("dragoman_packets_dropped_total", event, channel, Double(stats.droppedPackets)) } }
+        for event in live {
+            for (channel, stats) in event.allStatistics { text.sample("dragoman_packets_sent_total", event, channel, Double(stats.packetsSent)) }
+        }
+        text.family(
+            "dragoman_packets_dropped_total",
+            "counter",
+            "Packets dropped for listeners that did not read fast enough (each listener's drops count)."
+        )
+        for event in live {
+            for (channel, stats) in event.allStatistics {
+                text.sample("dragoman_packets_dropped_total", event, channel, Double(stats.droppedPackets))
+            }
+        }
         text.family("dragoman_floor_live", "gauge", "1 while someone publishes the floor of the event.")
         for event in live { text.line("dragoman_floor_live{event=\"\(event.definition.code)\"} \(event.isFloorLive ? 1 : 0)") }
 

@@ -1,6 +1,6 @@
 public import DragomanCore
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// Events on disk (SQLite through GRDB), so they survive a restart of the server.
 ///
@@ -60,8 +60,10 @@ public final class EventStore: Sendable {
     /// Stores a new interpreter of the event `code`.
     public func insertInterpreter(_ interpreter: Interpreter, for code: JoinCode) throws {
         try database.write { db in
-            try db.execute(sql: "INSERT INTO interpreter (id, code, name, booth, key, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [interpreter.id.value, code.value, interpreter.name, interpreter.booth.value, interpreter.key, interpreter.createdAt])
+            try db.execute(
+                sql: "INSERT INTO interpreter (id, code, name, booth, key, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [interpreter.id.value, code.value, interpreter.name, interpreter.booth.value, interpreter.key, interpreter.createdAt]
+            )
         }
     }
 
@@ -77,7 +79,8 @@ public final class EventStore: Sendable {
     /// The interpreters of an event, by booth, then name.
     public func interpreters(for code: JoinCode) throws -> [Interpreter] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, booth, key, createdAt FROM interpreter WHERE code = ?", arguments: [code.value]).compactMap { row in
+            try Row.fetchAll(db, sql: "SELECT id, name, booth, key, createdAt FROM interpreter WHERE code = ?", arguments: [code.value]).compactMap {
+                row in
                 guard let booth = LanguageTag(row["booth"] as String) else { return nil }
                 return Interpreter(id: InterpreterID(row["id"]), name: row["name"], booth: booth, key: row["key"], createdAt: row["createdAt"])
             }
@@ -94,8 +97,10 @@ public final class EventStore: Sendable {
     /// Logs a change of an event's floor language.
     public func appendFloorLanguage(_ language: LanguageTag?, at: UInt64, for code: JoinCode) throws {
         try database.write { db in
-            try db.execute(sql: "INSERT INTO floorLanguageChange (code, language, at) VALUES (?, ?, ?)",
-                           arguments: [code.value, language?.value, Int64(at)])
+            try db.execute(
+                sql: "INSERT INTO floorLanguageChange (code, language, at) VALUES (?, ?, ?)",
+                arguments: [code.value, language?.value, Int64(at)]
+            )
         }
     }
 

@@ -7,7 +7,8 @@ public enum NetworkAddresses {
         guard let devices = try? System.enumerateDevices() else { return nil }
         for device in devices {
             guard let address = device.address, case .v4 = address, let ip = address.ipAddress,
-                  !ip.hasPrefix("127.") else { continue }
+                !ip.hasPrefix("127.")
+            else { continue }
             return ip
         }
         return nil

@@ -16,9 +16,10 @@ enum SelfSignedCertificate {
             return (certificate, key)
         }
         let names = (["localhost"] + hosts).filter { !$0.isEmpty }
-        let subjectAltNames = (names.map { name in
-            name.allSatisfy({ $0.isNumber || $0 == "." }) ? "IP:\(name)" : "DNS:\(name)"
-        } + ["IP:127.0.0.1"]).joined(separator: ",")
+        let subjectAltNames =
+            (names.map { name in
+                name.allSatisfy({ $0.isNumber || $0 == "." }) ? "IP:\(name)" : "DNS:\(name)"
+            } + ["IP:127.0.0.1"]).joined(separator: ",")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
@@ -32,7 +33,9 @@ enum SelfSignedCertificate {
         do {
             try process.run()
         } catch {
-            throw Failure(description: "could not run openssl to make an HTTPS certificate (\(error)); install openssl or pass --tls-cert and --tls-key")
+            throw Failure(
+                description: "could not run openssl to make an HTTPS certificate (\(error)); install openssl or pass --tls-cert and --tls-key"
+            )
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

@@ -24,10 +24,16 @@ public struct ServerConfiguration: Sendable {
     public var backlog: Int
 
     public init(
-        host: String = "0.0.0.0", port: Int = 8080, tlsPort: Int? = 8443,
-        tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
-        dataDirectory: URL = ServerConfiguration.defaultDataDirectory, organizerToken: String? = nil,
-        publicHost: String? = nil, bitrate: Int = 32000, backlog: Int = 4096
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        tlsPort: Int? = 8443,
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil,
+        dataDirectory: URL = ServerConfiguration.defaultDataDirectory,
+        organizerToken: String? = nil,
+        publicHost: String? = nil,
+        bitrate: Int = 32000,
+        backlog: Int = 4096
     ) {
         self.host = host
         self.port = port

@@ -1,15 +1,15 @@
-public import DragomanAudio
-public import DragomanCore
-public import Foundation
-public import Hummingbird
-public import HummingbirdCore
-public import HummingbirdTLS
-public import HummingbirdWebSocket
+import DragomanAudio
+import DragomanCore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
 public import Logging
-public import NIOCore
-public import NIOSSL
-public import ServiceLifecycle
-public import UnixSignals
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import UnixSignals
 
 /// The Dragoman server of one venue: the JSON API, the web apps, the live audio over
 /// WebSocket and the fallback streams, on an HTTP port and an HTTPS port.
@@ -44,7 +44,9 @@ public struct VenueServer: Sendable {
         let publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
         self.publicHost = publicHost
         let links = PublicLinks(
-            base: "http://\(publicHost):\(configuration.port)", secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" })
+            base: "http://\(publicHost):\(configuration.port)",
+            secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" }
+        )
         self.events = LiveEvents(store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path), links: links)
     }
 
@@ -57,37 +59,50 @@ public struct VenueServer: Sendable {
         let links = events.links
         let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate, organizerToken: organizerToken)
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
-            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15))))
+            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15)))
+        )
         let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, logger in
             try await gate.shouldUpgrade(request, channel: channel, logger: logger)
         }
 
         let ports = PortReport(expected: configuration.tlsPort == nil ? 1 : 2)
         let makeReady: @Sendable (Int, Int?) -> Ready = { [publicHost] http, tls in
-            Ready(httpPort: http, tlsPort: tls, publicURL: "http://\(publicHost):\(http)",
-                  publicTLSURL: tls.map { "https://\(publicHost):\($0)" })
+            Ready(
+                httpPort: http,
+                tlsPort: tls,
+                publicURL: "http://\(publicHost):\(http)",
+                publicTLSURL: tls.map { "https://\(publicHost):\($0)" }
+            )
         }
 
         let router = try makeRouter(links: links, preSkip: preSkip)
         var services: [any Service] = []
         let http = Application(
-            router: router, server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dragoman", backlog: configuration.backlog),
+            router: router,
+            server: server,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "Dragoman",
+                backlog: configuration.backlog
+            ),
             onServerRunning: { channel in
                 if let all = await ports.report(http: channel.localAddress?.port ?? 0) { await onReady(makeReady(all.http, all.tls)) }
             },
-            logger: logger)
+            logger: logger
+        )
         services.append(http)
 
         if let tlsPort = configuration.tlsPort {
             let tls = try tlsConfiguration()
             let https = Application(
-                router: router, server: try .tls(server, tlsConfiguration: tls),
+                router: router,
+                server: try .tls(server, tlsConfiguration: tls),
                 configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "Dragoman", backlog: configuration.backlog),
                 onServerRunning: { channel in
                     if let all = await ports.report(tls: channel.localAddress?.port ?? 0) { await onReady(makeReady(all.http, all.tls)) }
                 },
-                logger: logger)
+                logger: logger
+            )
             services.append(https)
         }
 
@@ -112,7 +127,10 @@ public struct VenueServer: Sendable {
             paths = try SelfSignedCertificate.ensure(in: configuration.dataDirectory, hosts: [publicHost])
         }
         let chain = try NIOSSLCertificate.fromPEMFile(paths.certificate).map { NIOSSLCertificateSource.certificate($0) }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: paths.key, format: .pem)))
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain,
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: paths.key, format: .pem))
+        )
     }
 
     /// Reads the organizer token kept in the data folder, making one on first start.

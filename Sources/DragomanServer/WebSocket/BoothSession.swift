@@ -34,8 +34,11 @@ struct BoothSession: Sendable {
         let definition = event.definition
         let welcome = ControlMessages.BoothWelcome(
             event: .init(code: definition.code.value, name: definition.name, languages: definition.languages.map(\.value)),
-            booth: interpreter.booth.value, you: .init(id: interpreter.id.value, name: interpreter.name),
-            codec: codec, serverTime: event.clock.nowMicros())
+            booth: interpreter.booth.value,
+            you: .init(id: interpreter.id.value, name: interpreter.name),
+            codec: codec,
+            serverTime: event.clock.nowMicros()
+        )
         let welcomeText = try JSONText.encode(welcome)
         guard let input = event.boothInput(interpreter.booth) else {
             await WebSocketRefusal.refuse(ProtocolError.unknownChannel(interpreter.booth.value, in: definition), outbound: outbound)
@@ -83,8 +86,11 @@ struct BoothSession: Sendable {
                 guard text.utf8.count <= Self.maximumTextSize else {
                     await WebSocketRefusal.refuse(
                         ProtocolError(
-                            .tooLarge, "A console message may be at most \(Self.maximumTextSize) bytes; this one had \(text.utf8.count)."),
-                        outbound: outbound)
+                            .tooLarge,
+                            "A console message may be at most \(Self.maximumTextSize) bytes; this one had \(text.utf8.count)."
+                        ),
+                        outbound: outbound
+                    )
                     return
                 }
                 if let error = handle(text) { sendError(error) }

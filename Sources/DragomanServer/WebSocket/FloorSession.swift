@@ -27,7 +27,8 @@ struct FloorSession: Sendable {
 
         var feed = try SourceFeed(event: event, source: .floor, speaker: nil, format: format, bitrate: bitrate)
         try await outbound.write(
-            .text(try JSONText.encode(ControlMessages.Publishing(event: event.definition.code.value, sampleRate: format.sampleRate))))
+            .text(try JSONText.encode(ControlMessages.Publishing(event: event.definition.code.value, sampleRate: format.sampleRate)))
+        )
 
         for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
             switch message {
@@ -37,8 +38,10 @@ struct FloorSession: Sendable {
                     await WebSocketRefusal.refuse(
                         ProtocolError(
                             .tooLarge,
-                            "An audio message may be at most \(Self.maximumMessageSize) bytes; this one had \(buffer.readableBytes)."),
-                        outbound: outbound)
+                            "An audio message may be at most \(Self.maximumMessageSize) bytes; this one had \(buffer.readableBytes)."
+                        ),
+                        outbound: outbound
+                    )
                     return
                 }
                 do {

@@ -1,8 +1,8 @@
 import DragomanCore
 import Foundation
 import HummingbirdWebSocket
-import NIOWebSocket
 import NIOCore
+import NIOWebSocket
 
 /// One listener's WebSocket after the upgrade: greets it, puts its sink on the chosen
 /// channel, and handles its control messages (channel switches) until it leaves.
@@ -22,7 +22,10 @@ struct ListenerSession: Sendable {
         defer { if isRelay, let channel = current.channel { event.countRelay(on: channel, by: -1) } }
         let welcome = ControlMessages.Welcome(
             event: .init(code: event.definition.code.value, name: event.definition.name, languages: event.definition.languages.map(\.value)),
-            channel: startChannel.description, codec: codec, serverTime: event.clock.nowMicros())
+            channel: startChannel.description,
+            codec: codec,
+            serverTime: event.clock.nowMicros()
+        )
         try await tune(to: startChannel, greeting: try JSONText.encode(welcome), current: current)
         defer { sink.run { $0.join(nil) } }
 
@@ -30,12 +33,21 @@ struct ListenerSession: Sendable {
             switch message {
             case .text(let text):
                 guard text.utf8.count <= Self.maximumMessageSize else {
-                    await WebSocketRefusal.refuse(ProtocolError(.tooLarge, "A listener message may be at most \(Self.maximumMessageSize) bytes; this one had \(text.utf8.count)."), outbound: outbound)
+                    await WebSocketRefusal.refuse(
+                        ProtocolError(
+                            .tooLarge,
+                            "A listener message may be at most \(Self.maximumMessageSize) bytes; this one had \(text.utf8.count)."
+                        ),
+                        outbound: outbound
+                    )
                     return
                 }
                 try await handle(text, current: current)
             case .binary:
-                await WebSocketRefusal.refuse(ProtocolError(.forbidden, "Listeners cannot send audio. To publish the floor, use /ws/floor/{code} with the floor token."), outbound: outbound)
+                await WebSocketRefusal.refuse(
+                    ProtocolError(.forbidden, "Listeners cannot send audio. To publish the floor, use /ws/floor/{code} with the floor token."),
+                    outbound: outbound
+                )
                 return
             }
         }
@@ -55,7 +67,11 @@ struct ListenerSession: Sendable {
                 try await sendError(ProtocolError.unknownChannel(channelText, in: event.definition))
                 return
             }
-            try await tune(to: channel, greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)), current: current)
+            try await tune(
+                to: channel,
+                greeting: try JSONText.encode(ControlMessages.Tuned(channel: channel.description, codec: codec)),
+                current: current
+            )
         }
     }
 

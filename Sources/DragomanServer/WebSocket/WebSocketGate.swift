@@ -1,10 +1,10 @@
 import DragomanCore
 import HTTPTypes
 import HummingbirdWebSocket
-import NIOWebSocket
 import Logging
 import NIOCore
 import NIOSSL
+import NIOWebSocket
 
 /// Decides what each WebSocket request becomes: a listener, a floor publisher, or a refusal
 /// that tells the client why.
@@ -37,9 +37,12 @@ struct WebSocketGate: Sendable {
         let event = try events.event(named: request.code)
         let definition = event.definition
         guard definition.admits(pin: request.query["pin"]) else {
-            throw ProtocolError(.unauthorized, request.query["pin"] == nil
-                ? "Event \(definition.code) needs a PIN: add pin=… to the URL."
-                : "Wrong PIN for event \(definition.code).")
+            throw ProtocolError(
+                .unauthorized,
+                request.query["pin"] == nil
+                    ? "Event \(definition.code) needs a PIN: add pin=… to the URL."
+                    : "Wrong PIN for event \(definition.code)."
+            )
         }
         let channelText = request.query["channel"] ?? "floor"
         guard let channelID = ChannelID(channelText), definition.has(channelID) else {
@@ -56,14 +59,18 @@ struct WebSocketGate: Sendable {
         switch request.query["role"] ?? "listener" {
         case "listener": relay = false
         case "relay": relay = true
-        case let other: throw ProtocolError(.badRequest, "role=\(other) is not a role; use listener (the default) or relay (the channel leaves the room).")
+        case let other:
+            throw ProtocolError(.badRequest, "role=\(other) is not a role; use listener (the default) or relay (the channel leaves the room).")
         }
 
         let sink = try await Self.installSink(codec: codec, on: channel)
         let session = ListenerSession(
-            event: event, sink: sink,
+            event: event,
+            sink: sink,
             codec: codec == .opus ? opusCodec : .init(name: "pcm", opusHead: nil),
-            startChannel: channelID, isRelay: relay)
+            startChannel: channelID,
+            isRelay: relay
+        )
         return .upgrade([:]) { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
@@ -72,9 +79,12 @@ struct WebSocketGate: Sendable {
     private func floor(_ request: WebSocketRequest) throws -> ShouldUpgradeResult<Handler> {
         let event = try events.event(named: request.code)
         guard let token = request.query["token"], constantTimeEquals(token, event.definition.floorToken) else {
-            throw ProtocolError(.unauthorized, request.query["token"] == nil
-                ? "Publishing the floor needs the event's floor token: add token=… to the URL."
-                : "Wrong floor token for event \(event.definition.code).")
+            throw ProtocolError(
+                .unauthorized,
+                request.query["token"] == nil
+                    ? "Publishing the floor needs the event's floor token: add token=… to the URL."
+                    : "Wrong floor token for event \(event.definition.code)."
+            )
         }
         let session = FloorSession(event: event, format: try FloorFormat(query: request.query), bitrate: bitrate)
         return .upgrade([:]) { inbound, outbound, _ in
@@ -85,10 +95,16 @@ struct WebSocketGate: Sendable {
     private func booth(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
         let event = try events.event(named: request.code)
         guard let key = request.query["key"], !key.isEmpty else {
-            throw ProtocolError(.unauthorized, "The console needs an interpreter key: add key=… to the URL (the organizer gives one to each interpreter).")
+            throw ProtocolError(
+                .unauthorized,
+                "The console needs an interpreter key: add key=… to the URL (the organizer gives one to each interpreter)."
+            )
         }
         guard let interpreter = event.interpreter(forKey: key) else {
-            throw ProtocolError(.unauthorized, "This interpreter key does not open any booth of event \(event.definition.code); ask the organizer for yours.")
+            throw ProtocolError(
+                .unauthorized,
+                "This interpreter key does not open any booth of event \(event.definition.code); ask the organizer for yours."
+            )
         }
         if let booth = request.query["booth"], !booth.isEmpty, LanguageTag(booth) != interpreter.booth {
             throw ProtocolError(.wrongBooth, "This key belongs to the \(interpreter.booth) booth, not '\(booth)': each key opens its own booth only.")
@@ -104,9 +120,12 @@ struct WebSocketGate: Sendable {
     private func dashboard(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
         let event = try events.event(named: request.code)
         guard let token = request.query["token"], constantTimeEquals(token, organizerToken) else {
-            throw ProtocolError(.unauthorized, request.query["token"] == nil
-                ? "The dashboard needs the organizer token: add token=… to the URL."
-                : "Wrong organizer token.")
+            throw ProtocolError(
+                .unauthorized,
+                request.query["token"] == nil
+                    ? "The dashboard needs the organizer token: add token=… to the URL."
+                    : "Wrong organizer token."
+            )
         }
         let sink = try await Self.installSink(codec: .opus, on: channel)
         let session = DashboardSession(events: events, event: event, sink: sink)
