@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "DragomanAudio", targets: ["DragomanAudio"]),
         .library(name: "DragomanServer", targets: ["DragomanServer"]),
         .library(name: "DragomanClient", targets: ["DragomanClient"]),
+        .library(name: "DragomanSpeech", targets: ["DragomanSpeech"]),
         .library(name: "DragomanServerTesting", targets: ["DragomanServerTesting"]),
     ],
     dependencies: [
@@ -48,6 +49,10 @@ let package = Package(
 
         // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
         .target(name: "DragomanAudio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
+
+        // Speech: voice activity detection, recognition, language identification, translation, synthesis —
+        // small protocols, each with real engines behind it.
+        .target(name: "DragomanSpeech", dependencies: ["DragomanCore", "DragomanAudio"], swiftSettings: swiftSettings),
 
         // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
         .target(
