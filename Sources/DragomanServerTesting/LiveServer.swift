@@ -65,6 +65,17 @@ public struct LiveServer: Sendable {
         try venue.events.createInterpreter(name: name, booth: LanguageTag(booth)!, in: live(event), now: 0)
     }
 
+    /// A floor publisher for `event` that sends `seconds` of a tone at real-time pace when run.
+    public func floorIngest(_ event: EventDefinition, seconds: Double) -> FloorIngest {
+        FloorIngest(server: address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: seconds)))
+    }
+
+    /// Publishes `seconds` of a tone as the floor of `event`, at real-time pace; returns when it is all sent.
+    @discardableResult
+    public func publishFloor(_ event: EventDefinition, seconds: Double) async throws -> FloorIngest.Report {
+        try await floorIngest(event, seconds: seconds).run()
+    }
+
     /// A listener on `channel`, connected and greeted.
     public func listener(_ event: EventDefinition, channel: String = "floor", query: String = "") async throws -> TestClient {
         let client = try await TestClient(self, path: "/ws/listen/\(event.code)?channel=\(channel)\(query.isEmpty ? "" : "&" + query)")

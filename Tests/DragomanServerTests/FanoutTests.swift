@@ -24,12 +24,7 @@ struct FanoutTests {
                 }
                 let live = try server.live(event)
                 try await wait("three listeners") { live.listenerCounts.map(\.1).reduce(0, +) == 3 }
-                _ = try await FloorIngest(
-                    server: server.address,
-                    event: event.code.value,
-                    token: event.floorToken,
-                    source: .audio(TestSignal.tone(seconds: 2))
-                ).run()
+                _ = try await server.publishFloor(event, seconds: 2)
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(reports.count == 3)
@@ -44,12 +39,7 @@ struct FanoutTests {
     @Test func secondFloorPublisherIsRefused() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent()
-            let ingest = FloorIngest(
-                server: server.address,
-                event: event.code.value,
-                token: event.floorToken,
-                source: .audio(TestSignal.tone(seconds: 2))
-            )
+            let ingest = server.floorIngest(event, seconds: 2)
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
             let live = try server.live(event)
             try await wait("the listener") { live.statistics(.floor)?.listeners == 1 }
@@ -76,12 +66,7 @@ struct FanoutTests {
             async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
             let live = try server.live(event)
             try await wait("both listeners") { live.statistics(.floor)?.listeners == 2 }
-            _ = try await FloorIngest(
-                server: server.address,
-                event: event.code.value,
-                token: event.floorToken,
-                source: .audio(TestSignal.tone(seconds: 3))
-            ).run()
+            _ = try await server.publishFloor(event, seconds: 3)
             let report = try await listening
             #expect((150...151).contains(report.packets), "3 s of audio, plus at most one frame of filter delay")
             #expect(report.lost == 0)

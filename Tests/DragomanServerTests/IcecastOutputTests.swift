@@ -44,12 +44,7 @@ struct IcecastOutputTests {
             }
             // The floor starts once the listener has heard 20 pages of the relay's silence (plus the two header pages).
             for await count in pages where count >= 22 { break }
-            _ = try await FloorIngest(
-                server: server.address,
-                event: event.code.value,
-                token: event.floorToken,
-                source: .audio(TestSignal.tone(seconds: 3))
-            ).run()
+            _ = try await server.publishFloor(event, seconds: 3)
             ending.yield()
             let (status, body) = try await heard
 

@@ -19,12 +19,7 @@ struct MetricsTests {
             try await wait("the listener") { live.statistics(.language(LanguageTag("ru")!))?.listeners == 1 }
             let during = MetricsRoute(events: server.venue.events).render()
             #expect(during.contains("dragoman_listeners{event=\"\(event.code)\",channel=\"ru\"} 1.0"))
-            _ = try await FloorIngest(
-                server: server.address,
-                event: event.code.value,
-                token: event.floorToken,
-                source: .audio(TestSignal.tone(seconds: 1))
-            ).run()
+            _ = try await server.publishFloor(event, seconds: 1)
             _ = try await listening
             let after = MetricsRoute(events: server.venue.events).render()
             #expect(after.contains("# TYPE dragoman_packets_sent_total counter"))

@@ -83,16 +83,7 @@ struct BoothSession: Sendable {
                     return
                 }
             case .text(let text):
-                guard text.utf8.count <= Self.maximumTextSize else {
-                    await WebSocketRefusal.refuse(
-                        ProtocolError(
-                            .tooLarge,
-                            "A console message may be at most \(Self.maximumTextSize) bytes; this one had \(text.utf8.count)."
-                        ),
-                        outbound: outbound
-                    )
-                    return
-                }
+                if await WebSocketRefusal.refuseOversized(text, limit: Self.maximumTextSize, from: "console", outbound: outbound) { return }
                 if let error = handle(text) { sendError(error) }
             }
         }

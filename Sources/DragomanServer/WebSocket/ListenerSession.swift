@@ -32,16 +32,7 @@ struct ListenerSession: Sendable {
         for try await message in inbound.messages(maxSize: Self.maximumMessageSize) {
             switch message {
             case .text(let text):
-                guard text.utf8.count <= Self.maximumMessageSize else {
-                    await WebSocketRefusal.refuse(
-                        ProtocolError(
-                            .tooLarge,
-                            "A listener message may be at most \(Self.maximumMessageSize) bytes; this one had \(text.utf8.count)."
-                        ),
-                        outbound: outbound
-                    )
-                    return
-                }
+                if await WebSocketRefusal.refuseOversized(text, limit: Self.maximumMessageSize, from: "listener", outbound: outbound) { return }
                 try await handle(text, current: current)
             case .binary:
                 await WebSocketRefusal.refuse(

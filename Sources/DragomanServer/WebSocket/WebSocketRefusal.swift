@@ -12,4 +12,13 @@ enum WebSocketRefusal {
         }
         try? await outbound.close(.unknown(error.code.closeCode), reason: error.code.rawValue)
     }
+
+    /// Refuses a text message over `limit` bytes from a `sender` (a listener, a console …), if it is one;
+    /// returns whether it did.
+    static func refuseOversized(_ text: String, limit: Int, from sender: String, outbound: WebSocketOutboundWriter) async -> Bool {
+        guard text.utf8.count > limit else { return false }
+        let error = ProtocolError(.tooLarge, "A \(sender) message may be at most \(limit) bytes; this one had \(text.utf8.count).")
+        await refuse(error, outbound: outbound)
+        return true
+    }
 }
