@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "DragomanServer",
             dependencies: [
-                "DragomanCore", "DragomanAudio", "CQRencode",
+                "DragomanCore", "DragomanAudio", "DragomanSpeech", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -114,6 +114,8 @@ let package = Package(
 
         .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: testSettings),
         .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: testSettings),
+        .testTarget(
+            name: "DragomanSpeechTests", dependencies: ["DragomanSpeech", "DragomanCore", "DragomanAudio"], swiftSettings: testSettings),
         .testTarget(
             name: "DragomanServerTests",
             dependencies: [

@@ -15,8 +15,10 @@ public struct EventAdmin: Sendable {
     }
 
     /// Creates an event and returns the server's JSON answer as it came.
-    public func create(name: String, languages: [String], pin: String?) async throws -> Data {
+    /// `machine`: the languages whose channels get a machine booth.
+    public func create(name: String, languages: [String], machine: [String] = [], pin: String?) async throws -> Data {
         var body: [String: Any] = ["name": name, "languages": languages]
+        if !machine.isEmpty { body["machine"] = machine }
         if let pin { body["pin"] = pin }
         var request = URLRequest(url: server.httpURL("api/events"))
         request.httpMethod = "POST"

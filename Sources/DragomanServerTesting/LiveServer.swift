@@ -25,22 +25,23 @@ public struct LiveServer: Sendable {
     public var address: ServerAddress { try! ServerAddress("http://127.0.0.1:\(port)") }
 
     /// Starts a server, runs `body` with it, and stops it.
-    public static func with(_ body: @Sendable (LiveServer) async throws -> Void) async throws {
+    public static func with(
+        configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: @Sendable (LiveServer) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dragoman-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let venue = try VenueServer(
-            configuration: .init(
-                host: "127.0.0.1",
-                port: 0,
-                tlsPort: nil,
-                dataDirectory: directory,
-                organizerToken: "test-organizer-token",
-                publicHost: "127.0.0.1"
-            ),
-            logger: logger
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1",
+            port: 0,
+            tlsPort: nil,
+            dataDirectory: directory,
+            organizerToken: "test-organizer-token",
+            publicHost: "127.0.0.1"
         )
+        configure(&configuration)
+        let venue = try VenueServer(configuration: configuration, logger: logger)
         let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await venue.run { continuation.yield($0.httpPort) } }
         defer { task.cancel() }
@@ -49,9 +50,13 @@ public struct LiveServer: Sendable {
         try await body(LiveServer(port: port, venue: venue))
     }
 
-    /// Creates an event directly in the server's store.
-    public func createEvent(languages: [String] = ["ru", "kk", "en"], pin: String? = nil) throws -> EventDefinition {
-        try venue.events.create(name: "Test summit", languages: languages.map { LanguageTag($0)! }, pin: pin, now: 0)
+    /// Creates an event directly in the server's store; `machine`: the languages with a machine booth.
+    public func createEvent(languages: [String] = ["ru", "kk", "en"], machine: [String] = [], pin: String? = nil) throws
+        -> EventDefinition
+    {
+        try venue.events.create(
+            name: "Test summit", languages: languages.map { LanguageTag($0)! }, machineBooths: machine.map { LanguageTag($0)! }, pin: pin,
+            now: 0)
     }
 
     /// The live state of a stored event.

@@ -20,6 +20,11 @@ struct EventCommand: AsyncParsableCommand {
         var name: String
         @Option(help: "Languages of the channels, comma-separated BCP 47 tags, e.g. ru,kk,en.")
         var languages: String
+        @Option(
+            help:
+                "Languages whose channels get a machine booth (machine interpretation while no interpreter is live), comma-separated, e.g. ru,en."
+        )
+        var machine: String?
         @Option(help: "Listener PIN (4–12 digits), optional.")
         var pin: String?
         @Flag(help: "Print the server's JSON answer.")
@@ -33,6 +38,7 @@ struct EventCommand: AsyncParsableCommand {
             let data = try await admin.create(
                 name: name,
                 languages: languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                machine: (machine ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 pin: pin
             )
             if json {

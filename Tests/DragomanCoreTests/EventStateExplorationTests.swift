@@ -16,6 +16,7 @@ import Testing
         case microphone(BoothMicrophone.Event, InterpreterID)
         case source(BoothSource, LanguageTag)
         case offAir(InterpreterID)
+        case machine(MachineStatus, LanguageTag)
 
         func apply(to state: inout EventState) -> [EventNotice]? {
             switch self {
@@ -25,6 +26,7 @@ import Testing
             case .microphone(let event, let id): return try? state.microphone(event, from: id)
             case .source(let source, let booth): return try? state.setSource(source, of: booth)
             case .offAir(let id): return state.takeOffAir(id)
+            case .machine(let status, let booth): return state.setMachineStatus(status, of: booth)
             }
         }
     }
@@ -42,12 +44,14 @@ import Testing
             .microphone(.cough(a, held: true), a), .microphone(.cough(a, held: false), a),
             .microphone(.micOn(c), c), .microphone(.micOff(c), c), .offAir(a), .offAir(c),
             .source(.relay(ru), en), .source(.floor, en), .source(.relay(en), ru), .source(.floor, ru),
+            .machine(.ready, ru), .machine(.failed("down"), ru),
         ]
         return steps
     }()
 
     static func start() -> EventState {
-        let definition = EventDefinition(code: JoinCode("K7QM2X")!, name: "S", languages: [ru, kk, en], pin: nil, floorToken: "t", createdAt: 0)
+        let definition = EventDefinition(
+            code: JoinCode("K7QM2X")!, name: "S", languages: [ru, kk, en], machineBooths: [ru], pin: nil, floorToken: "t", createdAt: 0)
         let people = [
             Interpreter(id: a, name: "A", booth: ru, key: "AAAAAAAA", createdAt: 0),
             Interpreter(id: b, name: "B", booth: ru, key: "BBBBBBBB", createdAt: 0),
@@ -67,6 +71,7 @@ import Testing
         var seen: Set<String> = [Self.fingerprint(Self.start())]
         var queue = [Self.start()]
         var transitions = 0
+        var violations: [String] = []
         var index = 0
         while index < queue.count {
             let state = queue[index]
@@ -75,53 +80,58 @@ import Testing
                 var next = state
                 guard let notices = step.apply(to: &next) else { continue }
                 transitions += 1
-                check(before: state, after: next, notices: notices, step: step)
+                violations += Self.violations(before: state, after: next, notices: notices, step: step)
                 if seen.insert(Self.fingerprint(next)).inserted { queue.append(next) }
             }
         }
+        #expect(violations.isEmpty, "\(violations.count) violations, the first: \(violations.prefix(5))")
         // The space is small enough to walk whole; a much smaller count means the steps stopped doing anything.
         #expect(queue.count > 1_000)
         #expect(transitions > 20_000)
     }
 
-    func check(before: EventState, after: EventState, notices: [EventNotice], step: Step) {
+    /// The rules every change keeps, as the list of those it broke.
+    static func violations(before: EventState, after: EventState, notices: [EventNotice], step: Step) -> [String] {
+        var broken: [String] = []
+        func require(_ rule: Bool, _ what: @autoclosure () -> String) { if !rule { broken.append("\(what()) after \(step)") } }
         // Each channel hears exactly one source, and it is the one the routing rule names.
         for channel in after.definition.channels {
             let sources = after.routes.filter { $0.value.channels.contains(channel) }.map(\.key)
-            #expect(sources == [ChannelRouting.carrying(channel, in: after.routing).source], "\(channel) after \(step)")
+            require(sources == [ChannelRouting.carrying(channel, in: after.routing).source], "\(channel) hears \(sources)")
         }
         // A booth's route speaks for its live interpreter, muted exactly while they cough.
         for (booth, desk) in after.desks {
             let route = after.route(.interpreter(booth))
-            #expect(route.speaker == desk.microphone.live && route.muted == desk.microphone.coughing, "\(booth) after \(step)")
+            require(route.speaker == desk.microphone.live && route.muted == desk.microphone.coughing, "\(booth)'s route \(route)")
         }
-        // Listeners are told exactly the channels whose carrying changed, with what they carry now.
+        // Listeners are told exactly the channels whose carrying changed, with what they carry now; an alert comes first.
         var told: [ChannelID: ControlMessages.CarryingMessage] = [:]
         var alerted: [ChannelID] = []
         for notice in notices {
             switch notice {
             case .channel(let channel, .carrying(let message)): told[channel] = message
             case .channel(let channel, .alert(let alert)):
-                #expect(told[channel] == nil, "alert after carrying on \(channel) after \(step)")
-                #expect(alert.interpretation == after.carrying(channel).interpretation)
+                require(told[channel] == nil, "alert after carrying on \(channel)")
+                require(alert.interpretation == after.carrying(channel).interpretation, "alert on \(channel) says \(alert.interpretation)")
                 alerted.append(channel)
             default: break
             }
         }
         for channel in after.definition.channels {
             let changed = before.carrying(channel) != after.carrying(channel)
-            #expect((told[channel] != nil) == changed, "\(channel) told \(told[channel] != nil), changed \(changed) after \(step)")
-            if let message = told[channel] { #expect(message == after.carrying(channel)) }
+            require((told[channel] != nil) == changed, "\(channel) told \(told[channel] != nil), changed \(changed)")
+            if let message = told[channel] { require(message == after.carrying(channel), "\(channel) told \(message)") }
         }
         // Alerts only when the floor changed language, on language channels whose source changed.
         let expectedAlerts = after.definition.channels.filter { channel in
             guard case .floor = step, channel != .floor else { return false }
             return ChannelRouting.carrying(channel, in: before.routing) != ChannelRouting.carrying(channel, in: after.routing)
         }
-        #expect(Set(alerted) == Set(expectedAlerts), "after \(step)")
+        require(Set(alerted) == Set(expectedAlerts), "alerts \(alerted), expected \(expectedAlerts)")
         // The audio path is told when, and only when, a route moved.
-        #expect(notices.contains(.routesChanged) == (before.routes != after.routes), "after \(step)")
+        require(notices.contains(.routesChanged) == (before.routes != after.routes), "routesChanged")
         // Both live at once cannot even be represented; each booth's microphone stays consistent.
-        for desk in after.desks.values { #expect(desk.microphone.isConsistent) }
+        for (booth, desk) in after.desks { require(desk.microphone.isConsistent, "\(booth)'s microphone \(desk.microphone)") }
+        return broken
     }
 }

@@ -206,4 +206,71 @@ import Testing
         #expect(carryings(released)[.floor]?.floorLive == false)
         _ = try event.claimFloor(as: ConnectionID(2))
     }
+
+    // MARK: Machine booths
+
+    func summitWithMachine() -> EventState {
+        let definition = EventDefinition(
+            code: JoinCode("K7QM2X")!, name: "Summit", languages: [ru, kk, en], machineBooths: [ru], pin: nil, floorToken: "t",
+            createdAt: 0)
+        return EventState(definition: definition, floorLanguage: ru, interpreters: [aigerim, pavel, john])
+    }
+
+    /// The story with no interpreter in the Russian booth: its machine carries the channel after the switch, and the
+    /// alert says interpretation is live.
+    @Test func aReadyMachineCarriesTheChannelWhenNoInterpreterIsLive() {
+        var event = summitWithMachine()
+        #expect(event.desks[ru]?.machine == .starting)
+        _ = event.setMachineStatus(.ready, of: ru)
+        #expect(event.route(.machine(ru)).channels == [])  // auto-floor: the floor speaks Russian
+        let notices = event.setFloorLanguage(kk, at: 5)
+        let alert = notices.compactMap { if case .channel(.language(ru), .alert(let alert)) = $0 { alert } else { nil } }.first
+        #expect(alert?.interpretation == true)
+        #expect(carryings(notices)[.language(ru)]?.source.kind == "machine")
+        #expect(event.route(.machine(ru)).channels == [.language(ru)])
+        #expect(event.route(.machine(ru)).admits(nil))
+        #expect(carryings(notices)[.language(en)]?.source.kind == "floor")  // no machine there
+    }
+
+    /// Failover both ways: a live interpreter takes the channel from the machine at once, and when their line drops
+    /// the machine has it again in the same change, with no moment on the floor in between.
+    @Test func theMachineYieldsToALiveInterpreterAndTakesOverWhenTheyDrop() throws {
+        var event = summitWithMachine()
+        _ = event.setMachineStatus(.ready, of: ru)
+        _ = event.setFloorLanguage(kk, at: 0)
+        _ = event.connectConsole(aigerim.id, as: ConnectionID(1))
+        let live = try event.microphone(.micOn(aigerim.id), from: aigerim.id)
+        #expect(carryings(live)[.language(ru)]?.source.kind == "interpreter")
+        #expect(event.route(.machine(ru)).channels.isEmpty && event.route(.interpreter(ru)).channels == [.language(ru)])
+        let dropped = event.disconnectConsole(aigerim.id, connection: ConnectionID(1))
+        #expect(carryings(dropped)[.language(ru)]?.source.kind == "machine")
+        #expect(event.route(.machine(ru)).channels == [.language(ru)])
+    }
+
+    /// A machine that is starting or has failed carries nothing; the dashboard is told why it failed.
+    @Test func aMachineThatIsNotReadyLeavesTheChannelOnTheFloor() {
+        var event = summitWithMachine()
+        _ = event.setFloorLanguage(kk, at: 0)
+        #expect(event.carrying(.language(ru)).source.kind == "floor")
+        _ = event.setMachineStatus(.ready, of: ru)
+        let failed = event.setMachineStatus(.failed("whisper-worker: unavailable"), of: ru)
+        #expect(carryings(failed)[.language(ru)]?.source.kind == "floor")
+        #expect(event.boothState(ru, audience: 0, at: 0)?.machine == "failed")
+        #expect(event.boothState(ru, audience: 0, at: 0)?.machineProblem == "whisper-worker: unavailable")
+        #expect(event.setMachineStatus(.ready, of: en).isEmpty)  // en has no machine booth
+    }
+
+    /// The organizer adds and removes a machine booth by changing the event.
+    @Test func machineBoothsFollowTheDefinition() {
+        var event = summit()
+        var definition = event.definition
+        definition.machineBooths = [en]
+        _ = event.update(definition)
+        #expect(event.desks[en]?.machine == .starting && event.desks[ru]?.machine == MachineStatus.none)
+        _ = event.setMachineStatus(.ready, of: en)
+        definition.machineBooths = []
+        _ = event.update(definition)
+        #expect(event.desks[en]?.machine == MachineStatus.none)
+        #expect(event.route(.machine(en)) == .nowhere)
+    }
 }

@@ -1,18 +1,21 @@
-/// One booth's part of the event state: its microphone (who is live, cough, handover) and
-/// what it chose to hear (the floor, or another booth: relay).
+/// One booth's part of the event state: its microphone (who is live, cough, handover), what it
+/// chose to hear (the floor, or another booth: relay), and the channel's machine booth.
 public struct BoothDesk: Equatable, Sendable {
     public var microphone: BoothMicrophone
     public var source: BoothSource
+    /// The channel's machine booth, if it has one.
+    public var machine: MachineStatus
 
-    public init(microphone: BoothMicrophone = BoothMicrophone(), source: BoothSource = .floor) {
+    public init(microphone: BoothMicrophone = BoothMicrophone(), source: BoothSource = .floor, machine: MachineStatus = .none) {
         self.microphone = microphone
         self.source = source
+        self.machine = machine
     }
 
     /// The booth as routing sees it: on air while someone is live. A cough mutes the booth but
     /// keeps its channel on it; listeners hear silence, not the floor jumping in for a second.
     public var routing: RoutingState.Booth {
-        RoutingState.Booth(isOnAir: microphone.live != nil, source: source)
+        RoutingState.Booth(isOnAir: microphone.live != nil, source: source, hasMachine: machine.isReady)
     }
 }
 

@@ -9,6 +9,8 @@ public struct EventDefinition: Sendable, Equatable {
     public var name: String
     /// The languages of the event's channels, in the organizer's order. The floor channel is always there too.
     public var languages: [LanguageTag]
+    /// The languages whose channels have a machine booth: machine interpretation when no interpreter is live.
+    public var machineBooths: [LanguageTag] = []
     /// A PIN listeners must give, or nil when anyone with the code may listen.
     public var pin: String?
     /// The secret that allows publishing the floor of this event.
@@ -16,10 +18,14 @@ public struct EventDefinition: Sendable, Equatable {
     /// Seconds since the Unix epoch.
     public var createdAt: Double
 
-    public init(code: JoinCode, name: String, languages: [LanguageTag], pin: String?, floorToken: String, createdAt: Double) {
+    public init(
+        code: JoinCode, name: String, languages: [LanguageTag], machineBooths: [LanguageTag] = [], pin: String?, floorToken: String,
+        createdAt: Double
+    ) {
         self.code = code
         self.name = name
         self.languages = languages
+        self.machineBooths = machineBooths.filter { languages.contains($0) }
         self.pin = pin
         self.floorToken = floorToken
         self.createdAt = createdAt

@@ -49,6 +49,24 @@ public enum EventRules {
         return tags
     }
 
+    /// Checks the languages given a machine booth: each one of the event's `languages`, none twice.
+    public static func machineBooths(_ raw: [String]?, of languages: [LanguageTag]) throws(Violation) -> [LanguageTag] {
+        guard let raw else { return [] }
+        var tags: [LanguageTag] = []
+        for text in raw {
+            guard let tag = LanguageTag(text), languages.contains(tag) else {
+                throw Violation(
+                    field: "machine",
+                    message:
+                        "'\(text)' in 'machine' is not a language of the event (\(languages.map(\.value).joined(separator: ", "))): a machine booth interprets into one of its channels."
+                )
+            }
+            guard !tags.contains(tag) else { throw Violation(field: "machine", message: "The language '\(tag)' is listed twice in 'machine'.") }
+            tags.append(tag)
+        }
+        return tags
+    }
+
     /// Checks a listener PIN: 4–12 digits, or nil for none.
     public static func pin(_ raw: String?) throws(Violation) -> String? {
         guard let raw else { return nil }

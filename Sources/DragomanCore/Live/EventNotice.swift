@@ -23,6 +23,8 @@ public enum EventNotice: Equatable, Sendable {
         /// The floor changed language and so did what the channel carries: phones show a banner.
         case alert(ControlMessages.Alert)
         case carrying(ControlMessages.CarryingMessage)
+        /// A caption line for the channel's listeners.
+        case caption(ControlMessages.Caption)
     }
 
     /// What every console of a booth is told.

@@ -10,7 +10,7 @@ extension EventState {
         let online = desk.microphone.online
         let input = ChannelRouting.input(ofBooth: booth, in: routing)
         let channel = ChannelID.language(booth)
-        return ControlMessages.BoothState(
+        var state = ControlMessages.BoothState(
             booth: booth.value,
             interpreters: interpreters.filter { $0.booth == booth }.map {
                 ControlMessages.BoothInterpreter(id: $0.id.value, name: $0.name, online: online.contains($0.id))
@@ -30,6 +30,9 @@ extension EventState {
             streamedOutside: relayCount(channel) > 0,
             serverTime: now
         )
+        state.machine = desk.machine.wireName
+        if case .failed(let problem) = desk.machine { state.machineProblem = problem }
+        return state
     }
 
     /// Everything the organizer watches, as one message.

@@ -43,7 +43,10 @@ public struct EventState: Sendable {
         self.definition = definition
         self.floorLanguage = floorLanguage
         self.interpreters = interpreters.filter { definition.languages.contains($0.booth) }
-        self.desks = Dictionary(uniqueKeysWithValues: definition.languages.map { ($0, BoothDesk()) })
+        self.desks = Dictionary(
+            uniqueKeysWithValues: definition.languages.map {
+                ($0, BoothDesk(machine: definition.machineBooths.contains($0) ? .starting : .none))
+            })
         self.routes = computeRoutes()
     }
 
@@ -141,6 +144,11 @@ public struct EventState: Sendable {
                 if case .relay(let other) = desk.source, state.desks[other] == nil { state.desks[language]?.source = .floor }
             }
             for language in newDefinition.languages where state.desks[language] == nil { state.desks[language] = BoothDesk() }
+            for language in newDefinition.languages {
+                let wanted = newDefinition.machineBooths.contains(language)
+                if !wanted { state.desks[language]?.machine = .none }
+                if wanted, state.desks[language]?.machine == MachineStatus.none { state.desks[language]?.machine = .starting }
+            }
             state.relays = state.relays.filter { newDefinition.has($0.key) }
         }
         return closing + notices
@@ -260,6 +268,16 @@ public struct EventState: Sendable {
     /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.
     public mutating func countRelay(on channel: ChannelID, by delta: Int) -> [EventNotice] {
         change { $0.relays[channel, default: 0] = max(0, $0.relays[channel, default: 0] + delta) }
+    }
+
+    // MARK: Machine booths
+
+    /// The engines of `booth`'s machine booth report how they stand. A ready machine carries the channel
+    /// while no interpreter is live and the floor speaks another language; one that fails hands it back.
+    /// A booth the organizer gave no machine ignores this.
+    public mutating func setMachineStatus(_ status: MachineStatus, of booth: LanguageTag) -> [EventNotice] {
+        guard let desk = desks[booth], desk.machine != .none, status != .none, desk.machine != status else { return [] }
+        return change { $0.desks[booth]?.machine = status }
     }
 
     // MARK: Chat and signals
@@ -392,6 +410,7 @@ public struct EventState: Sendable {
         var routes: [ChannelSource: SourceRoute] = [.floor: SourceRoute()]
         for (language, desk) in desks {
             routes[.interpreter(language)] = SourceRoute(speaker: desk.microphone.live, muted: desk.microphone.coughing)
+            if desk.machine != .none { routes[.machine(language)] = SourceRoute() }
         }
         for channel in definition.channels {
             routes[ChannelRouting.carrying(channel, in: routing).source]?.channels.append(channel)

@@ -3,6 +3,7 @@
 /// - the Floor channel carries the floor;
 /// - a language channel whose language the floor speaks carries the floor (auto-floor);
 /// - else, while its booth is on air, the booth's interpreter (who may hear another booth: relay);
+/// - else, while it has a machine booth that is ready, the machine (it listens to the floor itself);
 /// - else the floor, and the channel says that no interpretation is live.
 public enum ChannelRouting {
     /// What `channel` carries in `state`.
@@ -14,7 +15,11 @@ public enum ChannelRouting {
             if state.floorLanguage == language {
                 return Carrying(source: .floor, language: language, interpretation: false)
             }
-            guard let booth = state.booths[language], booth.isOnAir else {
+            guard let booth = state.booths[language] else {
+                return Carrying(source: .floor, language: state.floorLanguage, interpretation: false)
+            }
+            guard booth.isOnAir else {
+                if booth.hasMachine { return Carrying(source: .machine(language), language: language, interpretation: true) }
                 return Carrying(source: .floor, language: state.floorLanguage, interpretation: false)
             }
             var via: LanguageTag?

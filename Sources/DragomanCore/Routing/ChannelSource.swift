@@ -4,6 +4,8 @@ public enum ChannelSource: Hashable, Sendable {
     case floor
     /// The live interpreter of the booth of this language.
     case interpreter(LanguageTag)
+    /// The machine booth of this language: recognition, translation and a synthesized voice.
+    case machine(LanguageTag)
 }
 
 /// What a channel carries now, as listeners are told.
@@ -16,6 +18,11 @@ public struct Carrying: Equatable, Sendable {
     public var interpretation: Bool
     /// When the booth interprets from another booth's output (relay), that booth's language.
     public var relayVia: LanguageTag?
+
+    /// Whether a machine interprets (rather than a person).
+    public var isMachine: Bool {
+        if case .machine = source { true } else { false }
+    }
 
     public init(source: ChannelSource, language: LanguageTag?, interpretation: Bool, relayVia: LanguageTag? = nil) {
         self.source = source

@@ -11,10 +11,14 @@ public struct RoutingState: Equatable, Sendable {
         /// Whether an interpreter is live (coughing or not: a cough mutes, it does not reroute).
         public var isOnAir: Bool
         public var source: BoothSource
+        /// Whether the channel has a machine booth that is ready: it carries the channel while no
+        /// interpreter is live and the floor speaks another language.
+        public var hasMachine: Bool
 
-        public init(isOnAir: Bool, source: BoothSource = .floor) {
+        public init(isOnAir: Bool, source: BoothSource = .floor, hasMachine: Bool = false) {
             self.isOnAir = isOnAir
             self.source = source
+            self.hasMachine = hasMachine
         }
     }
 

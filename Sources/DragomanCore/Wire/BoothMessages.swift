@@ -106,6 +106,10 @@ extension ControlMessages {
         public var listeners: Int
         public var recorded: Bool
         public var streamedOutside: Bool
+        /// The channel's machine booth: `starting`, `ready` or `failed`; absent when it has none.
+        public var machine: String?
+        /// Why the machine booth failed.
+        public var machineProblem: String?
         public var serverTime: UInt64
 
         public init(

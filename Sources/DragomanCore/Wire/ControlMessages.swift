@@ -70,7 +70,8 @@ public enum ControlMessages {
 
     /// The source of a channel, as listeners see it.
     public struct Source: Codable, Equatable, Sendable {
-        /// `floor`, `interpreter` (the channel's own booth) or `relay` (the booth interprets another booth).
+        /// `floor`, `interpreter` (the channel's own booth), `relay` (the booth interprets another booth) or
+        /// `machine` (machine interpretation: recognition, translation, a synthesized voice).
         public var kind: String
         public var language: String?
         /// With `relay`: the language of the booth it interprets from.
@@ -104,6 +105,7 @@ public enum ControlMessages {
             switch carrying.source {
             case .floor: kind = "floor"
             case .interpreter: kind = carrying.relayVia == nil ? "interpreter" : "relay"
+            case .machine: kind = "machine"
             }
             self.init(
                 channel: channel.description,
@@ -130,6 +132,38 @@ public enum ControlMessages {
             self.floorLanguage = floorLanguage
             self.interpretation = interpretation
             self.at = at
+        }
+    }
+
+    /// A line of captions on a channel: the floor's transcript on the floor channel, the machine's
+    /// translation on a language channel. A `final: false` line is replaced by the next line with the
+    /// same `id`.
+    public struct Caption: Codable, Equatable, Sendable {
+        public var type = "caption"
+        public var channel: String
+        /// The same for the partial and final versions of one line.
+        public var id: String
+        public var text: String
+        /// The language of `text`.
+        public var language: String?
+        public var final: Bool
+        /// The speech the line renders, on the floor's clock (its ingest time), µs since the Unix epoch.
+        public var start: UInt64
+        public var end: UInt64
+        /// What made it: `floor` (recognition of the floor) or `machine` (machine translation).
+        public var source: String
+
+        public init(
+            channel: String, id: String, text: String, language: String?, final: Bool, start: UInt64, end: UInt64, source: String
+        ) {
+            self.channel = channel
+            self.id = id
+            self.text = text
+            self.language = language
+            self.final = final
+            self.start = start
+            self.end = end
+            self.source = source
         }
     }
 

@@ -34,7 +34,8 @@ struct EventAPI: Sendable {
             let name = try EventRules.name(changes.name)
             let languages = try EventRules.languages(changes.languages)
             let pin = try EventRules.pin(changes.pin)
-            let event = try events.create(name: name, languages: languages, pin: pin, now: Date().timeIntervalSince1970)
+            let machine = try EventRules.machineBooths(changes.machine, of: languages)
+            let event = try events.create(name: name, languages: languages, machineBooths: machine, pin: pin, now: Date().timeIntervalSince1970)
             return try json(EventJSON.organizerView(event, links: links), status: .created)
         } catch let violation as EventRules.Violation {
             throw APIError(.badRequest, violation.message)
@@ -69,6 +70,11 @@ struct EventAPI: Sendable {
             if changes.name != nil { event.name = try EventRules.name(changes.name) }
             if changes.languages != nil { event.languages = try EventRules.languages(changes.languages) }
             if changes.pinGiven { event.pin = try EventRules.pin(changes.pin) }
+            if let machine = changes.machine {
+                event.machineBooths = try EventRules.machineBooths(machine, of: event.languages)
+            } else {
+                event.machineBooths.removeAll { !event.languages.contains($0) }  // a removed language takes its machine along
+            }
         } catch {
             throw APIError(.badRequest, error.message)
         }

@@ -14,6 +14,8 @@ enum EventJSON {
         var code: String
         var name: String
         var languages: [String]
+        /// The languages whose channels have a machine booth.
+        var machine: [String]
         var pinRequired: Bool
         var pin: String?
         var floorToken: String
@@ -52,15 +54,17 @@ enum EventJSON {
     struct Changes: Decodable {
         var name: String?
         var languages: [String]?
+        var machine: [String]?
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, pin }
+        enum CodingKeys: String, CodingKey { case name, languages, machine, pin }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decodeIfPresent(String.self, forKey: .name)
             languages = try container.decodeIfPresent([String].self, forKey: .languages)
+            machine = try container.decodeIfPresent([String].self, forKey: .machine)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -75,6 +79,7 @@ enum EventJSON {
             code: event.code.value,
             name: event.name,
             languages: event.languages.map(\.value),
+            machine: event.machineBooths.map(\.value),
             pinRequired: event.pin != nil,
             pin: event.pin,
             floorToken: event.floorToken,

@@ -15,6 +15,14 @@ public final class LiveEvent: Sendable {
     /// Join links for the dashboard.
     let links: PublicLinks
     private let connectionIDs = NIOLockedValueBox<UInt64>(0)
+    /// Who listens to the floor's conditioned frames besides the channels (the machine booths).
+    private let floorTaps = NIOLockedValueBox<[ConnectionID: AsyncStream<FloorFrame>.Continuation]>([:])
+
+    /// One conditioned 20 ms frame of the floor (48 kHz mono) and when it came in.
+    struct FloorFrame: Sendable {
+        var samples: [Float]
+        var ingestMicros: UInt64
+    }
 
     /// The state and the connections it names.
     private struct Registry {
@@ -163,6 +171,8 @@ public final class LiveEvent: Sendable {
                 if let fanout = registry.fanouts[channel] { out.broadcasts.append((fanout, Self.encode(alert))) }
             case .channel(let channel, .carrying(let carrying)):
                 if let fanout = registry.fanouts[channel] { out.broadcasts.append((fanout, Self.encode(carrying))) }
+            case .channel(let channel, .caption(let caption)):
+                if let fanout = registry.fanouts[channel] { out.broadcasts.append((fanout, Self.encode(caption))) }
             case .boothState(let booth):
                 let sinks = consoles(of: booth)
                 guard !sinks.isEmpty,
@@ -247,6 +257,26 @@ public final class LiveEvent: Sendable {
             paths.meters[source, default: PeakMeter()].record(peakDB: route.muted ? PeakMeter.floorDB : peakDB, at: micros)
             return route
         }
+    }
+
+    /// The floor's frames as they come in, for a listener inside the server (a machine booth). The stream keeps
+    /// the newest 10 s: a listener that falls behind loses its own oldest audio and never slows the floor.
+    func floorFrames() -> (id: ConnectionID, frames: AsyncStream<FloorFrame>) {
+        let id = newConnectionID()
+        let (stream, continuation) = AsyncStream.makeStream(of: FloorFrame.self, bufferingPolicy: .bufferingNewest(500))
+        floorTaps.withLockedValue { $0[id] = continuation }
+        return (id, stream)
+    }
+
+    /// Stops the floor frames of `floorFrames()`.
+    func stopFloorFrames(_ id: ConnectionID) {
+        floorTaps.withLockedValue { $0.removeValue(forKey: id) }?.finish()
+    }
+
+    /// Hands one floor frame to the taps, if any (the floor's SourceFeed calls it for every frame).
+    func tapFloor(_ samples: [Float], at micros: UInt64) {
+        let taps = floorTaps.withLockedValue { $0.isEmpty ? [] : Array($0.values) }
+        for tap in taps { tap.yield(FloorFrame(samples: samples, ingestMicros: micros)) }
     }
 
     /// The level of every source now, dBFS.
@@ -340,6 +370,17 @@ public final class LiveEvent: Sendable {
     /// Takes `interpreter` off air if they are live: their console stopped sending audio.
     func takeOffAir(_ interpreter: Interpreter) {
         apply { $0.takeOffAir(interpreter.id) }
+    }
+
+    /// The engines of `booth`'s machine booth report how they stand.
+    func setMachineStatus(_ status: MachineStatus, of booth: LanguageTag) {
+        apply { $0.setMachineStatus(status, of: booth) }
+    }
+
+    /// Shows a caption line to the listeners of its channel.
+    func caption(_ caption: ControlMessages.Caption) {
+        guard let channel = ChannelID(caption.channel) else { return }
+        applyToRegistry { _ in [.channel(channel, .caption(caption))] }
     }
 
     /// Sets what a booth hears: the floor, or another booth (relay).

@@ -1,4 +1,5 @@
 public import DragomanCore
+public import Logging
 import NIOConcurrencyHelpers
 
 /// The events of the server, stored and live: the one place that looks them up.
@@ -8,11 +9,23 @@ public final class LiveEvents: Sendable {
     /// The links phones in the room reach the server by.
     public let links: PublicLinks
     private let clock: any EventClock
+    /// The engines of machine booths, when the server has them.
+    private let machineEngines: MachineEngines?
+    private let bitrate: Int
+    private let logger: Logger
+    /// The machine booths at work, per event.
+    private let machines = NIOLockedValueBox<[JoinCode: Task<Void, Never>]>([:])
 
-    public init(store: EventStore, links: PublicLinks, clock: any EventClock = WallClock()) {
+    public init(
+        store: EventStore, links: PublicLinks, clock: any EventClock = WallClock(), machineEngines: MachineEngines? = nil,
+        bitrate: Int = 32000, logger: Logger = Logger(label: "dragoman")
+    ) {
         self.store = store
         self.links = links
         self.clock = clock
+        self.machineEngines = machineEngines
+        self.bitrate = bitrate
+        self.logger = logger
     }
 
     /// The live state of the event with `code`, loaded from the store on first use.
@@ -21,8 +34,8 @@ public final class LiveEvents: Sendable {
         guard let definition = try store.event(code) else { return nil }
         let floorLanguage = try store.floorLanguageChanges(for: code).last?.language
         let interpreters = try store.interpreters(for: code)
-        return live.withLockedValue { events in
-            if let event = events[code] { return event }
+        let (event, isNew) = live.withLockedValue { events in
+            if let event = events[code] { return (event, false) }
             let event = LiveEvent(
                 definition: definition,
                 floorLanguage: floorLanguage,
@@ -31,8 +44,27 @@ public final class LiveEvents: Sendable {
                 clock: clock
             )
             events[code] = event
-            return event
+            return (event, true)
         }
+        if isNew { startMachines(of: event) }
+        return event
+    }
+
+    /// Starts the machine booths of `event`, if it has any and the server has engines.
+    private func startMachines(of event: LiveEvent) {
+        guard let machineEngines, !event.definition.machineBooths.isEmpty else { return }
+        let booths = MachineBooths(event: event, events: self, engines: machineEngines, bitrate: bitrate, logger: logger)
+        let task = Task { await booths.run() }
+        machines.withLockedValue { $0.updateValue(task, forKey: event.definition.code) }?.cancel()
+    }
+
+    private func stopMachines(of code: JoinCode) {
+        machines.withLockedValue { $0.removeValue(forKey: code) }?.cancel()
+    }
+
+    /// Stops every machine booth (the server is shutting down).
+    public func stopAllMachines() {
+        for task in machines.withLockedValue({ machines in defer { machines = [:] }; return Array(machines.values) }) { task.cancel() }
     }
 
     /// The events that have live state now (someone listened or published since the server started).
@@ -55,7 +87,9 @@ public final class LiveEvents: Sendable {
     }
 
     /// Stores a new event with a fresh code.
-    public func create(name: String, languages: [LanguageTag], pin: String?, now: Double) throws -> EventDefinition {
+    public func create(name: String, languages: [LanguageTag], machineBooths: [LanguageTag] = [], pin: String?, now: Double) throws
+        -> EventDefinition
+    {
         var rng = SystemRandomNumberGenerator()
         var code = JoinCode.random(using: &rng)
         while try store.contains(code) { code = JoinCode.random(using: &rng) }
@@ -63,6 +97,7 @@ public final class LiveEvents: Sendable {
             code: code,
             name: name,
             languages: languages,
+            machineBooths: machineBooths,
             pin: pin,
             floorToken: SecretGenerator.token(using: &rng),
             createdAt: now
@@ -100,12 +135,19 @@ public final class LiveEvents: Sendable {
     /// Stores a changed event and updates its live state.
     public func update(_ definition: EventDefinition) throws {
         try store.update(definition)
-        live.withLockedValue { $0[definition.code] }?.update(definition)
+        guard let event = live.withLockedValue({ $0[definition.code] }) else { return }
+        let machinesBefore = event.definition.machineBooths
+        event.update(definition)
+        if machinesBefore != definition.machineBooths || event.definition.languages != definition.languages {
+            stopMachines(of: definition.code)
+            startMachines(of: event)
+        }
     }
 
     /// Deletes an event and disconnects everyone on it.
     public func delete(_ code: JoinCode) throws -> Bool {
         let existed = try store.delete(code)
+        stopMachines(of: code)
         live.withLockedValue { $0.removeValue(forKey: code) }?.closeAll()
         return existed
     }

@@ -16,6 +16,11 @@ struct SourceFeed {
     /// A 20 ms frame of silence at 48 kHz, sent while the live interpreter holds the cough key.
     private static let silence = [Float](repeating: 0, count: 960)
 
+    /// Takes samples already decoded (a machine's voice), received at `ingestMicros`.
+    mutating func push(samples: [Float], ingestMicros: UInt64) throws {
+        try push(PCMEncoding.f32le(samples), ingestMicros: ingestMicros)
+    }
+
     init(event: LiveEvent, source: ChannelSource, speaker: InterpreterID?, format: FloorFormat, bitrate: Int) throws {
         self.event = event
         self.source = source
@@ -36,6 +41,7 @@ struct SourceFeed {
 
     private func send(_ frames: [[Float]], ingestMicros: UInt64) throws {
         for frame in frames {
+            if source == .floor { event.tapFloor(frame, at: ingestMicros) }
             guard let route = event.route(from: source, speaker: speaker, peakDB: PeakMeter.peakDB(frame), at: ingestMicros) else {
                 continue
             }

@@ -54,6 +54,11 @@ public final class EventStore: Sendable {
                 t.uniqueKey(["code", "key"])
             }
         }
+        migrator.registerMigration("v4: machine booths") { db in
+            try db.alter(table: "event") { t in
+                t.add(column: "machineBooths", .text).notNull().defaults(to: "")  // space-separated tags
+            }
+        }
         return migrator
     }
 
@@ -151,6 +156,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var code: String
     var name: String
     var languages: String
+    var machineBooths: String
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -159,6 +165,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         code = event.code.value
         name = event.name
         languages = event.languages.map(\.value).joined(separator: " ")
+        machineBooths = event.machineBooths.map(\.value).joined(separator: " ")
         pin = event.pin
         floorToken = event.floorToken
         createdAt = event.createdAt
@@ -167,6 +174,8 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var definition: EventDefinition? {
         guard let joinCode = JoinCode(code) else { return nil }
         let tags = languages.split(separator: " ").compactMap { LanguageTag(String($0)) }
-        return EventDefinition(code: joinCode, name: name, languages: tags, pin: pin, floorToken: floorToken, createdAt: createdAt)
+        let machines = machineBooths.split(separator: " ").compactMap { LanguageTag(String($0)) }
+        return EventDefinition(
+            code: joinCode, name: name, languages: tags, machineBooths: machines, pin: pin, floorToken: floorToken, createdAt: createdAt)
     }
 }

@@ -47,7 +47,9 @@ public struct VenueServer: Sendable {
             base: "http://\(publicHost):\(configuration.port)",
             secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" }
         )
-        self.events = LiveEvents(store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path), links: links)
+        self.events = LiveEvents(
+            store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path), links: links,
+            machineEngines: configuration.machineEngines, bitrate: configuration.bitrate, logger: logger)
     }
 
     /// Runs until SIGINT or SIGTERM; calls `onReady` once every port accepts connections.
@@ -107,6 +109,7 @@ public struct VenueServer: Sendable {
         }
 
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { events.stopAllMachines() }
         try await group.run()
     }
 

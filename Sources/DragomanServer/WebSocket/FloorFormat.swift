@@ -8,6 +8,12 @@ struct FloorFormat: Sendable, Equatable {
     var sampleFormat: PCMSampleFormat
 
     /// Reads `rate`, `channels` and `format` from a query, with the protocol's defaults.
+    init(sampleRate: Int, channels: Int, sampleFormat: PCMSampleFormat) {
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.sampleFormat = sampleFormat
+    }
+
     init(query: [String: String]) throws(ProtocolError) {
         let rateText = query["rate"] ?? "48000"
         guard let rate = Int(rateText), (8000...192_000).contains(rate) else {

@@ -1,0 +1,30 @@
+public import DragomanCore
+
+/// What the letters of a text say about its language, among the event's: Kazakh-only letters settle
+/// Kazakh even for a short text, Cyrillic without them leans Russian, Latin leans English.
+public enum LanguageScript {
+    /// Letters that Kazakh has and Russian does not.
+    static let kazakhLetters = Set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+    /// The language the script settles among `candidates`, if it does.
+    public static func decisiveLanguage(of text: String, among candidates: [LanguageTag]) -> LanguageTag? {
+        let kazakh = LanguageTag("kk")!
+        if candidates.contains(kazakh), text.contains(where: { kazakhLetters.contains($0) }) { return kazakh }
+        return nil
+    }
+
+    /// The script a text is mostly written in: `cyrillic`, `latin`, or nil.
+    public static func dominantScript(of text: String) -> String? {
+        var cyrillic = 0
+        var latin = 0
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            switch scalar.value {
+            case 0x0400...0x04FF: cyrillic += 1
+            case 0x0041...0x007A, 0x00C0...0x024F: latin += 1
+            default: break
+            }
+        }
+        if cyrillic == 0 && latin == 0 { return nil }
+        return cyrillic >= latin ? "cyrillic" : "latin"
+    }
+}

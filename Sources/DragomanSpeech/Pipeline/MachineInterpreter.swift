@@ -1,0 +1,161 @@
+public import DragomanAudio
+public import DragomanCore
+
+/// Where a machine interpreter's work goes: the server shows captions, speaks the voice on the
+/// channel, follows the floor language, and shows the engines' state on the dashboard.
+public protocol MachineOutput: Sendable {
+    /// A caption line for a channel.
+    func caption(_ caption: ControlMessages.Caption) async
+    /// The machine's voice for `language`, rendering `segment` of the floor.
+    func speak(_ audio: PCMAudio, in language: LanguageTag, for segment: SpeechSegment) async
+    /// The floor has changed language, by ear.
+    func floorLanguageHeard(_ language: LanguageTag) async
+    /// How the engines behind `booth`'s machine stand (nil: the recognizer, which serves every booth).
+    func engineStatus(_ status: MachineStatus, of booth: LanguageTag?) async
+    /// A segment went unprocessed because the machine had fallen behind.
+    func dropped(_ segment: SpeechSegment, lateBy micros: UInt64) async
+}
+
+/// The machine booths of one event, as a pipeline: each segment of floor speech is recognized,
+/// its language identified (the floor's language followed by ear), captioned on the floor channel,
+/// then for every machine booth translated, captioned on that channel and spoken.
+///
+/// Segments are processed one at a time, in order; one that has gone stale by the time its turn
+/// comes is dropped and reported rather than spoken late. An engine that fails degrades what it
+/// serves and is reported; it never touches the audio path.
+public actor MachineInterpreter {
+    /// What the machine is set up to do.
+    public struct Configuration: Sendable {
+        /// The languages of the event's channels: language identification chooses among them.
+        public var languages: [LanguageTag]
+        /// The languages with a machine booth.
+        public var targets: [LanguageTag]
+        /// Terms the organizer gave, by language (recognition hints, translation constraints).
+        public var glossary: [LanguageTag: [String]]
+        /// A segment that ended longer ago than this when its turn comes is dropped, µs.
+        public var maximumLag: UInt64
+
+        public init(
+            languages: [LanguageTag], targets: [LanguageTag], glossary: [LanguageTag: [String]] = [:], maximumLag: UInt64 = 6_000_000
+        ) {
+            self.languages = languages
+            self.targets = targets
+            self.glossary = glossary
+            self.maximumLag = maximumLag
+        }
+    }
+
+    private let recognizer: any SpeechRecognizer
+    private let translator: (any TextTranslator)?
+    private let speechTranslator: (any SpeechTranslator)?
+    private let synthesizer: (any SpeechSynthesizer)?
+    private let output: any MachineOutput
+    private let configuration: Configuration
+    private let now: @Sendable () -> UInt64
+    private var tracker: FloorLanguageTracker
+    private let filter = HallucinationFilter()
+    private static let english = LanguageTag("en")!
+    private var lineNumber = 0
+
+    /// - Parameters:
+    ///   - translator: text translation between the event's languages; nil when none is configured
+    ///   - speechTranslator: speech straight into English, used for an English booth when given (it hears the
+    ///     speech rather than a transcript, and needs no text engine)
+    ///   - synthesizer: the machine's voices; nil for captions only
+    ///   - floorLanguage: the floor language now, as the operator set it
+    ///   - now: the server's clock, µs since the Unix epoch
+    public init(
+        recognizer: any SpeechRecognizer, translator: (any TextTranslator)?, speechTranslator: (any SpeechTranslator)? = nil,
+        synthesizer: (any SpeechSynthesizer)?, output: any MachineOutput, configuration: Configuration, floorLanguage: LanguageTag?, now: @escaping @Sendable () -> UInt64
+    ) {
+        self.recognizer = recognizer
+        self.translator = translator
+        self.speechTranslator = speechTranslator
+        self.synthesizer = synthesizer
+        self.output = output
+        self.configuration = configuration
+        self.now = now
+        self.tracker = FloorLanguageTracker(current: floorLanguage)
+    }
+
+    /// The operator set the floor language: the ear starts from there.
+    public func floorLanguageSet(_ language: LanguageTag?) {
+        tracker.reset(to: language)
+    }
+
+    /// Interprets one segment of floor speech.
+    public func process(_ segment: SpeechSegment) async {
+        let started = now()
+        if started > segment.endMicros + configuration.maximumLag {
+            await output.dropped(segment, lateBy: started - segment.endMicros)
+            return
+        }
+        let transcript: Transcript
+        do {
+            transcript = try await recognizer.transcribe(segment, language: nil, hints: configuration.glossary.values.flatMap { $0 })
+            await output.engineStatus(.ready, of: nil)
+        } catch {
+            await output.engineStatus(.failed(error.description), of: nil)
+            return
+        }
+        guard filter.accepts(transcript) else { return }
+        let text = transcript.text.trimmingWhitespace()
+        let language = identify(transcript)
+        if let switched = tracker.heard(
+            language, confidence: LanguageScript.decisiveLanguage(of: text, among: configuration.languages) != nil
+                ? 1 : transcript.languageProbability ?? 0, duration: segment.durationMicros)
+        {
+            await output.floorLanguageHeard(switched)
+        }
+        lineNumber += 1
+        let id = "m\(lineNumber)"
+        await output.caption(
+            ControlMessages.Caption(
+                channel: "floor", id: id, text: text, language: language?.value, final: true, start: segment.startMicros,
+                end: segment.endMicros, source: "floor"))
+        guard let language else { return }
+        for target in configuration.targets where target != language {
+            await interpret(text, from: language, into: target, id: id, segment: segment)
+        }
+    }
+
+    /// The segment's language among the event's: the script where it settles it, else the engine's.
+    private func identify(_ transcript: Transcript) -> LanguageTag? {
+        if let decisive = LanguageScript.decisiveLanguage(of: transcript.text, among: configuration.languages) { return decisive }
+        guard let heard = transcript.language, configuration.languages.contains(heard) else { return nil }
+        return heard
+    }
+
+    private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async {
+        let glossary = Dictionary(
+            zip(configuration.glossary[source] ?? [], configuration.glossary[target] ?? []), uniquingKeysWith: { first, _ in first })
+        let translated: String
+        do {
+            if target == Self.english, let speechTranslator {
+                translated = try await speechTranslator.translateToEnglish(segment).text.trimmingWhitespace()
+            } else if let translator {
+                translated = try await translator.translate(text, from: source, to: target, glossary: glossary)
+            } else {
+                return
+            }
+        } catch {
+            await output.engineStatus(.failed(error.description), of: target)
+            return
+        }
+        await output.caption(
+            ControlMessages.Caption(
+                channel: target.value, id: id, text: translated, language: target.value, final: true, start: segment.startMicros,
+                end: segment.endMicros, source: "machine"))
+        guard let synthesizer, synthesizer.languages.contains(target) else {
+            await output.engineStatus(.ready, of: target)
+            return
+        }
+        do {
+            let audio = try await synthesizer.synthesize(translated, language: target)
+            await output.speak(audio, in: target, for: segment)
+            await output.engineStatus(.ready, of: target)
+        } catch {
+            await output.engineStatus(.failed(error.description), of: target)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import DragomanAudio
+import DragomanCore
+import DragomanSpeech
+import Synchronization
+import Testing
+
+/// The machine booth's orchestration, with engines that answer from a script: what is captioned where,
+/// in which order, what is spoken, when the floor language flips, and what happens when engines fail or
+/// the machine falls behind. (The engines themselves are tested for real in their own suites.)
+@Suite struct MachineInterpreterTests {
+    static let ru = LanguageTag("ru")!, kk = LanguageTag("kk")!, en = LanguageTag("en")!
+
+    /// A recognizer that hears what the script says for each segment (by start time).
+    struct ScriptedRecognizer: SpeechRecognizer {
+        var lines: [UInt64: Transcript]
+        var failing = false
+        func transcribe(_ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Transcript {
+            if failing { throw SpeechError(.unavailable, engine: "scripted", "down") }
+            return lines[segment.startMicros] ?? Transcript(text: "")
+        }
+    }
+
+    /// A translator that writes the target language before the text; fails into `broken`.
+    struct TaggingTranslator: TextTranslator {
+        var broken: LanguageTag?
+        func translate(_ text: String, from source: LanguageTag, to target: LanguageTag, glossary: [String: String]) async throws(
+            SpeechError
+        ) -> String {
+            if target == broken { throw SpeechError(.badResponse, engine: "tagging", "500") }
+            return "[\(target)] \(text)"
+        }
+    }
+
+    struct SilentVoice: SpeechSynthesizer {
+        var languages: Set<LanguageTag> = [ru, en]
+        func synthesize(_ text: String, language: LanguageTag) async throws(SpeechError) -> PCMAudio {
+            PCMAudio(sampleRate: 16000, channels: 1, samples: [Float](repeating: 0, count: 1600))
+        }
+    }
+
+    /// Everything the machine said, in order.
+    final class Recorder: MachineOutput {
+        enum Event: Equatable {
+            case caption(String, String)
+            case speak(LanguageTag)
+            case floor(LanguageTag)
+            case status(String?, String)
+            case dropped
+        }
+        let events = Mutex<[Event]>([])
+        func caption(_ caption: ControlMessages.Caption) async { events.withLock { $0.append(.caption(caption.channel, caption.text)) } }
+        func speak(_ audio: PCMAudio, in language: LanguageTag, for segment: SpeechSegment) async {
+            events.withLock { $0.append(.speak(language)) }
+        }
+        func floorLanguageHeard(_ language: LanguageTag) async { events.withLock { $0.append(.floor(language)) } }
+        func engineStatus(_ status: MachineStatus, of booth: LanguageTag?) async {
+            guard case .failed = status else { return }
+            events.withLock { $0.append(.status(booth?.value, status.wireName ?? "")) }
+        }
+        func dropped(_ segment: SpeechSegment, lateBy micros: UInt64) async { events.withLock { $0.append(.dropped) } }
+        var all: [Event] { events.withLock { $0 } }
+    }
+
+    func segment(at start: UInt64, seconds: Double = 1.5) -> SpeechSegment {
+        SpeechSegment(samples: [Float](repeating: 0.1, count: Int(seconds * 16000)), startMicros: start)
+    }
+
+    func machine(_ recognizer: ScriptedRecognizer, translator: TaggingTranslator = .init(), output: Recorder, now: UInt64 = 0)
+        -> MachineInterpreter
+    {
+        MachineInterpreter(
+            recognizer: recognizer, translator: translator, synthesizer: SilentVoice(), output: output,
+            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]), floorLanguage: Self.ru,
+            now: { now })
+    }
+
+    /// Kazakh speech: the floor gets the transcript, ru and en their translations and voices, and after two seconds
+    /// of it the floor language follows by ear.
+    @Test func kazakhSpeechIsCaptionedTranslatedSpokenAndFollowed() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(lines: [
+            0: Transcript(text: "Құрметті Владимир Владимирович!", language: Self.kk, languageProbability: 0.4),
+            2_000_000: Transcript(text: "Астанаға қош келдіңіз.", language: LanguageTag("tr"), languageProbability: 0.6),
+        ])
+        let interpreter = machine(recognizer, output: output)
+        await interpreter.process(segment(at: 0))
+        await interpreter.process(segment(at: 2_000_000))
+        #expect(
+            output.all == [
+                .caption("floor", "Құрметті Владимир Владимирович!"),
+                .caption("ru", "[ru] Құрметті Владимир Владимирович!"), .speak(Self.ru),
+                .caption("en", "[en] Құрметті Владимир Владимирович!"), .speak(Self.en),
+                .floor(Self.kk),  // 3 s of Kazakh (the letters settle it, whatever the engine guessed)
+                .caption("floor", "Астанаға қош келдіңіз."),
+                .caption("ru", "[ru] Астанаға қош келдіңіз."), .speak(Self.ru),
+                .caption("en", "[en] Астанаға қош келдіңіз."), .speak(Self.en),
+            ])
+    }
+
+    /// A channel in the segment's own language gets nothing from the machine (the floor is its interpretation).
+    @Test func theSpeakersOwnLanguageIsNotTranslated() async {
+        let output = Recorder()
+        let interpreter = machine(
+            ScriptedRecognizer(lines: [0: Transcript(text: "Добрый день", language: Self.ru, languageProbability: 0.97)]), output: output)
+        await interpreter.process(segment(at: 0))
+        #expect(output.all == [.caption("floor", "Добрый день"), .caption("en", "[en] Добрый день"), .speak(Self.en)])
+    }
+
+    /// Silence and invented text give nothing at all.
+    @Test func nothingIsProducedOnSilence() async {
+        let output = Recorder()
+        let interpreter = machine(
+            ScriptedRecognizer(lines: [0: Transcript(text: "Продолжение следует...", language: Self.ru, noSpeechProbability: 0.8)]),
+            output: output)
+        await interpreter.process(segment(at: 0))
+        await interpreter.process(segment(at: 5_000_000))  // the recognizer hears nothing there
+        #expect(output.all.isEmpty)
+    }
+
+    /// A failing recognizer is reported and stops nothing else; a failing translation only its booth.
+    @Test func engineFailuresAreReportedWhereTheyHappen() async {
+        let output = Recorder()
+        await machine(ScriptedRecognizer(lines: [:], failing: true), output: output).process(segment(at: 0))
+        #expect(output.all == [.status(nil, "failed")])
+        let other = Recorder()
+        await machine(
+            ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
+            translator: TaggingTranslator(broken: Self.ru), output: other
+        ).process(segment(at: 0))
+        #expect(
+            other.all == [
+                .caption("floor", "Қош келдіңіз"), .status("ru", "failed"), .caption("en", "[en] Қош келдіңіз"), .speak(Self.en),
+            ])
+    }
+
+    /// A segment whose turn comes more than the allowed lag after it ended is dropped and reported, not spoken late.
+    @Test func staleSpeechIsDroppedNotSpokenLate() async {
+        let output = Recorder()
+        let interpreter = machine(
+            ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
+            output: output, now: 10_000_000)
+        await interpreter.process(segment(at: 0))
+        #expect(output.all == [.dropped])
+    }
+
+    /// An English booth hears the speech itself when a speech translator is given (Whisper's translate task);
+    /// other booths go through text translation.
+    @Test func anEnglishBoothCanTranslateTheSpeechItself() async {
+        struct HearsEnglish: SpeechTranslator {
+            func translateToEnglish(_ segment: SpeechSegment) async throws(SpeechError) -> Transcript { Transcript(text: " Welcome! ") }
+        }
+        let output = Recorder()
+        let interpreter = MachineInterpreter(
+            recognizer: ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
+            translator: TaggingTranslator(), speechTranslator: HearsEnglish(), synthesizer: SilentVoice(), output: output,
+            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]), floorLanguage: Self.ru,
+            now: { 0 })
+        await interpreter.process(segment(at: 0))
+        #expect(
+            output.all == [
+                .caption("floor", "Қош келдіңіз"), .caption("ru", "[ru] Қош келдіңіз"), .speak(Self.ru), .caption("en", "Welcome!"),
+                .speak(Self.en),
+            ])
+    }
+}
