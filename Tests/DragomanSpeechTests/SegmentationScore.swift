@@ -1,5 +1,6 @@
 import DragomanCore
 import DragomanSpeech
+import Foundation
 
 /// How well detected segments match a recording's known sentences.
 struct SegmentationScore: CustomStringConvertible {
@@ -8,6 +9,8 @@ struct SegmentationScore: CustomStringConvertible {
     var sentenceCount: Int
     /// For every sentence start and end, the distance to the nearest segment boundary, seconds.
     var boundaryErrors: [Double]
+    /// The sentence start or end farthest from a segment boundary, seconds into the recording.
+    var worstBoundary: Double?
     /// Segments that overlap no sentence (speech found in silence).
     var segmentsInSilence: [ClosedRange<Double>]
     /// Silences between sentences whose middle 200 ms a segment covers.
@@ -27,6 +30,8 @@ struct SegmentationScore: CustomStringConvertible {
         boundaryErrors = sentences.flatMap { [$0.lowerBound, $0.upperBound] }.map { time in
             boundaries.map { abs($0 - time) }.min() ?? .infinity
         }
+        let times = sentences.flatMap { [$0.lowerBound, $0.upperBound] }
+        worstBoundary = zip(times, boundaryErrors).max { $0.1 < $1.1 }?.0
         segmentsInSilence = spans.filter { span in !sentences.contains { $0.overlaps(span) } }
         silencesBridged =
             zip(sentences, sentences.dropFirst()).filter { previous, next in
@@ -44,7 +49,8 @@ struct SegmentationScore: CustomStringConvertible {
         let errors = Percentiles(boundaryErrors.map { $0 * 1000 })
         return "sentences found \(sentencesFound)/\(sentenceCount), segments \(segmentCount) (\(incompleteCount) cut at the maximum), "
             + "starts+ends within 300 ms \(boundariesWithin(0.3))/\(boundaryErrors.count), "
-            + "boundary error p50 \(Int(errors.p50.rounded())) ms p90 \(Int(errors.p90.rounded())) ms max \(Int(errors.max.rounded())) ms, "
+            + "boundary error p50 \(Int(errors.p50.rounded())) ms p90 \(Int(errors.p90.rounded())) ms max \(Int(errors.max.rounded())) ms "
+            + "(at \(worstBoundary.map { String(format: "%.2f", $0) } ?? "-") s), "
             + "segments in silence \(segmentsInSilence.count), silences bridged \(silencesBridged)"
     }
 }
