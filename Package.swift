@@ -15,6 +15,12 @@ let testSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// sherpa-onnx's C API comes from its PyPI wheel (sherpa-onnx-core); scripts/setup links the wheel's folder to
+// vendor/sherpa-onnx inside the package. The library path and an rpath to it are linker flags, resolved from wherever
+// the package is checked out, so builds, tests and the binary need no environment variables (pkg-config cannot carry
+// an rpath). Unsafe flags are fine here: this is the root package.
+let sherpaOnnxLib = Context.packageDirectory + "/vendor/sherpa-onnx/lib"
+
 let package = Package(
     name: "dragoman",
     platforms: [.macOS(.v14)],
@@ -46,13 +52,20 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CSherpaOnnx"),
 
         // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
         .target(name: "DragomanAudio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
 
         // Speech: voice activity detection, recognition, language identification, translation, synthesis —
         // small protocols, each with real engines behind it.
-        .target(name: "DragomanSpeech", dependencies: ["DragomanCore", "DragomanAudio"], swiftSettings: swiftSettings),
+        .target(
+            name: "DragomanSpeech",
+            dependencies: ["DragomanCore", "DragomanAudio", "CSherpaOnnx", "CEspeakNG"],
+            swiftSettings: swiftSettings,
+            linkerSettings: [.unsafeFlags(["-L\(sherpaOnnxLib)", "-Xlinker", "-rpath", "-Xlinker", sherpaOnnxLib])]
+        ),
 
         // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
         .target(
@@ -115,7 +128,10 @@ let package = Package(
         .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: testSettings),
         .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: testSettings),
         .testTarget(
-            name: "DragomanSpeechTests", dependencies: ["DragomanSpeech", "DragomanCore", "DragomanAudio"], swiftSettings: testSettings),
+            name: "DragomanSpeechTests",
+            dependencies: ["DragomanSpeech", "DragomanAudio", "DragomanCore"],
+            swiftSettings: testSettings
+        ),
         .testTarget(
             name: "DragomanServerTests",
             dependencies: [
