@@ -3,8 +3,10 @@ it where the real server cannot yet do what the page must show (captions, machin
 
 It serves the real page files from Sources/DragomanServer/Web at the real server's URLs (WebAppRoutes.swift: `/`,
 `/j/{code}`, `/app/**`), the event's public state (`GET /api/events/{code}`, which api.js's fetchEvent reads), a
-fallback stream (`GET /stream/{code}/{channel}.ogg`: silence, as a WAV the <audio> element plays), and the listen
-WebSocket `/ws/listen/{code}` (welcome, tune → tuned, carrying; text messages the test pushes with `send`). The
+fallback stream (`GET /stream/{code}/{channel}.ogg`: silence, as a WAV the <audio> element plays), the listen
+WebSocket `/ws/listen/{code}` (welcome, tune → tuned, carrying; text messages the test pushes with `send`), and for
+the organizer dashboard (`/dashboard/{code}`, token `organizer-secret`) `GET /api/events`, the interpreters list and
+`/ws/dashboard/{code}`, which sends `dashboard` every 500 ms with the state the test sets in `.dashboard`. The
 WebSocket handshake and framing (RFC 6455) are written out here: no package needed. Loopback only."""
 
 from __future__ import annotations
@@ -106,6 +108,10 @@ class FakeListenerServer:
         self.languages = list(languages)
         self.carrying = carrying or {}
         self.sockets: list[ListenSocket] = []
+        self.token = "organizer-secret"
+        self.dashboard: dict = {"event": {"code": code, "name": name, "languages": self.languages},
+                                "floor": {"live": True, "language": "kk", "level": -20.0},
+                                "channels": [], "booths": [], "signals": []}
         self.received: list[dict] = []
         self.requests: list[str] = []
         self.lock = threading.Lock()
@@ -175,19 +181,53 @@ class FakeListenerServer:
         return {"code": self.code, "name": self.name, "languages": self.languages, "pinRequired": False,
                 "floorLive": True, "floorLanguage": "kk", "channels": channels}
 
-    def serve_socket(self, handler: BaseHTTPRequestHandler, code: str, query: dict) -> None:
+    @staticmethod
+    def upgrade(handler: BaseHTTPRequestHandler, channel: str, query: dict) -> ListenSocket | None:
+        """The WebSocket handshake (RFC 6455 §4.2): the socket, or None after a 400."""
         key = handler.headers.get("Sec-WebSocket-Key")
         if handler.headers.get("Upgrade", "").lower() != "websocket" or not key:
             handler.send_error(HTTPStatus.BAD_REQUEST, "WebSocket only")
-            return
+            return None
         accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
         handler.wfile.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                              f"Sec-WebSocket-Accept: {accept}\r\n\r\n").encode())
         handler.wfile.flush()
         handler.close_connection = True
-        conn = handler.connection
+        return ListenSocket(handler.connection, handler.rfile, channel, query)
+
+    def serve_dashboard(self, handler: BaseHTTPRequestHandler, code: str, query: dict) -> None:
+        """/ws/dashboard/{code}?token=: `dashboard` (self.dashboard, as the test last set it) at once and every
+        500 ms, as the server does."""
+        ws = self.upgrade(handler, "dashboard", query)
+        if ws is None:
+            return
+        if code != self.code or (query.get("token") or [""])[0] != self.token:
+            ws.send_text({"type": "error", "code": "unauthorized", "message": "wrong token"})
+            ws.send_close(4401)
+            return
+
+        def tick():
+            while ws.open:
+                ws.send_text({"type": "dashboard", "serverTime": int(time.time() * 1e6), **self.dashboard})
+                time.sleep(0.5)
+
+        threading.Thread(target=tick, daemon=True).start()
+        try:
+            while ws.open:
+                frame = ws.read_frame()
+                if frame is None or frame[0] == 0x8:
+                    break
+        except OSError:
+            pass
+        finally:
+            ws.open = False
+
+    def serve_socket(self, handler: BaseHTTPRequestHandler, code: str, query: dict) -> None:
         channel = (query.get("channel") or ["floor"])[0]
-        ws = ListenSocket(conn, handler.rfile, channel, query)
+        ws = self.upgrade(handler, channel, query)
+        if ws is None:
+            return
+        conn = ws.conn
         if code != self.code or channel not in self.channels():
             error = "unknown-event" if code != self.code else "unknown-channel"
             ws.send_text({"type": "error", "code": error, "message": f"no {error}"})
@@ -267,6 +307,20 @@ class FakeListenerServer:
                     self.send_file("listener/listener.html")
                 elif segments[:1] == ["app"] and len(segments) > 1:
                     self.send_file("/".join(segments[1:]))
+                elif len(segments) == 2 and segments[0] == "dashboard":
+                    self.send_file("dashboard/dashboard.html")
+                elif segments == ["api", "events"] or segments[:2] == ["api", "events"] and len(segments) == 4:
+                    if self.headers.get("Authorization") != f"Bearer {server.token}":
+                        self.send_json(401, {"error": {"code": "unauthorized", "message": "organizer token needed"}})
+                    elif len(segments) == 2:
+                        self.send_json(200, {"events": [{"code": server.code, "name": server.name,
+                                                         "languages": server.languages, "pinRequired": False}]})
+                    elif segments[3] == "interpreters":
+                        self.send_json(200, {"interpreters": []})
+                    elif segments[3] == "floor-language":
+                        self.send_json(200, {"changes": []})
+                    else:
+                        self.send_json(404, {"error": {"code": "not-found", "message": f"No route {path}."}})
                 elif segments[:2] == ["api", "events"] and len(segments) == 3:
                     if segments[2] == server.code:
                         self.send_json(200, server.event_state())
@@ -276,6 +330,8 @@ class FakeListenerServer:
                     self.send_body(200, server.wav, "audio/wav")
                 elif segments[:2] == ["ws", "listen"] and len(segments) == 3:
                     server.serve_socket(self, segments[2], query)
+                elif segments[:2] == ["ws", "dashboard"] and len(segments) == 3:
+                    server.serve_dashboard(self, segments[2], query)
                 elif path == "/healthz":
                     self.send_json(200, {"status": "ok"})
                 else:
