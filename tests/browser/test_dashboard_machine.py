@@ -63,10 +63,10 @@ def test_dashboard_shows_machine_booths_and_machine_interpretation(browser, lang
         cell = poll("the machine channel marked", lambda: d.execute_script(
             "const c = document.querySelector('tr[data-channel=ru] td[data-col=carrying]');"
             "return c && [c.textContent, c.closest('tr').dataset.kind, getComputedStyle(c, '::before').maskImage];"),
-            lambda v: v and v[0] == MACHINE[lang], 5)
+            lambda v: v and v[0] == MACHINE[lang], 10)
         assert cell[1] == "machine" and cell[2] not in ("", "none"), cell
         screenshot(d, f"dashboard-machine-{lang}.png", full=True)
 
         # The booth starts again: the card follows the state the server sends.
         fake.dashboard["booths"][0] = booth("ru", machine="starting")
-        poll("starting", lambda: machine_lines(d).get("ru"), lambda v: v == STARTING[lang], 5)
+        poll("starting", lambda: machine_lines(d).get("ru"), lambda v: v == STARTING[lang], 10)
