@@ -32,8 +32,9 @@ def selenium():
 
 
 def launch(*, phone: bool = True, window: tuple[int, int] | None = None, exact_viewport: bool = False,
-           microphone=None, map_host: bool = False, lang: str | None = None):
-    """Starts headless Chromium: a 390×844 phone, or a desktop `window` (with `exact_viewport`, the page itself gets
+           microphone=None, map_host: bool = False, lang: str | None = None,
+           phone_size: tuple[int, int] | None = None):
+    """Starts headless Chromium: a 390×844 phone (`phone_size`: another one, e.g. (320, 568)), or a desktop `window` (with `exact_viewport`, the page itself gets
     exactly that size); `microphone`: a WAV played as the fake microphone; `map_host`: dragoman.test is 127.0.0.1."""
     webdriver, Service, _, _ = selenium()
     for path in (CHROMIUM, CHROMEDRIVER):
@@ -62,7 +63,8 @@ def launch(*, phone: bool = True, window: tuple[int, int] | None = None, exact_v
         args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                  f"--use-file-for-fake-audio-capture={microphone}"]
     if phone:
-        opts.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+        metrics = dict(PHONE, width=phone_size[0], height=phone_size[1]) if phone_size else PHONE
+        opts.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
     elif window:
         args.append(f"--window-size={window[0]},{window[1]}")
     for arg in args:

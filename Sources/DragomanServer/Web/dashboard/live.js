@@ -197,6 +197,7 @@ export class LiveView {
       mic: el('p', { className: 'dash-booth-mic' }),
       handover: el('p', { className: 'dash-booth-handover' }),
       hears: el('p', { className: 'dash-booth-hears' }),
+      machine: el('p', { className: 'dash-booth-machine', attrs: { hidden: true } }),
       listeners: el('p', { className: 'dash-booth-listeners muted' }),
       signal: el('p', { className: 'dash-booth-signal' }),
       people: el('ul', { className: 'dash-booth-people', attrs: { 'aria-label': t('dashInterpreters') } }),
@@ -216,7 +217,7 @@ export class LiveView {
     p.input.addEventListener('focus', () => this.markRead(id));
     const card = el('article', { className: 'dash-booth', attrs: { 'data-booth': id, 'aria-label': t('dashBoothTitle', { language: name }) } },
       el('header', { className: 'dash-booth-head' }, p.title, p.onair),
-      p.mic, p.handover, p.hears, p.listeners, p.signal, p.people,
+      p.mic, p.handover, p.hears, p.machine, p.listeners, p.signal, p.people,
       el('section', { className: 'dash-chat' },
         el('h4', {}, el('span', { text: t('dashChat') }), ' ', p.unread),
         p.log, form, p.chatError));
@@ -253,6 +254,12 @@ export class LiveView {
     p.handover.dataset.state = handover.state || 'none';
 
     setText(p.hears, this.hearsText(booth));
+    // The channel's machine booth, when it has one: starting, ready, or failed with the problem.
+    const machine = booth.machine || null;
+    setText(p.machine, this.machineText(machine, booth.machineProblem));
+    p.machine.hidden = !machine;
+    p.machine.dataset.state = machine || '';
+    p.machine.classList.toggle('dash-bad', machine === 'failed');
     setText(p.listeners, channel ? t('dashBoothListeners', { n: Number(channel.listeners) || 0 }) : '');
 
     const slow = this.alerts.slowDown(booth.booth);
@@ -271,6 +278,19 @@ export class LiveView {
         ' ',
         el('span', { className: 'muted', text: x.online === false ? t('dashOffline') : x.id === live ? t('dashLive') : t('dashOnline') }))));
       if (!people.length) p.people.append(el('li', { className: 'muted', text: t('dashNoInterpreters') }));
+    }
+  }
+
+  machineText(machine, problem) {
+    switch (machine) {
+      case 'starting':
+        return t('dashMachineStarting');
+      case 'ready':
+        return t('dashMachineReady');
+      case 'failed':
+        return problem ? t('dashMachineFailed', { problem }) : t('dashMachineFailedUnknown');
+      default:
+        return '';
     }
   }
 

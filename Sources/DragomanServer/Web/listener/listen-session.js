@@ -4,12 +4,17 @@
 // Paths: 'webcodecs' (secure context + AudioWorklet + WebCodecs Opus), 'pcm' (secure context +
 // AudioWorklet, codec=pcm), 'stream' (anything else: <audio> with the Ogg stream).
 //
+// Captions: `caption` messages of the channel go to onCaption. The low-delay paths get them on their socket; the
+// stream path has none, so while captions are wanted it keeps a CaptionFeed (caption-feed.js) open beside the
+// <audio> element.
+//
 // Floor under interpretation (low-delay paths only): while the channel carries an interpretation and
 // the listener asked for it, a FloorMix (floor-mix.js) plays the floor channel softly underneath.
 
 import { fetchEvent, normalizeCarrying, socketURL, streamURL } from '../shared/api.js';
 import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from '../shared/audio-output.js';
 import { carriesInterpretation } from '../shared/carrying-text.js';
+import { CaptionFeed } from './caption-feed.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { FloorMix, dbToGain } from './floor-mix.js';
@@ -27,10 +32,13 @@ export class ListenSession {
   /**
    * code, pin: the event; channel: the channel to play; forcePath: null or 'webcodecs' | 'pcm' |
    * 'stream' (for tests and technicians: ?path= on the page); onChange(): state changed;
-   * onAlert({ language, channel }): a language channel switched from the floor to interpretation.
+   * onAlert({ language, channel }): a language channel switched from the floor to interpretation;
+   * onCaption(message): a `caption` line of the channel listened to.
    */
-  constructor({ code, pin = null, channel = 'floor', forcePath = null, onChange = null, onAlert = null }) {
-    Object.assign(this, { code, pin, channel, forcePath, onChange, onAlert });
+  constructor({ code, pin = null, channel = 'floor', forcePath = null, onChange = null, onAlert = null, onCaption = null }) {
+    Object.assign(this, { code, pin, channel, forcePath, onChange, onAlert, onCaption });
+    this.captionsWanted = false;
+    this.captionFeed = null;
     this.wanted = false;
     this.connection = 'idle';
     this.path = null;
@@ -104,6 +112,7 @@ export class ListenSession {
     this.pendingTune = null;
     this.setConnection('idle');
     this.updateFloorMix();
+    this.updateCaptionFeed();
   }
 
   /** Switches channel without reloading: a `tune` on the open socket (or the next connection uses it). */
@@ -119,6 +128,7 @@ export class ListenSession {
       this.confirmedChannel = channel;
       this.carrying = null;
       if (this.stream) this.stream.switchTo(streamURL(this.code, channel, this.pin));
+      if (this.captionFeed) this.captionFeed.tune(channel);
       this.poll();
     } else if (this.connection === 'error' || !this.socket) {
       this.error = null;
@@ -130,6 +140,38 @@ export class ListenSession {
     // Otherwise the socket is between connections: its next URL carries the new channel.
     this.updateFloorMix();
     this.changed();
+  }
+
+  /** Whether the listener wants captions (the stream path opens its caption socket only then). */
+  setCaptions(enabled) {
+    this.captionsWanted = !!enabled;
+    this.updateCaptionFeed();
+  }
+
+  /** Opens or closes the stream path's caption socket to match what is wanted. */
+  updateCaptionFeed() {
+    const wanted = this.captionsWanted && this.wanted && this.path === 'stream' && this.connection !== 'error';
+    if (wanted && !this.captionFeed) {
+      this.captionFeed = new CaptionFeed({
+        code: this.code,
+        pin: this.pin,
+        channel: this.channel,
+        onMessage: (message) => {
+          if (message.type === MessageType.caption) this.caption(message);
+          else if (message.type === MessageType.carrying) this.setCarrying(normalizeCarrying(message), message.channel || this.channel);
+        },
+      });
+    } else if (!wanted && this.captionFeed) {
+      this.captionFeed.close();
+      this.captionFeed = null;
+    }
+  }
+
+  /** A `caption` message: passed on when it belongs to the channel listened to (not one being left). */
+  caption(message) {
+    const channel = message.channel || this.confirmedChannel;
+    if (channel !== this.channel || channel !== this.confirmedChannel || !this.onCaption) return;
+    this.onCaption(message);
   }
 
   /** Volume slider position 0..100. */
@@ -320,6 +362,9 @@ export class ListenSession {
           this.onAlert({ language: message.floorLanguage || null, channel: message.channel, interpretation: message.interpretation === true });
         }
         break;
+      case MessageType.caption:
+        this.caption(message);
+        break;
       case MessageType.dropped:
         this.lost += Number(message.count) || 0;
         break;
@@ -407,6 +452,7 @@ export class ListenSession {
     this.stream.setGain(this.gain);
     this.confirmedChannel = this.channel;
     this.stream.start(streamURL(this.code, this.channel, this.pin));
+    this.updateCaptionFeed();
     this.poll();
   }
 
@@ -470,6 +516,7 @@ export class ListenSession {
     if (this.connection === state) return;
     this.connection = state;
     this.updateFloorMix();
+    this.updateCaptionFeed();
     this.changed();
   }
 

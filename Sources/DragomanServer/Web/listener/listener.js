@@ -9,6 +9,7 @@ import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, on
 import { requestPlaybackSession } from '../shared/audio-output.js';
 import { carryingText } from '../shared/carrying-text.js';
 import { $, setText } from '../shared/dom.js';
+import { CAPTION_SIZES, Captions } from './captions.js';
 import { ListenSession } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
@@ -26,6 +27,8 @@ const page = {
   noticeTimer: null,
   lastNotice: null,
 };
+
+const captions = new Captions({ box: $('captions-box'), lines: $('caption-lines'), announce: $('captions-announce'), empty: $('captions-empty') });
 
 // Join form.
 
@@ -115,6 +118,7 @@ function pickChannel(code, event) {
 
 function enterEvent(code, pin, event) {
   if (page.session) page.session.stop();
+  captions.clear();
   page.code = code;
   page.pin = pin;
   page.event = event;
@@ -136,8 +140,10 @@ function enterEvent(code, pin, event) {
     forcePath: params.get('path'),
     onChange: render,
     onAlert: showAlert,
+    onCaption: (message) => captions.add(message),
   });
   page.session.setVolume($('volume').value);
+  page.session.setCaptions(captionPrefs().enabled);
   page.session.setFloorMix(floorMixPrefs());
 
   $('join-view').hidden = true;
@@ -171,6 +177,7 @@ function buildChannels() {
 }
 
 function choose(channel) {
+  if (channel !== page.channel) captions.clear(); // another channel's lines would mislead
   page.channel = channel;
   saveEventPrefs(page.code, { channel });
   page.session.tune(channel);
@@ -219,6 +226,31 @@ function renderFloorMixLevel() {
 
 $('floor-mix-on').addEventListener('change', floorMixChanged);
 $('floor-mix-level').addEventListener('input', floorMixChanged);
+
+// Captions: on by default; on/off and the text size are remembered.
+
+function captionPrefs() {
+  const checked = document.querySelector('input[name="captions-size"]:checked');
+  return { enabled: $('captions-on').checked, size: checked ? checked.value : 'medium' };
+}
+
+function renderCaptions() {
+  const { enabled, size } = captionPrefs();
+  $('captions-box').hidden = !enabled;
+  $('captions-size').hidden = !enabled;
+  $('captions-box').dataset.size = size;
+  $('captions').dataset.enabled = String(enabled);
+}
+
+function captionsChanged() {
+  const prefs = captionPrefs();
+  save('dragoman.captions', prefs);
+  renderCaptions();
+  if (page.session) page.session.setCaptions(prefs.enabled);
+}
+
+$('captions-on').addEventListener('change', captionsChanged);
+for (const radio of document.querySelectorAll('input[name="captions-size"]')) radio.addEventListener('change', captionsChanged);
 
 function renderFloorMix(s) {
   const mix = s.floorMix;
@@ -308,6 +340,7 @@ function render() {
 
   const carrying = currentCarrying(s);
   setText($('carrying'), carryingText(carrying, page.channel));
+  $('carrying').dataset.kind = carrying ? carrying.kind : '';
   // The banner tells what changed with the floor language. The booth often goes live a moment after the
   // switch: the banner then says so ("… interpretation is live") without vibrating again. On another
   // channel it would say something no longer true, so it goes.
@@ -413,6 +446,14 @@ if (mixPrefs && typeof mixPrefs === 'object') {
 }
 renderFloorMixLevel();
 
+const savedCaptions = load('dragoman.captions', null);
+if (savedCaptions && typeof savedCaptions === 'object') {
+  $('captions-on').checked = savedCaptions.enabled !== false;
+  const size = CAPTION_SIZES.includes(savedCaptions.size) ? savedCaptions.size : 'medium';
+  for (const radio of document.querySelectorAll('input[name="captions-size"]')) radio.checked = radio.value === size;
+}
+renderCaptions();
+
 const volume = load('dragoman.volume', 100);
 $('volume').value = String(volume);
 $('volume').setAttribute('aria-valuetext', `${volume} %`);
@@ -449,6 +490,7 @@ window.dragoman = {
       error: s.error,
       floorMix: s.floorMix,
       alert: $('alert').hidden ? null : $('alert-text').textContent,
+      captions: { ...captionPrefs(), lines: captions.snapshot(), announced: $('captions-announce').textContent },
     };
   },
   level() {

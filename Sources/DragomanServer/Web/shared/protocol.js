@@ -60,6 +60,7 @@ export const MessageType = Object.freeze({
   tuned: 'tuned',
   carrying: 'carrying',
   alert: 'alert',
+  caption: 'caption',
   dropped: 'dropped',
   // The floor's socket (/ws/floor).
   publishing: 'publishing',

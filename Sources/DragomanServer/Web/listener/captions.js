@@ -1,0 +1,65 @@
+// Live captions of the channel the listener is on (`caption` messages, docs/protocol.md): the last few lines in a
+// fixed-height box under the status, the current line replaced as it firms up (same `id`). The box itself is not
+// a live region (a screen reader would read every partial); each final line is put into a visually hidden
+// aria-live="polite" element instead, so only finished lines are announced.
+
+import { setText } from '../shared/dom.js';
+
+export const CAPTION_SIZES = Object.freeze(['small', 'medium', 'large']);
+export const KEEP_LINES = 3;
+
+export class Captions {
+  /** box: the scrolling box; lines: where the lines go; announce: the polite live region; empty: the placeholder. */
+  constructor({ box, lines, announce, empty, keep = KEEP_LINES }) {
+    Object.assign(this, { box, linesEl: lines, announce, empty, keep });
+    this.lines = []; // [{ id, text, final, language, element }]
+  }
+
+  /** A `caption` message: replaces the line with its id (while that one is not final), else adds one. */
+  add(message) {
+    const text = String(message.text || '').trim();
+    if (!text) return;
+    const id = message.id === undefined || message.id === null ? `line-${this.lines.length}-${Date.now()}` : String(message.id);
+    const final = message.final !== false;
+    const language = message.language ? String(message.language) : '';
+    let line = this.lines.find((l) => l.id === id);
+    if (line && line.final && final && line.text === text) return; // a repeated final: nothing new
+    if (!line) {
+      const element = document.createElement('p');
+      element.className = 'caption-line';
+      line = { id, text: '', final: false, language: '', element };
+      this.lines.push(line);
+      this.linesEl.append(element);
+    }
+    line.text = text;
+    line.final = final;
+    line.language = language;
+    setText(line.element, text);
+    line.element.dataset.final = String(final);
+    if (language) line.element.lang = language;
+    else line.element.removeAttribute('lang');
+    while (this.lines.length > this.keep) this.lines.shift().element.remove();
+    this.empty.hidden = true;
+    if (final) this.say(text, language);
+    this.box.scrollTop = this.box.scrollHeight;
+  }
+
+  /** Forgets every line (another channel, another meeting). */
+  clear() {
+    for (const line of this.lines) line.element.remove();
+    this.lines = [];
+    this.empty.hidden = false;
+    setText(this.announce, '');
+  }
+
+  say(text, language) {
+    if (language) this.announce.lang = language;
+    else this.announce.removeAttribute('lang');
+    setText(this.announce, text);
+  }
+
+  /** The lines shown, oldest first (the browser tests read them). */
+  snapshot() {
+    return this.lines.map(({ id, text, final, language }) => ({ id, text, final, language }));
+  }
+}
