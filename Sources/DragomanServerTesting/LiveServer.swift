@@ -26,7 +26,8 @@ public struct LiveServer: Sendable {
 
     /// Starts a server, runs `body` with it, and stops it.
     public static func with(
-        configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: @Sendable (LiveServer) async throws -> Void
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LiveServer) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dragoman-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -51,12 +52,20 @@ public struct LiveServer: Sendable {
     }
 
     /// Creates an event directly in the server's store; `machine`: the languages with a machine booth.
-    public func createEvent(languages: [String] = ["ru", "kk", "en"], machine: [String] = [], pin: String? = nil) throws
+    public func createEvent(
+        languages: [String] = ["ru", "kk", "en"],
+        machine: [String] = [],
+        pin: String? = nil
+    ) throws
         -> EventDefinition
     {
         try venue.events.create(
-            name: "Test summit", languages: languages.map { LanguageTag($0)! }, machineBooths: machine.map { LanguageTag($0)! }, pin: pin,
-            now: 0)
+            name: "Test summit",
+            languages: languages.map { LanguageTag($0)! },
+            machineBooths: machine.map { LanguageTag($0)! },
+            pin: pin,
+            now: 0
+        )
     }
 
     /// The live state of a stored event.

@@ -51,7 +51,14 @@ import Testing
 
     static func start() -> EventState {
         let definition = EventDefinition(
-            code: JoinCode("K7QM2X")!, name: "S", languages: [ru, kk, en], machineBooths: [ru], pin: nil, floorToken: "t", createdAt: 0)
+            code: JoinCode("K7QM2X")!,
+            name: "S",
+            languages: [ru, kk, en],
+            machineBooths: [ru],
+            pin: nil,
+            floorToken: "t",
+            createdAt: 0
+        )
         let people = [
             Interpreter(id: a, name: "A", booth: ru, key: "AAAAAAAA", createdAt: 0),
             Interpreter(id: b, name: "B", booth: ru, key: "BBBBBBBB", createdAt: 0),
@@ -61,14 +68,18 @@ import Testing
     }
 
     /// What tells two states apart.
-    static func fingerprint(_ state: EventState) -> String {
-        let desks = state.desks.sorted { $0.key.value < $1.key.value }.map { "\($0.key):\($0.value)" }
-        let consoles = [a, b, c].map { "\(state.console(of: $0).map(\.value) ?? 0)" }
-        return "\(state.floorLanguage?.value ?? "-")|\(desks)|\(consoles)"
+    struct Fingerprint: Hashable {
+        var floorLanguage: LanguageTag?
+        var desks: [LanguageTag: BoothDesk]
+        var consoles: [ConnectionID?]
+    }
+
+    static func fingerprint(_ state: EventState) -> Fingerprint {
+        Fingerprint(floorLanguage: state.floorLanguage, desks: state.desks, consoles: [a, b, c].map { state.console(of: $0) })
     }
 
     @Test func everyReachableStateKeepsTheRules() {
-        var seen: Set<String> = [Self.fingerprint(Self.start())]
+        var seen: Set<Fingerprint> = [Self.fingerprint(Self.start())]
         var queue = [Self.start()]
         var transitions = 0
         var violations: [String] = []

@@ -211,8 +211,14 @@ import Testing
 
     func summitWithMachine() -> EventState {
         let definition = EventDefinition(
-            code: JoinCode("K7QM2X")!, name: "Summit", languages: [ru, kk, en], machineBooths: [ru], pin: nil, floorToken: "t",
-            createdAt: 0)
+            code: JoinCode("K7QM2X")!,
+            name: "Summit",
+            languages: [ru, kk, en],
+            machineBooths: [ru],
+            pin: nil,
+            floorToken: "t",
+            createdAt: 0
+        )
         return EventState(definition: definition, floorLanguage: ru, interpreters: [aigerim, pavel, john])
     }
 

@@ -105,6 +105,19 @@ import Testing
         #expect(event.statistics(.floor)?.droppedPackets == 5)
     }
 
+    /// `codec=none` (a page that plays the Ogg stream and wants captions): control messages, no audio, not a listener.
+    @Test func aCaptionsOnlyConnectionGetsMessagesButNoAudio() throws {
+        let event = summit()
+        let (captions, _) = try listen(event.fanout(.floor), codec: .none)
+        #expect(event.statistics(.floor)?.listeners == 0)
+        event.fanout(.floor)?.publish(opus: [0xF8, 0xFF, 0xFE], pcm: { [] }, ingestMicros: 1)
+        event.caption(
+            ControlMessages.Caption(channel: "floor", id: "m1", text: "Добрый день", language: "ru", final: true, start: 0, end: 1, source: "floor")
+        )
+        let frames = try received(captions)
+        #expect(frames.map(\.type) == ["caption"])
+    }
+
     /// A console whose key is opened on another console is closed with the reason, through its sink.
     @Test func aReplacedConsoleIsClosedWithTheReason() throws {
         let event = summit()

@@ -32,7 +32,10 @@ struct MachineBoothTests {
             defer { speech = [] }
             return [SpeechSegment(samples: speech, startMicros: start)]
         }
-        func flush() throws(SpeechError) -> [SpeechSegment] { [] }
+        func flush() throws(SpeechError) -> [SpeechSegment] {
+            defer { speech = [] }
+            return speech.isEmpty ? [] : [SpeechSegment(samples: speech, startMicros: start)]
+        }
     }
 
     /// Hears Kazakh in every segment.
@@ -43,9 +46,12 @@ struct MachineBoothTests {
     }
 
     struct BracketTranslator: TextTranslator {
-        func translate(_ text: String, from source: LanguageTag, to target: LanguageTag, glossary: [String: String]) async throws(
-            SpeechError
-        ) -> String { "(\(target)) \(text)" }
+        func translate(
+            _ text: String,
+            from source: LanguageTag,
+            to target: LanguageTag,
+            glossary: [String: String]
+        ) async throws(SpeechError) -> String { "(\(target)) \(text)" }
     }
 
     /// Speaks a 1 kHz tone for a second, whatever the text.
@@ -57,8 +63,12 @@ struct MachineBoothTests {
     }
 
     static let engines = MachineEngines(
-        makeDetector: { LoudnessDetector() }, recognizer: KazakhRecognizer(), translator: BracketTranslator(), synthesizer: ToneVoice(),
-        floorLanguage: .auto)
+        makeDetector: { LoudnessDetector() },
+        recognizer: KazakhRecognizer(),
+        translator: BracketTranslator(),
+        synthesizer: ToneVoice(),
+        floorLanguage: .auto
+    )
 
     /// The floor speaks: the floor channel gets the transcript, the Russian channel its translation and the machine's
     /// voice, and the floor language follows by ear to Kazakh, with the alert saying interpretation is live.

@@ -23,9 +23,12 @@ import Testing
     /// A translator that writes the target language before the text; fails into `broken`.
     struct TaggingTranslator: TextTranslator {
         var broken: LanguageTag?
-        func translate(_ text: String, from source: LanguageTag, to target: LanguageTag, glossary: [String: String]) async throws(
-            SpeechError
-        ) -> String {
+        func translate(
+            _ text: String,
+            from source: LanguageTag,
+            to target: LanguageTag,
+            glossary: [String: String]
+        ) async throws(SpeechError) -> String {
             if target == broken { throw SpeechError(.badResponse, engine: "tagging", "500") }
             return "[\(target)] \(text)"
         }
@@ -65,13 +68,23 @@ import Testing
         SpeechSegment(samples: [Float](repeating: 0.1, count: Int(seconds * 16000)), startMicros: start)
     }
 
-    func machine(_ recognizer: ScriptedRecognizer, translator: TaggingTranslator = .init(), output: Recorder, now: UInt64 = 0)
+    func machine(
+        _ recognizer: ScriptedRecognizer,
+        translator: TaggingTranslator = .init(),
+        output: Recorder,
+        now: UInt64 = 0
+    )
         -> MachineInterpreter
     {
         MachineInterpreter(
-            recognizer: recognizer, translator: translator, synthesizer: SilentVoice(), output: output,
-            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]), floorLanguage: Self.ru,
-            now: { now })
+            recognizer: recognizer,
+            translator: translator,
+            synthesizer: SilentVoice(),
+            output: output,
+            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]),
+            floorLanguage: Self.ru,
+            now: { now }
+        )
     }
 
     /// Kazakh speech: the floor gets the transcript, ru and en their translations and voices, and after two seconds
@@ -94,14 +107,17 @@ import Testing
                 .caption("floor", "Астанаға қош келдіңіз."),
                 .caption("ru", "[ru] Астанаға қош келдіңіз."), .speak(Self.ru),
                 .caption("en", "[en] Астанаға қош келдіңіз."), .speak(Self.en),
-            ])
+            ]
+        )
     }
 
     /// A channel in the segment's own language gets nothing from the machine (the floor is its interpretation).
     @Test func theSpeakersOwnLanguageIsNotTranslated() async {
         let output = Recorder()
         let interpreter = machine(
-            ScriptedRecognizer(lines: [0: Transcript(text: "Добрый день", language: Self.ru, languageProbability: 0.97)]), output: output)
+            ScriptedRecognizer(lines: [0: Transcript(text: "Добрый день", language: Self.ru, languageProbability: 0.97)]),
+            output: output
+        )
         await interpreter.process(segment(at: 0))
         #expect(output.all == [.caption("floor", "Добрый день"), .caption("en", "[en] Добрый день"), .speak(Self.en)])
     }
@@ -111,7 +127,8 @@ import Testing
         let output = Recorder()
         let interpreter = machine(
             ScriptedRecognizer(lines: [0: Transcript(text: "Продолжение следует...", language: Self.ru, noSpeechProbability: 0.8)]),
-            output: output)
+            output: output
+        )
         await interpreter.process(segment(at: 0))
         await interpreter.process(segment(at: 5_000_000))  // the recognizer hears nothing there
         #expect(output.all.isEmpty)
@@ -125,12 +142,14 @@ import Testing
         let other = Recorder()
         await machine(
             ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
-            translator: TaggingTranslator(broken: Self.ru), output: other
+            translator: TaggingTranslator(broken: Self.ru),
+            output: other
         ).process(segment(at: 0))
         #expect(
             other.all == [
                 .caption("floor", "Қош келдіңіз"), .status("ru", "failed"), .caption("en", "[en] Қош келдіңіз"), .speak(Self.en),
-            ])
+            ]
+        )
     }
 
     /// A segment whose turn comes more than the allowed lag after it ended is dropped and reported, not spoken late.
@@ -138,7 +157,9 @@ import Testing
         let output = Recorder()
         let interpreter = machine(
             ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
-            output: output, now: 10_000_000)
+            output: output,
+            now: 10_000_000
+        )
         await interpreter.process(segment(at: 0))
         #expect(output.all == [.dropped])
     }
@@ -152,14 +173,20 @@ import Testing
         let output = Recorder()
         let interpreter = MachineInterpreter(
             recognizer: ScriptedRecognizer(lines: [0: Transcript(text: "Қош келдіңіз", language: Self.kk, languageProbability: 0.9)]),
-            translator: TaggingTranslator(), speechTranslator: HearsEnglish(), synthesizer: SilentVoice(), output: output,
-            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]), floorLanguage: Self.ru,
-            now: { 0 })
+            translator: TaggingTranslator(),
+            speechTranslator: HearsEnglish(),
+            synthesizer: SilentVoice(),
+            output: output,
+            configuration: .init(languages: [Self.ru, Self.kk, Self.en], targets: [Self.ru, Self.en]),
+            floorLanguage: Self.ru,
+            now: { 0 }
+        )
         await interpreter.process(segment(at: 0))
         #expect(
             output.all == [
                 .caption("floor", "Қош келдіңіз"), .caption("ru", "[ru] Қош келдіңіз"), .speak(Self.ru), .caption("en", "Welcome!"),
                 .speak(Self.en),
-            ])
+            ]
+        )
     }
 }

@@ -1,6 +1,6 @@
 /// One booth's part of the event state: its microphone (who is live, cough, handover), what it
 /// chose to hear (the floor, or another booth: relay), and the channel's machine booth.
-public struct BoothDesk: Equatable, Sendable {
+public struct BoothDesk: Hashable, Sendable {
     public var microphone: BoothMicrophone
     public var source: BoothSource
     /// The channel's machine booth, if it has one.

@@ -11,9 +11,9 @@
 /// try mic.handle(.acceptHandover(pavel))      // "ready"
 /// try mic.handle(.switchNow(aigerim))         // Pavel is live
 /// ```
-public struct BoothMicrophone: Equatable, Sendable {
+public struct BoothMicrophone: Hashable, Sendable {
     /// Where a handover stands.
-    public enum Handover: Equatable, Sendable {
+    public enum Handover: Hashable, Sendable {
         case none
         /// The live interpreter asked a partner to take over.
         case requested(by: InterpreterID)

@@ -1,5 +1,5 @@
 /// Where a channel's machine booth stands: the dashboard shows it, and routing uses it.
-public enum MachineStatus: Equatable, Sendable {
+public enum MachineStatus: Hashable, Sendable {
     /// The channel has no machine booth.
     case none
     /// Its engines are starting (models loading, a worker not answering yet).

@@ -19,7 +19,12 @@ public struct EventDefinition: Sendable, Equatable {
     public var createdAt: Double
 
     public init(
-        code: JoinCode, name: String, languages: [LanguageTag], machineBooths: [LanguageTag] = [], pin: String?, floorToken: String,
+        code: JoinCode,
+        name: String,
+        languages: [LanguageTag],
+        machineBooths: [LanguageTag] = [],
+        pin: String?,
+        floorToken: String,
         createdAt: Double
     ) {
         self.code = code

@@ -46,7 +46,8 @@ public struct EventState: Sendable {
         self.desks = Dictionary(
             uniqueKeysWithValues: definition.languages.map {
                 ($0, BoothDesk(machine: definition.machineBooths.contains($0) ? .starting : .none))
-            })
+            }
+        )
         self.routes = computeRoutes()
     }
 

@@ -3,7 +3,8 @@
 /// - the Floor channel carries the floor;
 /// - a language channel whose language the floor speaks carries the floor (auto-floor);
 /// - else, while its booth is on air, the booth's interpreter (who may hear another booth: relay);
-/// - else, while it has a machine booth that is ready, the machine (it listens to the floor itself);
+/// - else, while it has a machine booth that is ready and the floor's language is known, the machine (it
+///   listens to the floor itself);
 /// - else the floor, and the channel says that no interpretation is live.
 public enum ChannelRouting {
     /// What `channel` carries in `state`.
@@ -19,7 +20,11 @@ public enum ChannelRouting {
                 return Carrying(source: .floor, language: state.floorLanguage, interpretation: false)
             }
             guard booth.isOnAir else {
-                if booth.hasMachine { return Carrying(source: .machine(language), language: language, interpretation: true) }
+                // The machine needs to know the floor speaks another language: on a floor of unknown language it
+                // might be hearing the channel's own, which it would not translate (silence).
+                if booth.hasMachine, state.floorLanguage != nil {
+                    return Carrying(source: .machine(language), language: language, interpretation: true)
+                }
                 return Carrying(source: .floor, language: state.floorLanguage, interpretation: false)
             }
             var via: LanguageTag?

@@ -154,7 +154,14 @@ public enum ControlMessages {
         public var source: String
 
         public init(
-            channel: String, id: String, text: String, language: String?, final: Bool, start: UInt64, end: UInt64, source: String
+            channel: String,
+            id: String,
+            text: String,
+            language: String?,
+            final: Bool,
+            start: UInt64,
+            end: UInt64,
+            source: String
         ) {
             self.channel = channel
             self.id = id

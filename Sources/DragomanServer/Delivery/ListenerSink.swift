@@ -14,8 +14,8 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// What the listener decodes.
-    enum Codec: Sendable { case opus, pcm }
+    /// What the listener decodes; `none`: control messages only (captions for a page that plays the Ogg stream).
+    enum Codec: Sendable { case opus, pcm, none }
 
     /// Frames kept while the socket is full: 25 × 20 ms, half a second of audio.
     static let queueCapacity = 25
@@ -141,7 +141,7 @@ final class ListenerGroup: @unchecked Sendable {
         sinks.append(sink)
         let pcm = sink.codec == .pcm ? 1 : 0
         pcmCount += pcm
-        onCountChange(1, pcm)
+        if sink.codec != .none { onCountChange(1, pcm) }  // a captions-only connection is no listener of the audio
     }
 
     func remove(_ sink: ListenerSink) {
@@ -157,7 +157,7 @@ final class ListenerGroup: @unchecked Sendable {
         sink.indexInGroup = -1
         let pcm = sink.codec == .pcm ? 1 : 0
         pcmCount -= pcm
-        onCountChange(-1, -pcm)
+        if sink.codec != .none { onCountChange(-1, -pcm) }
     }
 
     /// Writes a packet to every listener of the group.
@@ -167,6 +167,7 @@ final class ListenerGroup: @unchecked Sendable {
             switch sink.codec {
             case .opus: sink.send(opus)
             case .pcm: if let pcm { sink.send(pcm) }
+            case .none: break
             }
         }
     }

@@ -18,10 +18,13 @@ public final class LiveEvent: Sendable {
     /// Who listens to the floor's conditioned frames besides the channels (the machine booths).
     private let floorTaps = NIOLockedValueBox<[ConnectionID: AsyncStream<FloorFrame>.Continuation]>([:])
 
-    /// One conditioned 20 ms frame of the floor (48 kHz mono) and when it came in.
+    /// One conditioned 20 ms frame of the floor (48 kHz mono) and when it came in; no samples: the floor
+    /// publisher went away (what is still open is over).
     struct FloorFrame: Sendable {
         var samples: [Float]
         var ingestMicros: UInt64
+
+        var isEnd: Bool { samples.isEmpty }
     }
 
     /// The state and the connections it names.
@@ -302,9 +305,10 @@ public final class LiveEvent: Sendable {
         return id
     }
 
-    /// Gives the floor back.
+    /// Gives the floor back; the machine booths' taps are told the floor ended.
     func releaseFloor(_ claim: ConnectionID) {
         apply { $0.releaseFloor(claim) }
+        tapFloor([], at: clock.nowMicros())
     }
 
     // MARK: The organizer

@@ -17,8 +17,12 @@ public final class LiveEvents: Sendable {
     private let machines = NIOLockedValueBox<[JoinCode: Task<Void, Never>]>([:])
 
     public init(
-        store: EventStore, links: PublicLinks, clock: any EventClock = WallClock(), machineEngines: MachineEngines? = nil,
-        bitrate: Int = 32000, logger: Logger = Logger(label: "dragoman")
+        store: EventStore,
+        links: PublicLinks,
+        clock: any EventClock = WallClock(),
+        machineEngines: MachineEngines? = nil,
+        bitrate: Int = 32000,
+        logger: Logger = Logger(label: "dragoman")
     ) {
         self.store = store
         self.links = links
@@ -64,7 +68,10 @@ public final class LiveEvents: Sendable {
 
     /// Stops every machine booth (the server is shutting down).
     public func stopAllMachines() {
-        for task in machines.withLockedValue({ machines in defer { machines = [:] }; return Array(machines.values) }) { task.cancel() }
+        for task in machines.withLockedValue({ machines in
+            defer { machines = [:] }
+            return Array(machines.values)
+        }) { task.cancel() }
     }
 
     /// The events that have live state now (someone listened or published since the server started).
@@ -87,7 +94,13 @@ public final class LiveEvents: Sendable {
     }
 
     /// Stores a new event with a fresh code.
-    public func create(name: String, languages: [LanguageTag], machineBooths: [LanguageTag] = [], pin: String?, now: Double) throws
+    public func create(
+        name: String,
+        languages: [LanguageTag],
+        machineBooths: [LanguageTag] = [],
+        pin: String?,
+        now: Double
+    ) throws
         -> EventDefinition
     {
         var rng = SystemRandomNumberGenerator()

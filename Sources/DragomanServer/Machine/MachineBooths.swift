@@ -32,13 +32,18 @@ final class MachineBooths: Sendable {
         let voices = definition.machineBooths.map { MachineVoice(event: event, language: $0, bitrate: bitrate) }
         let output = Output(event: event, events: events, voices: voices, mode: engines.floorLanguage, logger: logger)
         let interpreter = MachineInterpreter(
-            recognizer: engines.recognizer, translator: engines.translator, speechTranslator: engines.speechTranslator,
-            synthesizer: engines.synthesizer, output: output,
+            recognizer: engines.recognizer,
+            translator: engines.translator,
+            speechTranslator: engines.speechTranslator,
+            synthesizer: engines.synthesizer,
+            output: output,
             configuration: .init(languages: definition.languages, targets: definition.machineBooths),
-            floorLanguage: event.floorLanguage, now: { [event] in event.clock.nowMicros() })
-        let detector: any VoiceActivityDetector
+            floorLanguage: event.floorLanguage,
+            now: { [event] in event.clock.nowMicros() }
+        )
+        let detector: UncheckedDetector
         do {
-            detector = try engines.makeDetector()
+            detector = UncheckedDetector(try engines.makeDetector())
         } catch {
             logger.error("machine booths of \(definition.code): \(error)")
             for booth in definition.machineBooths { event.setMachineStatus(.failed(error.description), of: booth) }
@@ -47,7 +52,7 @@ final class MachineBooths: Sendable {
         for booth in definition.machineBooths { event.setMachineStatus(.ready, of: booth) }
         await withTaskGroup(of: Void.self) { group in
             for voice in voices { group.addTask { try? await voice.run() } }
-            group.addTask { await self.listen(detector: UncheckedDetector(detector), interpreter: interpreter) }
+            group.addTask { await self.listen(detector: detector, interpreter: interpreter) }
             await group.next()
             group.cancelAll()
         }
@@ -62,8 +67,12 @@ final class MachineBooths: Sendable {
         let worker = Task { for await segment in segments { await interpreter.process(segment) } }
         defer { worker.cancel() }
         for await frame in frames {
-            let samples = resampler.process(frame.samples)
             do {
+                if frame.isEnd {
+                    for segment in try detector.detector.flush() { queue.yield(segment) }
+                    continue
+                }
+                let samples = resampler.process(frame.samples)
                 for segment in try detector.detector.accept(samples, at: frame.ingestMicros) { queue.yield(segment) }
             } catch {
                 logger.error("voice activity detection for \(event.definition.code): \(error)")

@@ -15,8 +15,11 @@ public struct MachineEngines: Sendable {
     public var floorLanguage: FloorLanguageMode
 
     public init(
-        makeDetector: @escaping @Sendable () throws(SpeechError) -> any VoiceActivityDetector, recognizer: any SpeechRecognizer,
-        translator: (any TextTranslator)?, speechTranslator: (any SpeechTranslator)? = nil, synthesizer: (any SpeechSynthesizer)?,
+        makeDetector: @escaping @Sendable () throws(SpeechError) -> any VoiceActivityDetector,
+        recognizer: any SpeechRecognizer,
+        translator: (any TextTranslator)?,
+        speechTranslator: (any SpeechTranslator)? = nil,
+        synthesizer: (any SpeechSynthesizer)?,
         floorLanguage: FloorLanguageMode = .auto
     ) {
         self.makeDetector = makeDetector

@@ -40,8 +40,12 @@ final class MachineVoice: Sendable {
     /// Speaks until cancelled: one 20 ms frame every 20 ms, from the queue or silence.
     func run() async throws {
         var feed = try SourceFeed(
-            event: event, source: .machine(language), speaker: nil,
-            format: FloorFormat(sampleRate: 48000, channels: 1, sampleFormat: .f32le), bitrate: bitrate)
+            event: event,
+            source: .machine(language),
+            speaker: nil,
+            format: FloorFormat(sampleRate: 48000, channels: 1, sampleFormat: .f32le),
+            bitrate: bitrate
+        )
         let clock = ContinuousClock()
         var next = clock.now
         let silence = [Float](repeating: 0, count: 960)

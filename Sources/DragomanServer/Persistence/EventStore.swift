@@ -176,6 +176,13 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         let tags = languages.split(separator: " ").compactMap { LanguageTag(String($0)) }
         let machines = machineBooths.split(separator: " ").compactMap { LanguageTag(String($0)) }
         return EventDefinition(
-            code: joinCode, name: name, languages: tags, machineBooths: machines, pin: pin, floorToken: floorToken, createdAt: createdAt)
+            code: joinCode,
+            name: name,
+            languages: tags,
+            machineBooths: machines,
+            pin: pin,
+            floorToken: floorToken,
+            createdAt: createdAt
+        )
     }
 }

@@ -48,8 +48,12 @@ public struct VenueServer: Sendable {
             secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" }
         )
         self.events = LiveEvents(
-            store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path), links: links,
-            machineEngines: configuration.machineEngines, bitrate: configuration.bitrate, logger: logger)
+            store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path),
+            links: links,
+            machineEngines: configuration.machineEngines,
+            bitrate: configuration.bitrate,
+            logger: logger
+        )
     }
 
     /// Runs until SIGINT or SIGTERM; calls `onReady` once every port accepts connections.

@@ -52,7 +52,8 @@ struct WebSocketGate: Sendable {
         switch request.query["codec"] ?? "opus" {
         case "opus": codec = .opus
         case "pcm": codec = .pcm
-        case let other: throw ProtocolError(.badRequest, "codec=\(other) is not offered; use opus or pcm.")
+        case "none": codec = .none
+        case let other: throw ProtocolError(.badRequest, "codec=\(other) is not offered; use opus, pcm, or none (control messages only).")
         }
 
         let relay: Bool
@@ -67,7 +68,7 @@ struct WebSocketGate: Sendable {
         let session = ListenerSession(
             event: event,
             sink: sink,
-            codec: codec == .opus ? opusCodec : .init(name: "pcm", opusHead: nil),
+            codec: codec == .opus ? opusCodec : .init(name: codec == .pcm ? "pcm" : "none", opusHead: nil),
             startChannel: channelID,
             isRelay: relay
         )

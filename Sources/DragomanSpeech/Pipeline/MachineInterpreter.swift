@@ -36,7 +36,10 @@ public actor MachineInterpreter {
         public var maximumLag: UInt64
 
         public init(
-            languages: [LanguageTag], targets: [LanguageTag], glossary: [LanguageTag: [String]] = [:], maximumLag: UInt64 = 6_000_000
+            languages: [LanguageTag],
+            targets: [LanguageTag],
+            glossary: [LanguageTag: [String]] = [:],
+            maximumLag: UInt64 = 6_000_000
         ) {
             self.languages = languages
             self.targets = targets
@@ -65,8 +68,14 @@ public actor MachineInterpreter {
     ///   - floorLanguage: the floor language now, as the operator set it
     ///   - now: the server's clock, µs since the Unix epoch
     public init(
-        recognizer: any SpeechRecognizer, translator: (any TextTranslator)?, speechTranslator: (any SpeechTranslator)? = nil,
-        synthesizer: (any SpeechSynthesizer)?, output: any MachineOutput, configuration: Configuration, floorLanguage: LanguageTag?, now: @escaping @Sendable () -> UInt64
+        recognizer: any SpeechRecognizer,
+        translator: (any TextTranslator)?,
+        speechTranslator: (any SpeechTranslator)? = nil,
+        synthesizer: (any SpeechSynthesizer)?,
+        output: any MachineOutput,
+        configuration: Configuration,
+        floorLanguage: LanguageTag?,
+        now: @escaping @Sendable () -> UInt64
     ) {
         self.recognizer = recognizer
         self.translator = translator
@@ -102,17 +111,27 @@ public actor MachineInterpreter {
         let text = transcript.text.trimmingWhitespace()
         let language = identify(transcript)
         if let switched = tracker.heard(
-            language, confidence: LanguageScript.decisiveLanguage(of: text, among: configuration.languages) != nil
-                ? 1 : transcript.languageProbability ?? 0, duration: segment.durationMicros)
-        {
+            language,
+            confidence: LanguageScript.decisiveLanguage(of: text, among: configuration.languages) != nil
+                ? 1 : transcript.languageProbability ?? 0,
+            duration: segment.durationMicros
+        ) {
             await output.floorLanguageHeard(switched)
         }
         lineNumber += 1
         let id = "m\(lineNumber)"
         await output.caption(
             ControlMessages.Caption(
-                channel: "floor", id: id, text: text, language: language?.value, final: true, start: segment.startMicros,
-                end: segment.endMicros, source: "floor"))
+                channel: "floor",
+                id: id,
+                text: text,
+                language: language?.value,
+                final: true,
+                start: segment.startMicros,
+                end: segment.endMicros,
+                source: "floor"
+            )
+        )
         guard let language else { return }
         for target in configuration.targets where target != language {
             await interpret(text, from: language, into: target, id: id, segment: segment)
@@ -128,7 +147,9 @@ public actor MachineInterpreter {
 
     private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async {
         let glossary = Dictionary(
-            zip(configuration.glossary[source] ?? [], configuration.glossary[target] ?? []), uniquingKeysWith: { first, _ in first })
+            zip(configuration.glossary[source] ?? [], configuration.glossary[target] ?? []),
+            uniquingKeysWith: { first, _ in first }
+        )
         let translated: String
         do {
             if target == Self.english, let speechTranslator {
@@ -144,8 +165,16 @@ public actor MachineInterpreter {
         }
         await output.caption(
             ControlMessages.Caption(
-                channel: target.value, id: id, text: translated, language: target.value, final: true, start: segment.startMicros,
-                end: segment.endMicros, source: "machine"))
+                channel: target.value,
+                id: id,
+                text: translated,
+                language: target.value,
+                final: true,
+                start: segment.startMicros,
+                end: segment.endMicros,
+                source: "machine"
+            )
+        )
         guard let synthesizer, synthesizer.languages.contains(target) else {
             await output.engineStatus(.ready, of: target)
             return

@@ -1,6 +1,7 @@
 // The stream path's control socket. The <audio> element plays the Ogg stream, which has no control messages, so
 // while captions are on a listener on that path also keeps a listen WebSocket open for its `caption` and
-// `carrying` messages (the audio packets it also carries are dropped unread). It follows the channel with `tune`
+// `carrying` messages, asked for with codec=none: control messages only, no audio, not counted as a listener. It
+// follows the channel with `tune`
 // like the low-delay path's socket, and reconnects by itself.
 
 import { socketURL } from '../shared/api.js';
@@ -14,7 +15,7 @@ export class CaptionFeed {
     this.confirmed = null;
     this.welcomed = false;
     this.socket = new ReconnectingSocket({
-      url: () => socketURL(`/ws/listen/${encodeURIComponent(this.code)}`, { channel: this.channel, pin: this.pin, codec: 'opus' }),
+      url: () => socketURL(`/ws/listen/${encodeURIComponent(this.code)}`, { channel: this.channel, pin: this.pin, codec: 'none' }),
       onMessage: (message) => this.receive(message),
       onBinary: () => {},
       onClose: () => {
