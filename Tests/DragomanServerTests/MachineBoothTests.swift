@@ -70,10 +70,12 @@ struct MachineBoothTests {
         floorLanguage: .auto
     )
 
+    static func useEngines(_ configuration: inout ServerConfiguration) { configuration.machineEngines = engines }
+
     /// The floor speaks: the floor channel gets the transcript, the Russian channel its translation and the machine's
     /// voice, and the floor language follows by ear to Kazakh, with the alert saying interpretation is live.
     @Test func theMachineCaptionsSpeaksAndFollowsTheFloor() async throws {
-        try await LiveServer.with(configure: { $0.machineEngines = Self.engines }) { server in
+        try await LiveServer.with(configure: Self.useEngines) { server in
             let event = try server.createEvent(machine: ["ru"])
             let russian = try await server.listener(event, channel: "ru")
             let floor = try await server.listener(event, channel: "floor")
@@ -93,7 +95,7 @@ struct MachineBoothTests {
     /// Failover: the interpreter's line drops and the machine has the channel in the same change; the interpreter comes
     /// back and the machine yields at once: what the listener receives is from one source at a time.
     @Test func theMachineCoversAnInterpreterWhoDropsAndYieldsWhenTheyReturn() async throws {
-        try await LiveServer.with(configure: { $0.machineEngines = Self.engines }) { server in
+        try await LiveServer.with(configure: Self.useEngines) { server in
             let event = try server.createEvent(machine: ["ru"])
             let live = try server.live(event)
             try server.venue.events.setFloorLanguage(LanguageTag("kk"), of: live, at: 1)
