@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain: events, channels, routing, the wire format. Pure Swift, no I/O.
@@ -52,7 +53,18 @@ let package = Package(
 
         // Speech: voice activity detection, recognition, language identification, translation, synthesis —
         // small protocols, each with real engines behind it.
-        .target(name: "DragomanSpeech", dependencies: ["DragomanCore", "DragomanAudio"], swiftSettings: swiftSettings),
+        // The HTTP engines (OpenAI-compatible, LibreTranslate, DeepL) go through AsyncHTTPClient.
+        .target(
+            name: "DragomanSpeech",
+            dependencies: [
+                "DragomanCore", "DragomanAudio",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Server: HTTP + WebSocket, API, fan-out, persistence, web apps.
         .target(
@@ -114,6 +126,18 @@ let package = Package(
 
         .testTarget(name: "DragomanCoreTests", dependencies: ["DragomanCore"], swiftSettings: testSettings),
         .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: testSettings),
+        .testTarget(
+            name: "DragomanSpeechTests",
+            dependencies: [
+                "DragomanSpeech", "DragomanAudio", "DragomanCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: testSettings
+        ),
         .testTarget(
             name: "DragomanServerTests",
             dependencies: [
