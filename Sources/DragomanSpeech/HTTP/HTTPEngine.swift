@@ -30,7 +30,7 @@ public struct HTTPEngineOptions: Sendable, Equatable {
 }
 
 /// One failed attempt, and what it says about the engine.
-struct AttemptFailure: Error {
+struct AttemptFailure: Error, Sendable {
     enum Kind {
         /// Worth another try, and a sign of an unwell engine: no connection, timeout, 429/5xx, a cut stream.
         case transient
@@ -74,7 +74,7 @@ final class HTTPEngine: Sendable {
     func perform<T: Sendable>(
         _ what: String,
         makeRequest: () -> HTTPClientRequest,
-        read: (HTTPClientResponse) async throws(AttemptFailure) -> T
+        read: @escaping @Sendable (HTTPClientResponse) async throws(AttemptFailure) -> T
     ) async throws(SpeechError) -> T {
         var attempt = 0
         while true {
@@ -89,8 +89,9 @@ final class HTTPEngine: Sendable {
                     "\(what): not tried: the circuit breaker is open after \(failures) failed calls in a row; next try in \(String(format: "%.1f", wait)) s"
                 )
             }
+            let attemptStarted = ContinuousClock.now
             do throws(AttemptFailure) {
-                let value = try await once(what, request: makeRequest(), read: read)
+                let value = try await timed(what, request: makeRequest(), read: read)
                 breaker.withLockedValue { $0.recordSuccess() }
                 return value
             } catch {
@@ -102,7 +103,11 @@ final class HTTPEngine: Sendable {
                     breaker.withLockedValue { $0.recordFailure(at: .now) }
                     throw error.error
                 case .transient:
-                    if attempt >= options.retry.maxAttempts || Task.isCancelled {
+                    // An attempt that took half the timeout or more (a timeout; connecting to a dead engine,
+                    // which AsyncHTTPClient retries until the deadline) is not repeated: the caller's time is
+                    // worth more than another wait.
+                    let slow = ContinuousClock.now - attemptStarted >= options.timeout / 2
+                    if attempt >= options.retry.maxAttempts || Task.isCancelled || slow {
                         breaker.withLockedValue { $0.recordFailure(at: .now) }
                         var final = error.error
                         if attempt > 1 { final.message += " (after \(attempt) attempts)" }
@@ -113,6 +118,41 @@ final class HTTPEngine: Sendable {
                 }
             }
         }
+    }
+
+    /// One attempt under the timeout. AsyncHTTPClient's deadline ends at the response head (and bounds
+    /// connecting); a timer bounds the whole answer, streamed bodies included, by cancelling the read.
+    private func timed<T: Sendable>(
+        _ what: String,
+        request: HTTPClientRequest,
+        read: @escaping @Sendable (HTTPClientResponse) async throws(AttemptFailure) -> T
+    ) async throws(AttemptFailure) -> T {
+        let timeout = options.timeout
+        let result = await withTaskGroup(of: Result<T, AttemptFailure>?.self) { group in
+            group.addTask {
+                do throws(AttemptFailure) {
+                    return .success(try await self.once(what, request: request, read: read))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                // A little after AsyncHTTPClient's own deadline, so that its more precise errors come first.
+                try? await Task.sleep(for: timeout + .milliseconds(50))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let result { return try result.get() }
+        if Task.isCancelled { throw AttemptFailure(kind: .rejected, error: error(.failed, "\(what): cancelled")) }
+        throw AttemptFailure(kind: .transient, error: error(.timeout, "\(what): no complete answer within \(Self.seconds(timeout)) s"))
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%g", value)
     }
 
     private func once<T>(
@@ -167,11 +207,13 @@ final class HTTPEngine: Sendable {
 
     /// Turns a transport error into an attempt failure.
     func classify(_ error: any Error, _ what: String, answered: Bool) -> AttemptFailure {
-        let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                return AttemptFailure(kind: .transient, error: self.error(.timeout, "\(what): no complete answer within \(seconds) s"))
+                return AttemptFailure(
+                    kind: .transient,
+                    error: self.error(.timeout, "\(what): no complete answer within \(Self.seconds(options.timeout)) s")
+                )
             case .cancelled:
                 return AttemptFailure(kind: .rejected, error: self.error(.failed, "\(what): cancelled"))
             case .bodyLengthMismatch:

@@ -114,13 +114,14 @@ public struct OpenAITranscriber: SpeechRecognizer, SpokenLanguageIdentifier, Spe
             throw engine.error(.unsupported, "an empty segment has nothing to transcribe")
         }
         let wav = WAVFile.encode(PCMAudio(sampleRate: SpeechSegment.sampleRate, channels: 1, samples: segment.samples))
-        var form = MultipartForm()
-        form.addFile("file", filename: "segment.wav", contentType: "audio/wav", wav)
-        form.add("model", model)
-        form.add("response_format", "verbose_json")
-        form.add("temperature", "0")
-        if let language { form.add("language", SpokenLanguageEvidence.primary(language)) }
-        if let prompt = Self.prompt(hints) { form.add("prompt", prompt) }
+        var builder = MultipartForm()
+        builder.addFile("file", filename: "segment.wav", contentType: "audio/wav", wav)
+        builder.add("model", model)
+        builder.add("response_format", "verbose_json")
+        builder.add("temperature", "0")
+        if let language { builder.add("language", SpokenLanguageEvidence.primary(language)) }
+        if let prompt = Self.prompt(hints) { builder.add("prompt", prompt) }
+        let form = builder
         let body = form.finished()
         let what = "POST /v1/audio/\(endpoint.rawValue)"
         return try await engine.perform(
