@@ -11,9 +11,15 @@ enum WordErrorRate {
     }
 
     static func of(_ hypothesis: String, reference: String) -> Double {
+        let (edits, count) = errors(hypothesis, reference: reference)
+        return count == 0 ? (edits == 0 ? 0 : 1) : Double(edits) / Double(count)
+    }
+
+    /// The word edits and the reference's word count, to add up over many sentences.
+    static func errors(_ hypothesis: String, reference: String) -> (edits: Int, words: Int) {
         let ref = words(reference)
         let hyp = words(hypothesis)
-        guard !ref.isEmpty else { return hyp.isEmpty ? 0 : 1 }
+        guard !ref.isEmpty else { return (hyp.count, 0) }
         var previous = Array(0...hyp.count)
         for (i, r) in ref.enumerated() {
             var current = [i + 1] + Array(repeating: 0, count: hyp.count)
@@ -22,6 +28,6 @@ enum WordErrorRate {
             }
             previous = current
         }
-        return Double(previous[hyp.count]) / Double(ref.count)
+        return (previous[hyp.count], ref.count)
     }
 }

@@ -31,6 +31,7 @@ import io
 import json
 import math
 import os
+import signal
 import sys
 import threading
 import time
@@ -417,6 +418,11 @@ def main(argv=None):
                         help="report suspect segments instead of dropping them")
     args = parser.parse_args(argv)
     args.model = args.model or ["base"]
+    # A parent may start us with signals blocked (Foundation's Process on Linux spawns from a thread that
+    # blocks them): unblock and handle them, so that SIGTERM stops the worker.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: os._exit(0))
     try:
         engine = Engine(args)
     except (ValueError, ImportError) as error:
