@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain: events, channels, routing, the wire format. Pure Swift, no I/O.
@@ -60,9 +61,17 @@ let package = Package(
 
         // Speech: voice activity detection, recognition, language identification, translation, synthesis —
         // small protocols, each with real engines behind it.
+        // The HTTP engines (OpenAI-compatible, LibreTranslate, DeepL) go through AsyncHTTPClient; sherpa-onnx and
+        // espeak-ng run in process.
         .target(
             name: "DragomanSpeech",
-            dependencies: ["DragomanCore", "DragomanAudio", "CSherpaOnnx", "CEspeakNG"],
+            dependencies: [
+                "DragomanCore", "DragomanAudio", "CSherpaOnnx", "CEspeakNG",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-L\(sherpaOnnxLib)", "-Xlinker", "-rpath", "-Xlinker", sherpaOnnxLib])]
         ),
@@ -129,7 +138,14 @@ let package = Package(
         .testTarget(name: "DragomanAudioTests", dependencies: ["DragomanAudio"], swiftSettings: testSettings),
         .testTarget(
             name: "DragomanSpeechTests",
-            dependencies: ["DragomanSpeech", "DragomanAudio", "DragomanCore"],
+            dependencies: [
+                "DragomanSpeech", "DragomanAudio", "DragomanCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: testSettings
         ),
         .testTarget(

@@ -168,7 +168,10 @@ import Testing
     /// other booths go through text translation.
     @Test func anEnglishBoothCanTranslateTheSpeechItself() async {
         struct HearsEnglish: SpeechTranslator {
-            func translateToEnglish(_ segment: SpeechSegment) async throws(SpeechError) -> Transcript { Transcript(text: " Welcome! ") }
+            var targetLanguages: Set<LanguageTag> { [MachineInterpreterTests.en] }
+            func translate(_ segment: SpeechSegment, into target: LanguageTag, hints: [String]) async throws(SpeechError) -> Transcript {
+                Transcript(text: " Welcome! ", language: target)
+            }
         }
         let output = Recorder()
         let interpreter = MachineInterpreter(

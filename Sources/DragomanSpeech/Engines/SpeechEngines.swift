@@ -21,12 +21,6 @@ public protocol SpokenLanguageIdentifier: Sendable {
     func identify(_ segment: SpeechSegment, among candidates: [LanguageTag]) async throws(SpeechError) -> [(LanguageTag, Double)]
 }
 
-/// Translates speech straight into English text (Whisper's `translate` task): the one offline path from
-/// Kazakh or Russian speech to another language here.
-public protocol SpeechTranslator: Sendable {
-    func translateToEnglish(_ segment: SpeechSegment) async throws(SpeechError) -> Transcript
-}
-
 /// Translates text from one language into another.
 public protocol TextTranslator: Sendable {
     /// Translates `text`; `glossary` maps terms of the source language to the words to use in the target.

@@ -57,13 +57,12 @@ public actor MachineInterpreter {
     private let now: @Sendable () -> UInt64
     private var tracker: FloorLanguageTracker
     private let filter = HallucinationFilter()
-    private static let english = LanguageTag("en")!
     private var lineNumber = 0
 
     /// - Parameters:
     ///   - translator: text translation between the event's languages; nil when none is configured
-    ///   - speechTranslator: speech straight into English, used for an English booth when given (it hears the
-    ///     speech rather than a transcript, and needs no text engine)
+    ///   - speechTranslator: speech straight into another language (Whisper: into English), used for the booths of
+    ///     its target languages when given (it hears the speech rather than a transcript, and needs no text engine)
     ///   - synthesizer: the machine's voices; nil for captions only
     ///   - floorLanguage: the floor language now, as the operator set it
     ///   - now: the server's clock, µs since the Unix epoch
@@ -152,8 +151,9 @@ public actor MachineInterpreter {
         )
         let translated: String
         do {
-            if target == Self.english, let speechTranslator {
-                translated = try await speechTranslator.translateToEnglish(segment).text.trimmingWhitespace()
+            if let speechTranslator, speechTranslator.targetLanguages.contains(target) {
+                let hints = configuration.glossary[target] ?? []
+                translated = try await speechTranslator.translate(segment, into: target, hints: hints).text.trimmingWhitespace()
             } else if let translator {
                 translated = try await translator.translate(text, from: source, to: target, glossary: glossary)
             } else {
