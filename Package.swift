@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "dragoman",
             dependencies: [
-                "DragomanCore", "DragomanAudio", "DragomanServer", "DragomanClient",
+                "DragomanCore", "DragomanAudio", "DragomanServer", "DragomanClient", "DragomanSpeech",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -55,6 +55,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "notice"
 
+    @OptionGroup(title: "Machine booths") var machine: MachineOptions
+
     func validate() throws {
         guard (6000...128_000).contains(bitrate) else { throw ValidationError("--bitrate must be between 6000 and 128000 bit/s") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -63,7 +65,7 @@ struct ServerOptions: ParsableArguments {
     func makeServer() throws -> VenueServer {
         var logger = Logger(label: "dragoman")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host,
             port: port,
             tlsPort: noTLS ? nil : tlsPort,
@@ -74,6 +76,7 @@ struct ServerOptions: ParsableArguments {
             publicHost: publicHost,
             bitrate: bitrate
         )
+        configuration.machineEngines = try machine.engines()
         return try VenueServer(configuration: configuration, logger: logger)
     }
 }

@@ -123,4 +123,23 @@ struct MachineBoothTests {
             #expect(zip(packets, packets.dropFirst()).allSatisfy { $1.sequence == $0.sequence &+ 1 })
         }
     }
+
+    /// The organizer gives channels machine booths through the API (as `dragoman event create --machine` does); a
+    /// language that is not the event's is refused, naming the field.
+    @Test func theOrganizerGivesChannelsMachineBooths() async throws {
+        try await LiveServer.with { server in
+            let admin = EventAdmin(server: server.address, token: server.organizerToken)
+            let data = try await admin.create(name: "Summit", languages: ["ru", "kk", "en"], machine: ["en", "ru"], pin: nil)
+            let created = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(created?["machine"] as? [String] == ["en", "ru"])
+            let code = try #require(created?["code"] as? String)
+            let live = try #require(try server.venue.events.event(JoinCode(code)!))
+            #expect(live.state.desks[LanguageTag("en")!]?.machine != MachineStatus.none)
+            await #expect {
+                _ = try await admin.create(name: "Summit", languages: ["ru"], machine: ["de"], pin: nil)
+            } throws: { error in
+                "\(error)".contains("'de' in 'machine' is not a language of the event")
+            }
+        }
+    }
 }

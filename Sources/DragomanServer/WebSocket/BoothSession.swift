@@ -62,8 +62,14 @@ struct BoothSession: Sendable {
         // mistaken for a dropped one.
         let lastAudio = NIOLockedValueBox<UInt64?>(nil)
         let watchdog = Task { [event, interpreter] in
+            var lastLook = ContinuousClock.now
             while !Task.isCancelled {
                 try await Task.sleep(for: Self.watchdogPeriod)
+                // A watchdog that wakes up late was starved of CPU with the rest of the server: the console's audio
+                // may be waiting unread in the socket. Judge again on the next look rather than take it off air.
+                let looked = ContinuousClock.now
+                defer { lastLook = looked }
+                guard looked - lastLook < Self.watchdogPeriod * 3 else { continue }
                 guard let last = lastAudio.withLockedValue({ $0 }), event.clock.nowMicros() > last + Self.silentConsoleTimeout else { continue }
                 event.takeOffAir(interpreter)
             }
