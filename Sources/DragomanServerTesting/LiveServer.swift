@@ -112,7 +112,15 @@ public struct LiveServer: Sendable {
     }
 
     /// Opens a WebSocket, sends `messages`, and collects what the server sent until it closed (or `timeout`).
-    public func exchange(_ path: String, send messages: [Outgoing] = [], timeout: Duration = .seconds(3)) async throws -> Exchange {
+    ///
+    /// `until`, when given, ends the exchange as soon as what arrived satisfies it (the test then closes), so a test
+    /// waits for what it needs rather than for a guess at how long that takes.
+    public func exchange(
+        _ path: String,
+        send messages: [Outgoing] = [],
+        timeout: Duration = Waiting.defaultTimeout,
+        until enough: (@Sendable (Exchange) -> Bool)? = nil
+    ) async throws -> Exchange {
         let connection = try await WebSocketConnection.connect(to: "ws://127.0.0.1:\(port)\(path)")
         for message in messages {
             switch message {
@@ -127,10 +135,15 @@ public struct LiveServer: Sendable {
         defer { deadline.cancel() }
         var texts: [String] = []
         var binaries: [ByteBuffer] = []
+        var closing = false
         for try await message in connection.messages {
             switch message {
             case .text(let text): texts.append(text)
             case .binary(let buffer): binaries.append(buffer)
+            }
+            if !closing, let enough, enough(Exchange(texts: texts, binaries: binaries, closeCode: nil)) {
+                closing = true
+                await connection.close(reason: "test done")
             }
         }
         return Exchange(texts: texts, binaries: binaries, closeCode: connection.closeFrame?.code)
@@ -143,6 +156,12 @@ public struct LiveServer: Sendable {
     }
 
     public struct Exchange: Sendable {
+        public init(texts: [String], binaries: [ByteBuffer], closeCode: UInt16?) {
+            self.texts = texts
+            self.binaries = binaries
+            self.closeCode = closeCode
+        }
+
         public var texts: [String]
         public var binaries: [ByteBuffer]
         /// The close code the server sent (1000 when the test itself closed and the server answered).

@@ -47,7 +47,7 @@ public final class TestClient: Sendable {
     public func expect<T: Decodable & Sendable>(
         _ type: String,
         as kind: T.Type,
-        timeout: Duration = .seconds(3),
+        timeout: Duration = Waiting.defaultTimeout,
         where matches: @escaping @Sendable (T) -> Bool = { _ in true }
     ) async throws -> T {
         let deadline = ContinuousClock.now + timeout
@@ -66,7 +66,7 @@ public final class TestClient: Sendable {
 
     /// Waits until at least `count` audio packets arrived; returns them.
     @discardableResult
-    public func packets(atLeast count: Int, timeout: Duration = .seconds(5)) async throws -> [AudioPacketHeader] {
+    public func packets(atLeast count: Int, timeout: Duration = Waiting.defaultTimeout) async throws -> [AudioPacketHeader] {
         try await wait("\(count) audio packets", timeout: timeout) { await self.inbox.packets.count >= count }
         return await inbox.packets
     }
@@ -75,7 +75,7 @@ public final class TestClient: Sendable {
     public var closeCode: UInt16? { get async { await inbox.closeCode } }
 
     /// Waits until the server closed the connection; returns its close code.
-    public func closed(timeout: Duration = .seconds(3)) async throws -> UInt16? {
+    public func closed(timeout: Duration = Waiting.defaultTimeout) async throws -> UInt16? {
         try await wait("the server to close", timeout: timeout) { await self.inbox.isClosed }
         return await inbox.closeCode
     }
