@@ -99,8 +99,11 @@ struct BoothTests {
             let pavel = try await console(server, event, people["Pavel"]!)
             try await aigerim.send(#"{"type":"mic","on":true}"#)
             try await aigerim.send(#"{"type":"handover","action":"request"}"#)
+            // Two consoles are two connections: Pavel can accept only once the request has reached him.
+            try await pavel.expect("booth-state", as: State.self) { $0.handover.state == "requested" }
             try await pavel.send(#"{"type":"handover","action":"accept"}"#)
             try await aigerim.expect("booth-state", as: State.self) { $0.handover.state == "accepted" }
+            await aigerim.forget()  // the states from before Pavel connected show him offline too
             await pavel.close()
             try await aigerim.expect("booth-state", as: State.self) { $0.interpreters.contains { $0.name == "Pavel" && !$0.online } }
             try await aigerim.send(#"{"type":"handover","action":"switch"}"#)
