@@ -18,7 +18,7 @@ struct FanoutTests {
             let reports = try await withThrowingTaskGroup(of: ChannelListener.Report.self) { group in
                 for channel in ["floor", "ru", "kk"] {
                     group.addTask {
-                        try await ChannelListener(server: server.address, event: event.code.value, channel: channel, duration: 15, idleTimeout: 1)
+                        try await ChannelListener(server: server.address, event: event.code.value, channel: channel, duration: 15, idleTimeout: 3)
                             .run { _ in }
                     }
                 }
@@ -40,7 +40,7 @@ struct FanoutTests {
         try await LiveServer.with { server in
             let event = try server.createEvent()
             let ingest = server.floorIngest(event, seconds: 2)
-            async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
+            async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 3).run { _ in }
             let live = try server.live(event)
             try await wait("the listener") { live.statistics(.floor)?.listeners == 1 }
             async let first = ingest.run()
@@ -63,7 +63,7 @@ struct FanoutTests {
             let event = try server.createEvent()
             let stalled = try await StalledListener.connect(port: server.port, path: "/ws/listen/\(event.code)?codec=pcm")
             defer { stalled.close() }
-            async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 1).run { _ in }
+            async let listening = ChannelListener(server: server.address, event: event.code.value, duration: 15, idleTimeout: 3).run { _ in }
             let live = try server.live(event)
             try await wait("both listeners") { live.statistics(.floor)?.listeners == 2 }
             _ = try await server.publishFloor(event, seconds: 3)

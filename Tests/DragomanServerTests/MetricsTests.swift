@@ -12,7 +12,7 @@ struct MetricsTests {
     @Test func metricsCountListenersAndPackets() async throws {
         try await LiveServer.with { server in
             let event = try server.createEvent(languages: ["ru"])
-            async let listening = ChannelListener(server: server.address, event: event.code.value, channel: "ru", duration: 10, idleTimeout: 1).run {
+            async let listening = ChannelListener(server: server.address, event: event.code.value, channel: "ru", duration: 10, idleTimeout: 3).run {
                 _ in
             }
             let live = try server.live(event)

@@ -52,6 +52,8 @@ public struct BoothMicrophone: Hashable, Sendable {
         case notAccepted
         /// There is no request or acceptance of this interpreter to withdraw.
         case nothingToCancel
+        /// Microphone, cough and handover keys pressed faster than any interpreter presses them.
+        case tooFast
 
         public var description: String { explanation(naming: \.value) }
 
@@ -65,6 +67,7 @@ public struct BoothMicrophone: Hashable, Sendable {
             case .nothingToAccept: "there is no handover request to accept"
             case .notAccepted: "the partner has not accepted the handover"
             case .nothingToCancel: "there is no handover request or acceptance to withdraw"
+            case .tooFast: "the keys were pressed too fast: at most 20 at once, then 5 a second"
             }
         }
 
@@ -78,6 +81,7 @@ public struct BoothMicrophone: Hashable, Sendable {
             case .nothingToAccept: .nothingToAccept
             case .notAccepted: .notAccepted
             case .nothingToCancel: .nothingToCancel
+            case .tooFast: .tooMany
             }
         }
     }

@@ -12,6 +12,14 @@ public enum EventRules {
         guard let raw else { throw Violation(field: "name", message: "The field 'name' is missing.") }
         let name = raw.trimmingWhitespace()
         guard !name.isEmpty else { throw Violation(field: "name", message: "The field 'name' is empty.") }
+        if let bad = name.unicodeScalars.first(where: isHidden) {
+            let code = "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            throw Violation(
+                field: "name",
+                message:
+                    "The name contains the invisible character \(code): names are shown on place cards and phones, so control and direction characters are not allowed."
+            )
+        }
         guard name.count <= EventDefinition.maximumNameLength else {
             throw Violation(
                 field: "name",
@@ -76,4 +84,17 @@ public enum EventRules {
         }
         return pin
     }
+
+    /// Control characters (NUL, BEL, …) and the bidirectional overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069), which would truncate a stored name or make it read differently from what it is.
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: true
+        default: false
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

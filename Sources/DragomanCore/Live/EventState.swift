@@ -217,15 +217,19 @@ public struct EventState: Sendable {
     }
 
     /// Applies an interpreter's action to their booth's microphone; a refusal leaves everything as it was.
+    /// A console's keys are rate-limited per interpreter at `now` (µs); without `now` they are not (the
+    /// server's own actions, tests).
     public mutating func microphone(
         _ action: BoothMicrophone.Event,
-        from interpreter: InterpreterID
+        from interpreter: InterpreterID,
+        at now: UInt64? = nil
     ) throws(BoothMicrophone.Refusal)
         -> [EventNotice]
     {
         guard let booth = interpreters.first(where: { $0.id == interpreter })?.booth, var desk = desks[booth] else {
             throw .notOnline(interpreter)
         }
+        if let now, !limits[interpreter, default: ConsoleLimits()].keys.allow(at: now) { throw .tooFast }
         try desk.microphone.handle(action)
         return change { $0.desks[booth] = desk }
     }
@@ -428,4 +432,7 @@ struct ConsoleLimits: Sendable {
     static let chatBurst = 10
     var chat = TokenBucket(capacity: chatBurst, perSecond: 1)
     var signals = TokenBucket(capacity: 3, perSecond: 0.5)
+    /// Microphone, cough and handover keys: an interpreter's fastest real use (cough pressed and released,
+    /// a mic toggled by mistake and back) passes; a script toggling the mic does not reach every phone.
+    var keys = TokenBucket(capacity: 20, perSecond: 5)
 }

@@ -29,6 +29,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         case tooLarge = "too-large"
         /// Too many messages too fast (chat, signals).
         case tooMany = "too-many"
+        /// Too many wrong credentials from one address: it must wait before trying again.
+        case lockedOut = "locked-out"
         case internalError = "internal-error"
 
         /// The HTTP status for this code.
@@ -43,7 +45,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
                 .nothingToCancel:
                 409
             case .tooLarge: 413
-            case .tooMany: 429
+            case .tooMany, .lockedOut: 429
             case .internalError: 500
             }
         }
@@ -74,7 +76,9 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             case .noAudio: "a live console sent no microphone audio for a second and was taken off air; not fatal"
             case .tooLarge: "a body or message over the limit (close code 1009 when the WebSocket frame itself was over it)"
             case .tooMany:
-                "too many messages too fast (a console's chat: 10 at once, then 1 a second; signals: 3 at once, then 1 every 2 s); not fatal"
+                "too many messages too fast (a console's chat: 10 at once, then 1 a second; signals: 3 at once, then 1 every 2 s; microphone, cough and handover keys: 20 at once, then 5 a second; a listener's channel switches: 10 at once, then 2 a second); not fatal"
+            case .lockedOut:
+                "too many wrong PINs, keys, tokens or join codes from this address: it may try again after the time the message gives (5 tries, then 1 s doubling up to 5 min)"
             case .internalError: "the server failed; the message says how"
             }
         }

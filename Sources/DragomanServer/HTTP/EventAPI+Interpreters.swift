@@ -23,7 +23,7 @@ extension EventAPI {
         }
     }
 
-    func createInterpreter(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func createInterpreter(_ request: Request, _ context: VenueRequestContext) async throws -> Response {
         try authorizeOrganizer(request)
         let event = try liveEvent(context)
         struct Body: Decodable {
@@ -58,14 +58,14 @@ extension EventAPI {
         return try json(InterpreterView(interpreter, code: event.definition.code, links: links), status: .created)
     }
 
-    func listInterpreters(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    func listInterpreters(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         try authorizeOrganizer(request)
         let event = try liveEvent(context)
         struct List: Encodable { var interpreters: [InterpreterView] }
         return try json(List(interpreters: event.interpreters.map { InterpreterView($0, code: event.definition.code, links: links) }))
     }
 
-    func deleteInterpreter(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    func deleteInterpreter(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         try authorizeOrganizer(request)
         let event = try liveEvent(context)
         let id = InterpreterID(context.parameters.get("id") ?? "")

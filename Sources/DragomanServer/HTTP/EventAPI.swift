@@ -12,7 +12,7 @@ struct EventAPI: Sendable {
     /// Join links as phones in the room reach the server.
     let links: PublicLinks
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<VenueRequestContext>) {
         let api = router.group("api/events")
         api.post { request, context in try await create(request, context) }
         api.get { request, _ in try list(request) }
@@ -27,7 +27,7 @@ struct EventAPI: Sendable {
         api.delete(":code/interpreters/:id") { request, context in try deleteInterpreter(request, context) }
     }
 
-    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func create(_ request: Request, _ context: VenueRequestContext) async throws -> Response {
         try authorizeOrganizer(request)
         let changes = try await decodeChanges(request, context)
         do {
@@ -48,7 +48,7 @@ struct EventAPI: Sendable {
         return try json(List(events: try events.allEvents().map { EventJSON.organizerView($0, links: links) }))
     }
 
-    private func read(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    private func read(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         let event = try liveEvent(context)
         if !isOrganizer(request) {
             let pin = request.headers[.init("X-Dragoman-Pin")!] ?? request.uri.queryParameters.get("pin")
@@ -62,7 +62,7 @@ struct EventAPI: Sendable {
         return try json(EventJSON.publicView(event, links: links))
     }
 
-    private func change(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func change(_ request: Request, _ context: VenueRequestContext) async throws -> Response {
         try authorizeOrganizer(request)
         var event = try liveEvent(context).definition
         let changes = try await decodeChanges(request, context)
@@ -82,14 +82,14 @@ struct EventAPI: Sendable {
         return try json(EventJSON.organizerView(event, links: links))
     }
 
-    private func delete(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    private func delete(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         try authorizeOrganizer(request)
         let code = try joinCode(context)
         guard try events.delete(code) else { throw APIError(.unknownEvent(code.value)) }
         return Response(status: .noContent)
     }
 
-    private func qrCode(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    private func qrCode(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         let event = try liveEvent(context).definition
         var link = links.join(event.code)
         if let channelText = request.uri.queryParameters.get("channel") {
@@ -105,7 +105,7 @@ struct EventAPI: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
-    private func setFloorLanguage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func setFloorLanguage(_ request: Request, _ context: VenueRequestContext) async throws -> Response {
         let event = try liveEvent(context)
         try authorizeOperator(request, event: event)
         let body: ByteBuffer
@@ -134,7 +134,7 @@ struct EventAPI: Sendable {
         return try json(EventJSON.publicView(event, links: links))
     }
 
-    private func floorLanguageChanges(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    private func floorLanguageChanges(_ request: Request, _ context: VenueRequestContext) throws -> Response {
         let event = try liveEvent(context)
         try authorizeOperator(request, event: event)
         struct Change: Encodable {
@@ -171,19 +171,19 @@ struct EventAPI: Sendable {
         guard isOrganizer(request) else { throw APIError(.unauthorized, "Wrong organizer token.") }
     }
 
-    func joinCode(_ context: BasicRequestContext) throws -> JoinCode {
+    func joinCode(_ context: VenueRequestContext) throws -> JoinCode {
         let text = context.parameters.get("code") ?? ""
         guard let code = JoinCode(text) else { throw APIError(.unknownEvent(text.uppercased())) }
         return code
     }
 
-    func liveEvent(_ context: BasicRequestContext) throws -> LiveEvent {
+    func liveEvent(_ context: VenueRequestContext) throws -> LiveEvent {
         let code = try joinCode(context)
         guard let event = try events.event(code) else { throw APIError(.unknownEvent(code.value)) }
         return event
     }
 
-    private func decodeChanges(_ request: Request, _ context: BasicRequestContext) async throws -> EventJSON.Changes {
+    private func decodeChanges(_ request: Request, _ context: VenueRequestContext) async throws -> EventJSON.Changes {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maximumBodySize)

@@ -22,7 +22,7 @@ struct WebAppRoutes: Sendable {
         self.files = files
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<VenueRequestContext>) {
         router.get("/") { _, _ in try page("listener/listener.html") }
         router.get("j/:code") { _, _ in try page("listener/listener.html") }
         router.get("floor/:code") { _, _ in try page("floor/floor.html") }

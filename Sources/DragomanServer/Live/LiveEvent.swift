@@ -36,6 +36,8 @@ public final class LiveEvent: Sendable {
         /// Console connections, including one replaced by a newer console until its session ends.
         var consoles: [ConnectionID: (booth: LanguageTag, sink: ListenerSinkBox)] = [:]
         var dashboards: [ConnectionID: ListenerSinkBox] = [:]
+        /// Booth states and dashboard snapshots sent after changes, at most ten a second each.
+        var refreshes = RefreshThrottle<RefreshTarget>(intervalMicros: 100_000)
 
         /// Makes the fan-outs the definition needs and forgets those it no longer has.
         mutating func syncFanouts() {
@@ -147,11 +149,39 @@ public final class LiveEvent: Sendable {
             }
             if notices.contains(where: Self.reshapes) { registry.syncFanouts() }
             if notices.contains(.routesChanged) { resolveRoutes(registry) }
-            return .success((notices, deliveries(for: notices, in: registry, at: now)))
+            let sent = notices.filter { notice in
+                switch notice {
+                case .boothState(let booth): registry.refreshes.request(.booth(booth), at: now)
+                case .dashboards(.refresh): registry.refreshes.request(.dashboards, at: now)
+                default: true
+                }
+            }
+            return .success((notices, deliveries(for: sent, in: registry, at: now)))
         }
         let (notices, outgoing) = try outcome.get()
         outgoing.carryOut()
         return notices
+    }
+
+    /// How often held booth states and dashboard snapshots are looked at; also their shortest interval.
+    static let refreshPeriod: Duration = .milliseconds(100)
+
+    /// Sends the booth states and dashboard snapshots that were held back because they came too fast
+    /// after the previous ones; the sessions' tickers call it a few times a second.
+    func flushRefreshes() {
+        let now = clock.nowMicros()
+        let outgoing = registry.withLockedValue { registry -> Deliveries? in
+            let due = registry.refreshes.due(at: now)
+            guard !due.isEmpty else { return nil }
+            let notices = due.map { target -> EventNotice in
+                switch target {
+                case .booth(let booth): .boothState(booth)
+                case .dashboards: .dashboards(.refresh)
+                }
+            }
+            return deliveries(for: notices, in: registry, at: now)
+        }
+        outgoing?.carryOut()
     }
 
     private static func reshapes(_ notice: EventNotice) -> Bool {
@@ -368,7 +398,8 @@ public final class LiveEvent: Sendable {
 
     /// Applies a console's microphone action; a refusal leaves everything as it was.
     func microphone(_ action: BoothMicrophone.Event, from interpreter: Interpreter) throws(BoothMicrophone.Refusal) {
-        try apply { (state: inout EventState) throws(BoothMicrophone.Refusal) in try state.microphone(action, from: interpreter.id) }
+        let now = clock.nowMicros()
+        try apply { (state: inout EventState) throws(BoothMicrophone.Refusal) in try state.microphone(action, from: interpreter.id, at: now) }
     }
 
     /// Takes `interpreter` off air if they are live: their console stopped sending audio.
@@ -488,4 +519,10 @@ public final class LiveEvent: Sendable {
     var processingHistograms: [(ChannelID, DelayHistogram.Snapshot)] {
         definition.channels.compactMap { channel in fanout(channel).map { (channel, $0.processingDelay.snapshot) } }
     }
+}
+
+/// What a held refresh is for.
+private enum RefreshTarget: Hashable, Sendable {
+    case booth(LanguageTag)
+    case dashboards
 }

@@ -15,6 +15,8 @@ public final class LiveEvents: Sendable {
     private let logger: Logger
     /// The machine booths at work, per event.
     private let machines = NIOLockedValueBox<[JoinCode: Task<Void, Never>]>([:])
+    /// Floor-language changes per event: a burst becomes at most one change a second.
+    private let floorLanguageThrottles = NIOLockedValueBox<[JoinCode: FloorLanguageThrottle]>([:])
 
     public init(
         store: EventStore,
@@ -121,8 +123,40 @@ public final class LiveEvents: Sendable {
 
     /// Sets and logs the floor language of an event; channels whose carrying changes alert their listeners.
     /// - Returns: the channels whose listeners were alerted.
+    /// A change that comes less than a second after the previous one is held, and only the latest
+    /// held change is applied when the second is over (`FloorLanguageThrottle`): a thousand taps make
+    /// two alerts, not a thousand, and the floor ends in the language last asked for.
     @discardableResult
     public func setFloorLanguage(_ language: LanguageTag?, of event: LiveEvent, at micros: UInt64) throws -> [ChannelID] {
+        let code = event.definition.code
+        let decision = floorLanguageThrottles.withLockedValue { $0[code, default: FloorLanguageThrottle()].request(language, at: micros) }
+        switch decision {
+        case .applyNow:
+            return try applyFloorLanguage(language, of: event, at: micros)
+        case .held:
+            return []
+        case .holdUntil(let due):
+            let delay = Duration.microseconds(Int64(due.saturatingSubtract(micros)))
+            Task { [weak self] in
+                try? await Task.sleep(for: delay)
+                self?.applyHeldFloorLanguage(of: event)
+            }
+            return []
+        }
+    }
+
+    private func applyHeldFloorLanguage(of event: LiveEvent) {
+        let now = event.clock.nowMicros()
+        let code = event.definition.code
+        guard let held = floorLanguageThrottles.withLockedValue({ $0[code]?.due(at: now) }) else { return }
+        do {
+            try applyFloorLanguage(held, of: event, at: now)
+        } catch {
+            logger.error("event \(code): the floor language could not be recorded: \(error)")
+        }
+    }
+
+    private func applyFloorLanguage(_ language: LanguageTag?, of event: LiveEvent, at micros: UInt64) throws -> [ChannelID] {
         try store.appendFloorLanguage(language, at: micros, for: event.definition.code)
         return event.setFloorLanguage(language, at: micros)
     }
@@ -164,4 +198,8 @@ public final class LiveEvents: Sendable {
         live.withLockedValue { $0.removeValue(forKey: code) }?.closeAll()
         return existed
     }
+}
+
+extension UInt64 {
+    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }

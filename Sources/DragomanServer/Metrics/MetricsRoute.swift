@@ -4,12 +4,23 @@ import Hummingbird
 
 /// `GET /metrics`: the server's health in the Prometheus text format (version 0.0.4), for
 /// Prometheus, the benchmark and the organizer's dashboard.
+///
+/// It names every live event's join code, so it needs the organizer token, as Prometheus sends it
+/// (`Authorization: Bearer …`, or `?token=…`).
 struct MetricsRoute: Sendable {
     let events: LiveEvents
+    var organizerToken: String = ""
+    var admission: ConnectionAdmission? = nil
+    var lockout: CredentialLockout? = nil
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("metrics") { _, _ in
-            Response(
+    func register(on router: some RouterMethods<VenueRequestContext>) {
+        router.get("metrics") { request, _ in
+            let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            guard let token = bearer ?? request.uri.queryParameters.get("token").map { String($0) }, constantTimeEquals(token, organizerToken)
+            else {
+                throw APIError(.unauthorized, "/metrics needs the organizer token: send 'Authorization: Bearer <token>'.")
+            }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: render()))
@@ -67,6 +78,18 @@ struct MetricsRoute: Sendable {
             text.line("process_resident_memory_bytes \(process.residentBytes)")
             text.family("process_open_fds", "gauge", "Open file descriptors (every listener is one).")
             text.line("process_open_fds \(process.openFiles)")
+        }
+        if let admission {
+            text.family("dragoman_connections_open", "gauge", "Open connections (HTTP and WebSocket).")
+            text.line("dragoman_connections_open \(admission.open)")
+            text.family("dragoman_connections_limit", "gauge", "The most connections admitted at once.")
+            text.line("dragoman_connections_limit \(admission.limit)")
+            text.family("dragoman_connections_refused_total", "counter", "Connections refused because the server was full.")
+            text.line("dragoman_connections_refused_total \(admission.refused)")
+        }
+        if let lockout {
+            text.family("dragoman_locked_out_attempts_total", "counter", "Credential attempts refused because their address was locked out.")
+            text.line("dragoman_locked_out_attempts_total \(lockout.lockedOutAttempts)")
         }
         return text.output
     }

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var bitrate: Int
     /// How many connections may wait to be accepted: large, so a room-wide reconnect is not refused.
     public var backlog: Int
+    /// The most connections open at once; nil: the descriptor limit less a reserve.
+    public var maximumConnections: Int? = nil
     /// The engines of machine booths; nil: events' machine booths stay idle (the dashboard says "starting").
     public var machineEngines: MachineEngines? = nil
 

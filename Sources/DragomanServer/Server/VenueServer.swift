@@ -32,14 +32,27 @@ public struct VenueServer: Sendable {
     /// The secret that lets its holder create and change events.
     public let organizerToken: String
     public let events: LiveEvents
+    /// Counts wrong credentials per client address, for every route and WebSocket that takes one.
+    let lockout = CredentialLockout()
+    /// The cap on open connections, below the descriptor limit.
+    let admission: ConnectionAdmission
     let logger: Logger
     let publicHost: String
 
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "dragoman")) throws {
         self.configuration = configuration
         self.logger = logger
+        self.admission = ConnectionAdmission(limit: configuration.maximumConnections ?? ConnectionAdmission.defaultLimit)
         let directory = configuration.dataDirectory
+        if let token = configuration.organizerToken, token.count < Self.minimumTokenLength {
+            throw ConfigurationError(
+                "The organizer token must be at least \(Self.minimumTokenLength) characters long; it opens every event's dashboard and API."
+            )
+        }
+        // The data folder holds PINs, floor tokens and interpreter keys: only this user may read it.
+        umask(0o077)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try DataFolderPermissions.restrict(directory)
         self.organizerToken = try configuration.organizerToken ?? Self.storedOrganizerToken(in: directory)
         let publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
         self.publicHost = publicHost
@@ -63,12 +76,24 @@ public struct VenueServer: Sendable {
         let codec = ControlMessages.Codec(name: "opus", opusHead: Data(OpusHead.identificationHeader(preSkip: preSkip)).base64EncodedString())
 
         let links = events.links
-        let gate = WebSocketGate(events: events, opusCodec: codec, bitrate: configuration.bitrate, organizerToken: organizerToken)
-        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
-            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15)))
+        let gate = WebSocketGate(
+            events: events,
+            opusCodec: codec,
+            bitrate: configuration.bitrate,
+            organizerToken: organizerToken,
+            lockout: lockout
         )
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, logger in
-            try await gate.shouldUpgrade(request, channel: channel, logger: logger)
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15)), validateUTF8: true)
+        )
+        let admission = self.admission
+        let server = HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { request, channel, logger in
+                    try await gate.shouldUpgrade(request, channel: channel, logger: logger)
+                },
+                admission: admission
+            )
         }
 
         let ports = PortReport(expected: configuration.tlsPort == nil ? 1 : 2)
@@ -112,16 +137,22 @@ public struct VenueServer: Sendable {
             services.append(https)
         }
 
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Open connections (a phone that never reads, a stream with no floor) must not keep the server up.
+        lifecycle.maximumGracefulShutdownDuration = Self.shutdownGrace
+        lifecycle.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: lifecycle)
         defer { events.stopAllMachines() }
         try await group.run()
     }
 
-    private func makeRouter(links: PublicLinks, preSkip: Int) throws -> Router<BasicRequestContext> {
-        let router = Router()
-        EventAPI(events: events, organizerToken: organizerToken, links: links).register(on: router)
-        OggStreamRoute(events: events, preSkip: preSkip).register(on: router)
-        MetricsRoute(events: events).register(on: router)
+    private func makeRouter(links: PublicLinks, preSkip: Int) throws -> Router<VenueRequestContext> {
+        let router = Router(context: VenueRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        let guarded = router.group().add(middleware: LockoutMiddleware(lockout: lockout))
+        EventAPI(events: events, organizerToken: organizerToken, links: links).register(on: guarded)
+        OggStreamRoute(events: events, preSkip: preSkip).register(on: guarded)
+        MetricsRoute(events: events, organizerToken: organizerToken, admission: admission, lockout: lockout).register(on: guarded)
         try WebAppRoutes().register(on: router)
         return router
     }
@@ -134,11 +165,18 @@ public struct VenueServer: Sendable {
             paths = try SelfSignedCertificate.ensure(in: configuration.dataDirectory, hosts: [publicHost])
         }
         let chain = try NIOSSLCertificate.fromPEMFile(paths.certificate).map { NIOSSLCertificateSource.certificate($0) }
-        return TLSConfiguration.makeServerConfiguration(
+        var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain,
             privateKey: .privateKey(try NIOSSLPrivateKey(file: paths.key, format: .pem))
         )
+        tls.minimumTLSVersion = .tlsv12
+        return tls
     }
+
+    /// The shortest organizer token accepted.
+    public static let minimumTokenLength = 16
+    /// How long a stop (SIGTERM, SIGINT) waits for open connections before it cuts them.
+    public static let shutdownGrace: Duration = .seconds(3)
 
     /// Reads the organizer token kept in the data folder, making one on first start.
     private static func storedOrganizerToken(in directory: URL) throws -> String {

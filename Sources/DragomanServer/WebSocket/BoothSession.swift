@@ -52,9 +52,14 @@ struct BoothSession: Sendable {
         defer { event.disconnectConsole(interpreter, connection: connection) }
         let booth = interpreter.booth
         let ticker = Task { [event] in
+            var lastState = ContinuousClock.now
             while !Task.isCancelled {
-                try await Task.sleep(for: Self.statePeriod)
-                event.pushBoothState(booth)
+                try await Task.sleep(for: LiveEvent.refreshPeriod)
+                event.flushRefreshes()
+                if ContinuousClock.now - lastState >= Self.statePeriod {
+                    lastState = .now
+                    event.pushBoothState(booth)
+                }
             }
         }
         defer { ticker.cancel() }

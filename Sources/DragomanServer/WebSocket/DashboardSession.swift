@@ -18,9 +18,15 @@ struct DashboardSession: Sendable {
         let id = event.attachDashboard(sink)
         defer { event.detachDashboard(id) }
         let ticker = Task { [event, sink] in
+            var lastSnapshot = ContinuousClock.now
+            event.pushDashboard(to: sink)
             while !Task.isCancelled {
-                event.pushDashboard(to: sink)
-                try await Task.sleep(for: Self.period)
+                try await Task.sleep(for: LiveEvent.refreshPeriod)
+                event.flushRefreshes()
+                if ContinuousClock.now - lastSnapshot >= Self.period {
+                    lastSnapshot = .now
+                    event.pushDashboard(to: sink)
+                }
             }
         }
         defer { ticker.cancel() }

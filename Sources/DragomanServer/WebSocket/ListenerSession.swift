@@ -9,6 +9,10 @@ import NIOWebSocket
 struct ListenerSession: Sendable {
     /// The largest message a listener may send.
     static let maximumMessageSize = 4096
+    /// Channel switches: a listener flicking through the channels passes; a script does not reach the
+    /// booths and dashboards with every switch.
+    static let tuneBurst = 10
+    static let tunesPerSecond = 2.0
 
     let event: LiveEvent
     let sink: ListenerSinkBox
@@ -54,6 +58,15 @@ struct ListenerSession: Sendable {
         }
         switch request {
         case .tune(let channelText):
+            guard current.tunes.allow(at: event.clock.nowMicros()) else {
+                try await sendError(
+                    ProtocolError(
+                        .tooMany,
+                        "Too many channel switches: at most \(Self.tuneBurst) at once, then \(Int(Self.tunesPerSecond)) a second."
+                    )
+                )
+                return
+            }
             guard let channel = ChannelID(channelText), event.definition.has(channel) else {
                 try await sendError(ProtocolError.unknownChannel(channelText, in: event.definition))
                 return
@@ -96,4 +109,5 @@ struct ListenerSession: Sendable {
 private final class CurrentChannel: @unchecked Sendable {
     // @unchecked: read and written only by the session's task, one message after another.
     var channel: ChannelID?
+    var tunes = TokenBucket(capacity: ListenerSession.tuneBurst, perSecond: ListenerSession.tunesPerSecond)
 }

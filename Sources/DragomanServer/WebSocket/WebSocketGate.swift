@@ -15,18 +15,21 @@ struct WebSocketGate: Sendable {
     let opusCodec: ControlMessages.Codec
     let bitrate: Int
     let organizerToken: String
+    let lockout: CredentialLockout
 
     func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> ShouldUpgradeResult<Handler> {
         guard let path = request.path, let wsRequest = WebSocketRequest(path: path) else {
             return .dontUpgrade
         }
         do {
-            switch wsRequest.kind {
-            case "listen": return try await listener(wsRequest, channel: channel)
-            case "floor": return try floor(wsRequest)
-            case "booth": return try await booth(wsRequest, channel: channel)
-            case "dashboard": return try await dashboard(wsRequest, channel: channel)
-            default: return .dontUpgrade
+            return try await lockout.guarding(channel.remoteAddress?.ipAddress ?? "") {
+                switch wsRequest.kind {
+                case "listen": try await listener(wsRequest, channel: channel)
+                case "floor": try floor(wsRequest)
+                case "booth": try await booth(wsRequest, channel: channel)
+                case "dashboard": try await dashboard(wsRequest, channel: channel)
+                default: .dontUpgrade
+                }
             }
         } catch let error as ProtocolError {
             return .upgrade([:]) { _, outbound, _ in await WebSocketRefusal.refuse(error, outbound: outbound) }

@@ -138,7 +138,7 @@ final class HTTPEngine: Sendable {
             }
             group.addTask {
                 // A little after AsyncHTTPClient's own deadline, so that its more precise errors come first.
-                try? await Task.sleep(for: timeout + .milliseconds(50))
+                try? await Task.sleep(for: timeout + .milliseconds(250))
                 return nil
             }
             let first = await group.next() ?? nil
