@@ -107,6 +107,8 @@ class Server:
             self.tls_port = free_port()
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        # Runs in the child before exec, e.g. to lower its descriptor limit.
+        self.preexec = None
 
     @property
     def url(self) -> str:
@@ -136,7 +138,7 @@ class Server:
             log.write(f"\n===== start #{self.starts}: {' '.join(self.command)}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=self.preexec)
         deadline = time.monotonic() + timeout
         last = "no answer yet"
         while time.monotonic() < deadline:

@@ -13,7 +13,12 @@ enum Banner {
         }
         lines += [
             "  On this machine: http://127.0.0.1:\(ready.httpPort)/",
-            "  Organizer token: \(server.organizerToken)",
+            // On a terminal the technician needs it now; into a service's journal it must not go.
+            isatty(STDOUT_FILENO) == 1
+                ? "  Organizer token: \(server.organizerToken)"
+                : server.configuration.organizerToken != nil
+                    ? "  Organizer token: the one given (--organizer-token or $DRAGOMAN_ORGANIZER_TOKEN); not printed into logs"
+                    : "  Organizer token: in \(server.configuration.dataDirectory.appendingPathComponent("organizer-token").path) (not printed into logs)",
             "  Data folder:     \(server.configuration.dataDirectory.path)",
             "Stop with Ctrl-C.",
         ]

@@ -24,7 +24,8 @@ public struct Interpreter: Sendable, Equatable {
     /// A new interpreter with a fresh id and key.
     public static func make<G: RandomNumberGenerator>(name: String, booth: LanguageTag, createdAt: Double, using generator: inout G) -> Interpreter {
         Interpreter(
-            id: InterpreterID("i-" + SecretGenerator.token(bytes: 3, using: &generator)),
+            // 8 random bytes: ids are unique across every event of the database, and 3 bytes collided.
+            id: InterpreterID("i-" + SecretGenerator.token(bytes: 8, using: &generator)),
             name: name,
             booth: booth,
             key: randomKey(using: &generator),

@@ -123,9 +123,18 @@ public final class EventStore: Sendable {
         try database.write { db in try EventRecord(event).insert(db) }
     }
 
-    /// Replaces a stored event.
+    /// Replaces a stored event. The interpreters of booths whose language it no longer has go with
+    /// them, so that they do not come back after a restart.
     public func update(_ event: EventDefinition) throws {
-        try database.write { db in try EventRecord(event).update(db) }
+        try database.write { db in
+            try EventRecord(event).update(db)
+            let languages = event.languages.map(\.value)
+            let placeholders = languages.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(
+                sql: "DELETE FROM interpreter WHERE code = ? AND booth NOT IN (\(placeholders))",
+                arguments: StatementArguments([event.code.value] + languages)
+            )
+        }
     }
 
     /// Removes an event; returns whether it existed.
