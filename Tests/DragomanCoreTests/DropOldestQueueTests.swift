@@ -39,6 +39,32 @@ struct DropOldestQueueTests {
     }
 }
 
+/// A slow listener's queue loses audio, not control messages, and counts exactly the audio it lost.
+struct DropOldestQueueControlMessageTests {
+    enum Frame: Equatable {
+        case audio(Int)
+        case text(String)
+        var isAudio: Bool { if case .audio = self { true } else { false } }
+    }
+
+    @Test func controlMessagesSurviveAndOnlyAudioDropsAreCounted() {
+        var queue = DropOldestQueue<Frame>(capacity: 4)
+        for frame in [Frame.text("carrying"), .audio(1), .audio(2), .text("alert")] { queue.append(frame, droppingFirst: \.isAudio) }
+        for number in 3...10 { queue.append(.audio(number), droppingFirst: \.isAudio) }
+        var left: [Frame] = []
+        while let frame = queue.popFirst() { left.append(frame) }
+        #expect(left == [.text("carrying"), .text("alert"), .audio(9), .audio(10)])
+        #expect(queue.takeDroppedCount() == 8, "audio 1 to 8, as the listener's sequence gap will show")
+    }
+
+    @Test func aQueueOfOnlyControlMessagesStillStaysBounded() {
+        var queue = DropOldestQueue<Frame>(capacity: 2)
+        for index in 0..<5 { queue.append(.text("\(index)"), droppingFirst: \.isAudio) }
+        #expect(queue.count == 2 && queue.popFirst() == .text("3"))
+        #expect(queue.takeDroppedCount() == 0)
+    }
+}
+
 struct PercentilesTests {
     @Test func nearestRank() {
         let p = Percentiles((1...100).map(Double.init))

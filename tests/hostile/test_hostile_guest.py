@@ -299,3 +299,57 @@ def test_a_stop_is_not_held_up_by_stream_listeners(server):
         s.close()
     assert took < 10, f"SIGTERM took {took:.1f} s with idle stream listeners"
     assert rc is not None
+
+
+def websocket_handshake(server: dt.Server, path: str) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    s.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(1)
+    assert status_of(head) == 101, head
+    return s
+
+
+def close_code_after(s: socket.socket) -> int | None:
+    """Reads frames until the server's close frame; returns its code (None if the connection just ended)."""
+    data = b""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        while len(data) >= 2:
+            opcode, length = data[0] & 0x0F, data[1] & 0x7F
+            start = 2 + (2 if length == 126 else 8 if length == 127 else 0)
+            if length == 126 and len(data) >= 4:
+                length = int.from_bytes(data[2:4], "big")
+            elif length == 127 and len(data) >= 10:
+                length = int.from_bytes(data[2:10], "big")
+            if len(data) < start + length:
+                break
+            if opcode == 0x8:
+                return int.from_bytes(data[start:start + 2], "big")
+            data = data[start + length:]
+        chunk = s.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    return None
+
+
+def masked(opcode: int, payload: bytes) -> bytes:
+    key = os.urandom(4)
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def test_unmasked_frames_and_invalid_utf8_end_the_connection_with_their_codes(server):
+    ev = create_event(server, "Summit", ["ru"])
+    s = websocket_handshake(server, f"/ws/listen/{ev['code']}")
+    s.sendall(bytes([0x81, 5]) + b'{"a":')  # a text frame without a mask
+    assert close_code_after(s) == 1002
+    s.close()
+    s = websocket_handshake(server, f"/ws/listen/{ev['code']}")
+    s.sendall(masked(0x1, b'{"type":"tune","channel":"\xff\xfe"}'))
+    assert close_code_after(s) == 1007
+    s.close()
+    assert server.healthz() == 200

@@ -33,6 +33,28 @@ public struct DropOldestQueue<Element> {
         count += 1
     }
 
+    /// Appends; when full, makes room by dropping the oldest element that `isDroppable` (audio), and
+    /// only if there is none, the oldest of all. Control messages thus survive a slow listener, and
+    /// the drops counted are exactly the audio it missed.
+    public mutating func append(_ element: Element, droppingFirst isDroppable: (Element) -> Bool) {
+        guard count == storage.count else {
+            append(element)
+            return
+        }
+        guard let victim = (0..<count).first(where: { storage[(head + $0) % storage.count].map(isDroppable) ?? false }) else {
+            storage[head] = element  // nothing droppable: the oldest goes, uncounted as audio
+            head = (head + 1) % storage.count
+            return
+        }
+        // Close the gap: everything after the victim moves one place towards the head.
+        for offset in victim..<(count - 1) {
+            storage[(head + offset) % storage.count] = storage[(head + offset + 1) % storage.count]
+        }
+        storage[(head + count - 1) % storage.count] = element
+        droppedSinceLastReport += 1
+        droppedTotal += 1
+    }
+
     /// Removes and returns the oldest element.
     public mutating func popFirst() -> Element? {
         guard count > 0 else { return nil }

@@ -66,7 +66,7 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(NIOAny(frame), promise: nil)
         } else {
             let droppedBefore = waiting.droppedTotal
-            waiting.append(frame)
+            waiting.append(frame, droppingFirst: WireFrame.isBinary)
             if waiting.droppedTotal != droppedBefore { group?.countDrop() }
         }
     }

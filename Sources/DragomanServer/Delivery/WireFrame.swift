@@ -19,6 +19,12 @@ enum WireFrame {
         return buffer
     }
 
+    /// Whether a frame built here is binary (audio), which a slow listener may lose, rather than a
+    /// control message, which it must not.
+    static func isBinary(_ frame: ByteBuffer) -> Bool {
+        frame.getInteger(at: frame.readerIndex, as: UInt8.self).map { $0 & 0x0F == 0x2 } ?? false
+    }
+
     /// A text frame.
     static func text(_ string: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         let length = string.utf8.count

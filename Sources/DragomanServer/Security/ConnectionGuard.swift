@@ -6,7 +6,8 @@ import NIOCore
 ///   sit idle between requests;
 /// - checks each request head (`RequestHeadCheck`) and answers a malformed one with its status
 ///   and closes, rather than leaving the connection open;
-/// - steps aside for good once the connection becomes a WebSocket or sends a chunked body.
+/// - once the connection is a WebSocket, closes it (1002) at the first unmasked client frame;
+/// - steps aside for good once a request sends a chunked body.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -23,8 +24,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case head(ByteBuffer)
         /// Forwarding this many more body bytes.
         case body(Int)
-        /// No longer looking: a WebSocket, or a chunked body.
+        /// No longer looking: a chunked body.
         case passThrough
+        /// A WebSocket: only the frame headers are followed, for their mask.
+        case webSocket(ClientFrameCheck)
         /// Refused: everything read is dropped until the connection closes.
         case refused
     }
@@ -65,6 +68,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             case .passThrough:
                 context.fireChannelRead(wrapInboundOut(bytes))
                 return
+            case .webSocket(var frames):
+                guard frames.read(bytes.readableBytesView) else {
+                    refuseUnmasked(context)
+                    return
+                }
+                state = .webSocket(frames)
+                context.fireChannelRead(wrapInboundOut(bytes))
+                return
             case .body(let remaining):
                 let slice = bytes.readSlice(length: min(remaining, bytes.readableBytes))!
                 context.fireChannelRead(wrapInboundOut(slice))
@@ -97,6 +108,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                         arm(context, Self.headTimeout)
                     case .opaque:
                         state = .passThrough
+                        cancelTimer()
+                    case .webSocket:
+                        state = .webSocket(ClientFrameCheck())
                         cancelTimer()
                     }
                     context.fireChannelRead(wrapInboundOut(head))
@@ -141,7 +155,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 context.close(promise: nil)
             case .body:
                 self.refuse(context, status: 408, reason: "The request's body did not arrive in time.")
-            case .passThrough, .refused:
+            case .passThrough, .webSocket, .refused:
                 break
             }
         }
@@ -162,6 +176,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         )
         context.writeAndFlush(wrapOutboundOut(response)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// RFC 6455 §5.1: a server closes on an unmasked client frame, with 1002 (protocol error).
+    private func refuseUnmasked(_ context: ChannelHandlerContext) {
+        state = .refused
+        var close = context.channel.allocator.buffer(capacity: 32)
+        let reason = "client frames must be masked"
+        close.writeBytes([0x88, UInt8(2 + reason.utf8.count), 0x03, 0xEA])
+        close.writeString(reason)
+        context.writeAndFlush(wrapOutboundOut(close)).whenComplete { _ in context.close(promise: nil) }
     }
 
     private static func reasonPhrase(_ status: Int) -> String {

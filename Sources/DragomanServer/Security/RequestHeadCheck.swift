@@ -19,8 +19,10 @@ enum RequestHeadCheck {
         case none
         /// A body of this many bytes.
         case length(Int)
-        /// A chunked body, or a WebSocket upgrade: what follows is not looked at any more.
+        /// A chunked body: what follows is not looked at any more.
         case opaque
+        /// A WebSocket upgrade: what follows are WebSocket frames (if the server accepts it).
+        case webSocket
     }
 
     /// What to do with a request.
@@ -91,7 +93,7 @@ enum RequestHeadCheck {
             guard length <= maximumBodySize else { return .refuse(status: 413, reason: "The body is larger than 1 MiB.") }
             if length > 0 { return .accept(.length(length)) }
         }
-        return .accept(upgrade ? .opaque : .none)
+        return .accept(upgrade ? .webSocket : .none)
     }
 
     /// The end of the head in `bytes` (the index just past CRLF CRLF), if it is complete.
