@@ -98,6 +98,7 @@ def test_a_flood_of_connections_is_turned_away_and_the_server_lives(small_server
                 refused += 1
         assert server.alive(), f"the server died under the flood:\n{server.log()[-3000:]}"
         assert served >= 100 and refused >= 100, f"served {served}, refused {refused}"
+        print(f"descriptor flood: 400 connections under ulimit -n 256: {served} served, {refused} refused with 503")
         # The admitted connections still work during the flood.
         for s in sockets[:20]:
             s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -156,6 +157,7 @@ def test_guessing_a_pin_is_locked_out(server):
     # only a few more get through.
     assert statuses[:5] == [401] * 5, statuses
     assert statuses.count(429) >= 30 and statuses.count(401) <= 8, statuses
+    print(f"PIN guessing: 40 guesses: {statuses.count(401)} checked, {statuses.count(429)} locked out")
     body = json.loads(dt.http("GET", f"{server.url}/api/events/{ev['code']}?pin=4821").body)
     assert body["error"]["code"] == "locked-out" and "try again in" in body["error"]["message"], body
     # The WebSocket door is the same door: even the right PIN waits.
@@ -262,6 +264,8 @@ def test_a_flood_of_channel_switches_reaches_nobody_else(server):
     reader.join(timeout=5)
     flooder.close()
     dashboard.close()
+    print(f"tune flood: 5000 switches in {elapsed:.1f} s: {received['refused']} refused, "
+          f"{received['dashboard']} dashboard messages")
     assert received["refused"] >= 4000, received
     # 500 ms snapshots plus at most ten refreshes a second.
     assert received["dashboard"] <= 13 * elapsed + 5, (received, elapsed)
@@ -297,6 +301,7 @@ def test_a_stop_is_not_held_up_by_stream_listeners(server):
     took = time.monotonic() - started
     for s in idle:
         s.close()
+    print(f"stop with 20 idle stream listeners: {took:.1f} s")
     assert took < 10, f"SIGTERM took {took:.1f} s with idle stream listeners"
     assert rc is not None
 
