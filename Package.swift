@@ -152,6 +152,10 @@ let package = Package(
             name: "DragomanServerTests",
             dependencies: [
                 "DragomanServerTesting", "DragomanServer", "DragomanClient", "DragomanCore", "DragomanAudio",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
