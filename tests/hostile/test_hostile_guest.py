@@ -267,6 +267,8 @@ def test_a_flood_of_channel_switches_reaches_nobody_else(server):
     print(f"tune flood: 5000 switches in {elapsed:.1f} s: {received['refused']} refused, "
           f"{received['dashboard']} dashboard messages")
     assert received["refused"] >= 4000, received
+    r = dt.http("GET", server.url + "/metrics", token=server.token)
+    assert f'dragoman_rate_limited_total{{event="{ev["code"]}",kind="tune"}} {received["refused"]}' in r.body.decode()
     # 500 ms snapshots plus at most ten refreshes a second.
     assert received["dashboard"] <= 13 * elapsed + 5, (received, elapsed)
 

@@ -163,6 +163,18 @@ public final class LiveEvent: Sendable {
         return notices
     }
 
+    /// Requests refused or held for coming too fast, by kind (`tune`, `keys`, `chat`, `signals`,
+    /// `floor-language`), for `/metrics`.
+    private let rateLimited = NIOLockedValueBox<[String: Int]>([:])
+
+    /// Counts one request refused or held for coming too fast.
+    func countRateLimited(_ kind: String) {
+        rateLimited.withLockedValue { $0[kind, default: 0] += 1 }
+    }
+
+    /// The requests refused or held for coming too fast so far, by kind.
+    var rateLimitedCounts: [String: Int] { rateLimited.withLockedValue { $0 } }
+
     /// How often held booth states and dashboard snapshots are looked at; also their shortest interval.
     static let refreshPeriod: Duration = .milliseconds(100)
 

@@ -134,8 +134,10 @@ public final class LiveEvents: Sendable {
         case .applyNow:
             return try applyFloorLanguage(language, of: event, at: micros)
         case .held:
+            event.countRateLimited("floor-language")
             return []
         case .holdUntil(let due):
+            event.countRateLimited("floor-language")
             let delay = Duration.microseconds(Int64(due.saturatingSubtract(micros)))
             Task { [weak self] in
                 try? await Task.sleep(for: delay)
@@ -150,7 +152,7 @@ public final class LiveEvents: Sendable {
         let code = event.definition.code
         guard let held = floorLanguageThrottles.withLockedValue({ $0[code]?.due(at: now) }) else { return }
         do {
-            try applyFloorLanguage(held, of: event, at: now)
+            _ = try applyFloorLanguage(held, of: event, at: now)
         } catch {
             logger.error("event \(code): the floor language could not be recorded: \(error)")
         }

@@ -53,6 +53,16 @@ struct MetricsRoute: Sendable {
                 text.sample("dragoman_packets_dropped_total", event, channel, Double(stats.droppedPackets))
             }
         }
+        text.family(
+            "dragoman_rate_limited_total",
+            "counter",
+            "Requests refused (or, for floor-language changes, held) for coming too fast, by kind."
+        )
+        for event in live {
+            for (kind, count) in event.rateLimitedCounts.sorted(by: { $0.key < $1.key }) {
+                text.line("dragoman_rate_limited_total{event=\"\(event.definition.code)\",kind=\"\(kind)\"} \(count)")
+            }
+        }
         text.family("dragoman_floor_live", "gauge", "1 while someone publishes the floor of the event.")
         for event in live { text.line("dragoman_floor_live{event=\"\(event.definition.code)\"} \(event.isFloorLive ? 1 : 0)") }
 

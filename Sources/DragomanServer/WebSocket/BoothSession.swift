@@ -112,13 +112,14 @@ struct BoothSession: Sendable {
             case .source(let relay):
                 try event.setSource(relay.map { .relay($0) } ?? .floor, of: interpreter.booth)
             case .chat(let to, let text):
-                try event.chat(from: interpreter, to: to, text: text)
+                try counting("chat") { try event.chat(from: interpreter, to: to, text: text) }
             case .signal(let kind):
-                try event.signal(kind, from: interpreter)
+                try counting("signals") { try event.signal(kind, from: interpreter) }
             case .microphone, .cough, .handover:
                 break  // handled above
             }
         } catch let refusal as BoothMicrophone.Refusal {
+            if refusal == .tooFast { event.countRateLimited("keys") }
             let names = Dictionary(event.interpreters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             return ControlMessages.ErrorMessage(refusal: refusal) { names[$0] ?? $0.value }
         } catch let error as ProtocolError {
@@ -127,6 +128,16 @@ struct BoothSession: Sendable {
             return ControlMessages.ErrorMessage(ProtocolError(.internalError, "\(error)"), fatal: false)
         }
         return nil
+    }
+
+    /// Runs `body`, counting a `too-many` refusal as rate-limited `kind`.
+    private func counting(_ kind: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ProtocolError where error.code == .tooMany {
+            event.countRateLimited(kind)
+            throw error
+        }
     }
 
     private func sendError(_ error: ControlMessages.ErrorMessage) {

@@ -59,6 +59,7 @@ struct ListenerSession: Sendable {
         switch request {
         case .tune(let channelText):
             guard current.tunes.allow(at: event.clock.nowMicros()) else {
+                event.countRateLimited("tune")
                 try await sendError(
                     ProtocolError(
                         .tooMany,
