@@ -87,3 +87,22 @@ struct AccessLimitsTests {
         #expect(try EventRules.name("Саммит «Астана» 2026 — 日本") == "Саммит «Астана» 2026 — 日本")
     }
 }
+
+/// The lines a technician reads in the journal.
+struct OperatorViewTests {
+    let ru = LanguageTag("ru")!
+    let kk = LanguageTag("kk")!
+
+    @Test func eachChangeIsOneLineInWords() {
+        let before = OperatorView(floorLive: false, floorLanguage: ru, live: [kk: "Dana"])
+        let after = OperatorView(floorLive: true, floorLanguage: kk, live: [ru: "Aigerim"])
+        #expect(
+            after.changes(since: before) == [
+                "floor on air", "floor language kk (was ru)", "kk booth: off air (Dana left the microphone)", "ru booth: Aigerim live",
+            ]
+        )
+        #expect(after.changes(since: after).isEmpty)
+        let handover = OperatorView(floorLive: true, floorLanguage: kk, live: [ru: "Pavel"])
+        #expect(handover.changes(since: after) == ["ru booth: Pavel live (after Aigerim)"])
+    }
+}

@@ -1,4 +1,5 @@
 public import DragomanCore
+import Logging
 import NIOConcurrencyHelpers
 
 /// The running event: its `EventState` under one lock, and the connections that state speaks to
@@ -12,6 +13,8 @@ public final class LiveEvent: Sendable {
     private let audio = NIOLockedValueBox(AudioPaths())
     /// Where time comes from: the wall clock in service, a manual one in tests.
     let clock: any EventClock
+    /// Where the technician's lines go (floor on air, booths live, alerts): one line per change.
+    let logger: Logger
     /// Join links for the dashboard.
     let links: PublicLinks
     private let connectionIDs = NIOLockedValueBox<UInt64>(0)
@@ -82,8 +85,10 @@ public final class LiveEvent: Sendable {
         floorLanguage: LanguageTag? = nil,
         interpreters: [Interpreter] = [],
         links: PublicLinks,
-        clock: any EventClock = WallClock()
+        clock: any EventClock = WallClock(),
+        logger: Logger = Logger(label: "dragoman")
     ) {
+        self.logger = logger
         var registry = Registry(state: EventState(definition: definition, floorLanguage: floorLanguage, interpreters: interpreters))
         registry.syncFanouts()
         self.registry = NIOLockedValueBox(registry)
@@ -140,12 +145,28 @@ public final class LiveEvent: Sendable {
     @discardableResult
     private func applyToRegistry<E: Error>(_ body: (inout Registry) throws(E) -> [EventNotice]) throws(E) -> [EventNotice] {
         let now = clock.nowMicros()
+        var journal: [String] = []
         let outcome: Result<([EventNotice], Deliveries), E> = registry.withLockedValue { registry in
+            let viewBefore = registry.state.operatorView
             let notices: [EventNotice]
             do throws(E) {
                 notices = try body(&registry)
             } catch {
                 return .failure(error)
+            }
+            let viewAfter = registry.state.operatorView
+            if viewAfter != viewBefore {
+                var lines = viewAfter.changes(since: viewBefore)
+                let alerted = notices.compactMap { notice -> String? in
+                    if case .channel(let channel, .alert) = notice { channel.description } else { nil }
+                }
+                if !alerted.isEmpty { lines.append("alert sent to the \(alerted.joined(separator: ", ")) channels") }
+                journal = lines
+            }
+            for notice in notices {
+                if case .dashboards(.signal(let signal)) = notice, signal.kind == .help {
+                    journal.append("\(signal.booth) booth asks for help" + (signal.from.map { " (\($0.name))" } ?? ""))
+                }
             }
             if notices.contains(where: Self.reshapes) { registry.syncFanouts() }
             if notices.contains(.routesChanged) { resolveRoutes(registry) }
@@ -160,6 +181,7 @@ public final class LiveEvent: Sendable {
         }
         let (notices, outgoing) = try outcome.get()
         outgoing.carryOut()
+        for line in journal { logger.notice("event \(definition.code): \(line)") }
         return notices
     }
 

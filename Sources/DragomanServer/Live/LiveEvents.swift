@@ -47,12 +47,18 @@ public final class LiveEvents: Sendable {
                 floorLanguage: floorLanguage,
                 interpreters: interpreters,
                 links: links,
-                clock: clock
+                clock: clock,
+                logger: logger
             )
             events[code] = event
             return (event, true)
         }
-        if isNew { startMachines(of: event) }
+        if isNew {
+            let languages = definition.languages.map(\.value).joined(separator: ", ")
+            let pin = definition.pin == nil ? "" : ", with a PIN"
+            logger.notice("event \(code): open, “\(definition.name)”, languages \(languages)\(pin)")
+            startMachines(of: event)
+        }
         return event
     }
 
