@@ -71,6 +71,8 @@ public struct VenueServer: Sendable {
 
     /// Runs until SIGINT or SIGTERM; calls `onReady` once every port accepts connections.
     public func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
+        let folderLock = try DataFolder.lock(configuration.dataDirectory)
+        defer { folderLock.release() }
         let encoder = try OpusEncoder(bitrate: configuration.bitrate)
         let preSkip = encoder.lookahead
         let codec = ControlMessages.Codec(name: "opus", opusHead: Data(OpusHead.identificationHeader(preSkip: preSkip)).base64EncodedString())
