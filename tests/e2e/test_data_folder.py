@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import pytest
+
 import dragoman_testing as dt
 from dragoman_testing import create_event
 
@@ -38,3 +40,18 @@ def test_a_second_server_on_the_same_folder_is_refused(server):
                             capture_output=True, text=True, timeout=30)
     assert second.returncode != 0 and "Another dragoman serve is using the data folder" in second.stderr, second
     assert server.healthz() == 200
+
+
+def test_the_systemd_unit_is_valid(dragoman_bin, tmp_path):
+    """deploy/dragoman.service passes systemd's own check, with the built binary in place of /opt/dragoman."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    root = dt.REPO
+    unit = (root / "deploy" / "dragoman.service").read_text()
+    unit = unit.replace("/opt/dragoman/dragoman", str(dragoman_bin.resolve()))
+    unit = unit.replace("/etc/dragoman/dragoman.env", str(root / "deploy" / "dragoman.env"))
+    path = tmp_path / "dragoman.service"
+    path.write_text(unit)
+    check = subprocess.run([analyze, "verify", str(path)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0 and "dragoman.service" not in check.stderr, check.stderr
