@@ -32,6 +32,29 @@ import Testing
         return found
     }
 
+    /// A script toggling the microphone is refused after a burst, per interpreter and across reconnects,
+    /// so it cannot make every phone re-announce its channel 10,000 times; a second later keys work again.
+    @Test func microphoneFloodsAreRefusedAfterABurstAndKeysWorkAgainASecondLater() throws {
+        var event = summit()
+        _ = event.connectConsole(aigerim.id, as: ConnectionID(1))
+        var accepted = 0
+        var refusedTooFast = 0
+        for index in 0..<1000 {
+            do {
+                _ = try event.microphone(index.isMultiple(of: 2) ? .micOn(aigerim.id) : .micOff(aigerim.id), from: aigerim.id, at: 1_000)
+                accepted += 1
+            } catch {
+                if error == .tooFast { refusedTooFast += 1 }
+            }
+        }
+        #expect(accepted == 20 && refusedTooFast == 980)
+        _ = event.disconnectConsole(aigerim.id, connection: ConnectionID(1))
+        _ = event.connectConsole(aigerim.id, as: ConnectionID(2))
+        #expect(throws: BoothMicrophone.Refusal.tooFast) { try event.microphone(.micOn(aigerim.id), from: aigerim.id, at: 2_000) }
+        _ = try event.microphone(.micOn(aigerim.id), from: aigerim.id, at: 1_001_000)
+        #expect(event.operatorView.live[ru] == "Aigerim")
+    }
+
     /// The story: Russian on the floor with the Russian booth staffed; the host switches to Kazakh and
     /// the Russian channel gets the booth, an alert first, and the booth's microphone is routed to it.
     @Test func theSwitchToKazakhAlertsTheRussianChannelAndRoutesTheBoothToIt() throws {

@@ -34,13 +34,15 @@ struct IcecastOutputTests {
             try await log.waitFor("icecast: connected to 127.0.0.1:\(icecast.port)/test.ogg", icecast: icecast)
 
             // The listener joins before the floor is live, hears silence, then 3 s of tone, then silence. It stops
-            // 1.5 s after the floor ended (at the latest after 30 s), so a busy machine only makes the test slower.
+            // once it has heard 20 pages of silence, 150 of the floor and 25 after it (one page per 20 ms packet;
+            // at the latest after 30 s), so a busy machine only makes the test slower.
             let (floorEnded, ending) = AsyncStream.makeStream(of: Void.self)
             let (pages, pageCount) = AsyncStream.makeStream(of: Int.self)
+            let pagesToHear = 2 + 20 + 150 + 25
             async let heard = MountListener.read(port: icecast.port, path: "/test.ogg", seconds: 30, pages: pageCount) {
                 for await _ in floorEnded { break }
                 // The trailing silence: what the relay sends once the floor is gone.
-                try? await Task.sleep(for: .milliseconds(1500))
+                for await count in pages where count >= pagesToHear { break }
             }
             // The floor starts once the listener has heard 20 pages of the relay's silence (plus the two header pages).
             for await count in pages where count >= 22 { break }

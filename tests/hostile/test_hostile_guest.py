@@ -360,3 +360,25 @@ def test_unmasked_frames_and_invalid_utf8_end_the_connection_with_their_codes(se
     assert close_code_after(s) == 1007
     s.close()
     assert server.healthz() == 200
+
+
+def test_a_burst_of_floor_language_changes_becomes_two(server):
+    """The floor token tapping the language 200 times in a row: phones get at most a change a second, and the
+    floor ends in the language asked for last."""
+    ev = create_event(server, "Summit", ["ru", "kk", "en"])
+    started = time.monotonic()
+    for n in range(200):
+        r = dt.http("POST", f"{server.url}/api/events/{ev['code']}/floor-language",
+                    body={"language": ["ru", "kk", "en"][n % 3]}, token=ev["floorToken"])
+        assert r.status == 200, r.body
+    elapsed = time.monotonic() - started
+    wanted = ["ru", "kk", "en"][199 % 3]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        changes = server.api("GET", f"/api/events/{ev['code']}/floor-language").json()["changes"]
+        if changes and changes[-1]["language"] == wanted:
+            break
+        time.sleep(0.2)
+    print(f"floor-language burst: 200 changes in {elapsed:.1f} s became {len(changes)}")
+    assert changes[-1]["language"] == wanted, changes
+    assert len(changes) <= elapsed + 3, changes
