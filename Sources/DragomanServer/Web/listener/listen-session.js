@@ -2,7 +2,9 @@
 // measures, and reports its state. The page (listener.js) only draws it.
 //
 // Paths: 'webcodecs' (secure context + AudioWorklet + WebCodecs Opus), 'pcm' (secure context +
-// AudioWorklet, codec=pcm), 'stream' (anything else: <audio> with the Ogg stream).
+// AudioWorklet, codec=pcm), 'mse' (no secure context, Media Source Extensions with WebM/Opus: the same
+// WebSocket packets wrapped in WebM in the page, mse-player.js), 'stream' (anything else: <audio> with the
+// Ogg stream).
 //
 // Captions: `caption` messages of the channel go to onCaption. The low-delay paths get them on their socket; the
 // stream path has none, so while captions are wanted it keeps a CaptionFeed (caption-feed.js) open beside the
@@ -21,7 +23,13 @@ import { FloorMix, dbToGain } from './floor-mix.js';
 import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
 import { PcmPlayer } from '../shared/pcm-player.js';
+import { MsePlayer } from './mse-player.js';
 import { StreamPlayer } from './stream-player.js';
+
+/** Whether a page like this one gets a low-delay path (worklet where secure, else MSE). */
+export function lowDelayPossible() {
+  return window.isSecureContext || MsePlayer.isSupported();
+}
 
 // Close codes after which retrying cannot help (docs/protocol.md).
 const QUIET_RESTART_MS = 6000;
@@ -62,6 +70,7 @@ export class ListenSession {
     this.output = null;
     this.opus = null;
     this.pcm = null;
+    this.mse = null;
     this.socket = null;
     this.stream = null;
     this.pollTimer = null;
@@ -92,9 +101,13 @@ export class ListenSession {
       }
     }
     if (isResumable(this.ctx)) this.ctx.resume().catch(() => {});
-    const lowDelay = window.isSecureContext && this.ctx && this.ctx.audioWorklet && this.forcePath !== 'stream';
-    if (this.path === 'stream' || !lowDelay) this.startStream();
-    else this.startLowDelay();
+    const worklet = window.isSecureContext && this.ctx && this.ctx.audioWorklet;
+    const forced = this.forcePath;
+    if (this.path === 'stream' || forced === 'stream') this.startStream();
+    else if (this.path === 'mse' || forced === 'mse' || !worklet) {
+      if (MsePlayer.isSupported()) this.startMse();
+      else this.startStream();
+    } else this.startLowDelay();
     this.changed();
   }
 
@@ -107,6 +120,8 @@ export class ListenSession {
     clearTimeout(this.pollTimer);
     if (this.opus) this.opus.close();
     this.opus = null;
+    if (this.mse) this.mse.close();
+    this.mse = null;
     if (this.output) this.output.reset();
     if (this.ctx && this.ctx.state === 'running') this.ctx.suspend().catch(() => {});
     this.pendingTune = null;
@@ -179,6 +194,7 @@ export class ListenSession {
     this.gain = sliderToGain(position);
     if (this.output) this.output.setGain(this.gain);
     if (this.stream) this.stream.setGain(this.gain);
+    if (this.mse) this.mse.setGain(this.gain);
     if (this.mix) this.mix.setGain(this.floorMixGain());
   }
 
@@ -200,7 +216,7 @@ export class ListenSession {
   /** Whether the floor mix should play now. */
   floorMixWanted() {
     return this.floorMix.enabled && this.wanted && !!this.ctx
-      && (this.path === 'webcodecs' || this.path === 'pcm')
+      && (this.path === 'webcodecs' || this.path === 'pcm' || this.path === 'mse')
       && this.connection !== 'error'
       && this.channel !== 'floor' && !this.pendingTune
       && this.carryingChannel === this.channel
@@ -235,11 +251,12 @@ export class ListenSession {
   /** RMS (0..1) of what plays now, after the volume. */
   level() {
     if (this.path === 'stream') return this.stream ? this.stream.level() : 0;
+    if (this.path === 'mse') return this.mse && this.wanted ? this.mse.level() : 0;
     return this.output && this.wanted ? this.output.level() : 0;
   }
 
   snapshot() {
-    const stats = this.path === 'stream' ? null : this.output && this.output.stats;
+    const stats = this.path === 'stream' ? null : this.path === 'mse' ? this.mse && this.mse.stats : this.output && this.output.stats;
     const bufferMs = this.path === 'stream' ? (this.stream ? this.stream.bufferMs : null) : stats ? stats.depthMs : null;
     // Only while audio flows: during silence (floor off the air) there is no delay to show.
     const flowing = this.path !== 'stream' && performance.now() - this.lastPacketAt < 1000;
@@ -265,6 +282,7 @@ export class ListenSession {
       underruns: stats ? stats.underruns : 0,
       comfortNoise: stats ? !!stats.comfortNoise : false,
       skippedMs: stats ? Math.round(stats.skippedMs) : 0,
+      rate: stats && stats.rate ? stats.rate : null,
       outputLatencyMs: this.ctx && this.ctx.outputLatency ? Math.round(this.ctx.outputLatency * 1000) : null,
       audioState: this.ctx ? this.ctx.state : null,
       suspended: this.wanted && isResumable(this.ctx),
@@ -272,7 +290,7 @@ export class ListenSession {
       notice: this.notice,
       floorMix: {
         ...this.floorMix,
-        available: this.path !== 'stream' && (!!this.path || window.isSecureContext),
+        available: this.path !== 'stream' && (!!this.path || lowDelayPossible()),
         active: !!this.mix,
         connection: this.mix ? this.mix.state : 'idle',
         packets: this.mix ? this.mix.packets : 0,
@@ -299,6 +317,22 @@ export class ListenSession {
     }
     if (!this.wanted) return;
     this.output.setGain(this.gain);
+    this.openSocket();
+  }
+
+  /** MSE path: the same socket and packets, played by an <audio> element fed WebM (mse-player.js). */
+  startMse() {
+    this.path = 'mse';
+    this.setConnection('connecting');
+    if (!this.mse) {
+      this.mse = new MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.mse.configure(this.codec);
+    }
+    this.mse.play(); // inside the gesture
+    this.openSocket();
+  }
+
+  openSocket() {
     if (!this.socket) {
       this.socket = new ReconnectingSocket({
         url: () => socketURL(`/ws/listen/${encodeURIComponent(this.code)}`, {
@@ -392,6 +426,7 @@ export class ListenSession {
     this.lastSeq = null;
     this.freshSequence = true; // a new connection or channel numbers its frames afresh
     if (this.opus) this.opus.configure(this.codec);
+    if (this.mse) this.mse.configure(this.codec);
   }
 
   onBinary(buffer) {
@@ -421,6 +456,7 @@ export class ListenSession {
       if (!this.pcm) this.pcm = new PcmPlayer(this.output);
       return this.pcm;
     }
+    if (kind === KIND_OPUS && this.path === 'mse') return this.mse;
     if (kind === KIND_OPUS && this.path === 'webcodecs') {
       if (!this.opus) {
         this.opus = new OpusPlayer(this.output, { onError: (error) => console.warn('Dragoman: Opus decoder', error) });
