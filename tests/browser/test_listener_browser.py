@@ -131,3 +131,41 @@ def test_plain_http_page_plays_low_delay_through_media_source_and_the_banner_doe
     click(d, "#alert-close")
     wait_for(d, "the banner dismissed", lambda s, lv: s.get("alert") is None, 5)
     assert box(d, "#play") == stop_before
+
+
+@pytest.mark.parametrize("secure", [True, False], ids=["webcodecs", "mse"])
+def test_floor_booth_switches_play_on_without_underruns_and_the_delay_comes_back(server, cli, browser,
+                                                                                summit_audio, secure):
+    ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
+    code = ev["code"]
+    r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
+    assert r.status in (200, 201), f"interpreters answered {r.status}: {r.body[:300]!r}"
+    key = r.json()["key"]
+    assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "ru"}).status == 200
+    start_floor_loop(cli, server, ev, summit_audio)
+    cli.start("interpret", "--server", server.url, "--event", code, "--key", key, "--booth", "ru",
+              summit_audio / "summit-booth-ru.wav", "--duration", 120)
+    d = browser(map_host=not secure)
+    host = "127.0.0.1" if secure else FAKE_HOST
+    d.get(f"http://{host}:{server.port}/j/{code}?channel=ru")
+    click(d, "#play")
+    path = "webcodecs" if secure else "mse"
+    wait_for(d, f"audible through {path}", lambda s, lv: s.get("path") == path and lv > SILENT, 15)
+    wait_for(d, "a playout delay measured", lambda s, lv: s.get("delayMs") is not None, 10)
+    before = page_state(d)["underruns"]
+
+    for _ in range(3):
+        assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "kk"}).status == 200
+        wait_for(d, "the booth on ru", lambda s, lv: (s.get("carrying") or {}).get("kind") == "interpreter", 15)
+        wait_for(d, "the booth audible", lambda s, lv: lv > SILENT, 15)
+        assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "ru"}).status == 200
+        wait_for(d, "the floor on ru", lambda s, lv: (s.get("carrying") or {}).get("kind") == "floor", 15)
+        wait_for(d, "the floor audible", lambda s, lv: lv > SILENT, 15)
+
+    # Back at the path's resting target (60 ms for the jitter buffer, 100 ms for MSE), with the buffer near it.
+    resting = 60 if secure else 100
+    state, _ = wait_for(d, "the delay back near the target after the switches",
+                        lambda s, lv: s.get("bufferMs") is not None and s.get("targetMs") is not None
+                        and s["targetMs"] <= resting + 10 and s["bufferMs"] <= s["targetMs"] + 50, 30)
+    print(f"{path}: after 6 switches " + json.dumps({k: state.get(k) for k in ("delayMs", "netMs", "bufferMs", "targetMs", "jitterMs", "underruns", "lost")}))
+    assert state["underruns"] == before, f"switches of source ran the buffer dry: {state}"
