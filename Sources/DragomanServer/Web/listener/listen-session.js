@@ -16,19 +16,64 @@
 import { fetchEvent, normalizeCarrying, socketURL, streamURL } from '../shared/api.js';
 import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from '../shared/audio-output.js';
 import { carriesInterpretation } from '../shared/carrying-text.js';
-import { CaptionFeed } from './caption-feed.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
-import { FloorMix, dbToGain } from './floor-mix.js';
-import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
-import { PcmPlayer } from '../shared/pcm-player.js';
-import { MsePlayer } from './mse-player.js';
-import { StreamPlayer } from './stream-player.js';
+
+// The players are loaded when needed (dynamic import), and at page load only those of the path this page will
+// take (preparePlayers), so a phone does not download the code of paths it cannot use.
+const MODULES = {
+  opus: '../shared/opus-player.js',
+  pcm: '../shared/pcm-player.js',
+  mse: './mse-player.js',
+  stream: './stream-player.js',
+  captionFeed: './caption-feed.js',
+  floorMix: './floor-mix.js',
+};
+const modules = {};
+
+/** Starts loading a player module once; resolves to the module. */
+function need(name) {
+  if (!modules[name]) {
+    const entry = { module: null, promise: null };
+    entry.promise = import(MODULES[name]).then((module) => {
+      entry.module = module;
+      return module;
+    });
+    modules[name] = entry;
+  }
+  return modules[name].promise;
+}
+
+/** The module if it is loaded already, else null (and it starts loading). */
+function loaded(name) {
+  if (!modules[name]) need(name).catch(() => {});
+  return modules[name].module;
+}
+
+/** Whether Media Source Extensions play WebM/Opus here (the same check as MsePlayer.isSupported). */
+function mseSupported() {
+  const Source = window.ManagedMediaSource || window.MediaSource;
+  try {
+    return !!Source && typeof Source.isTypeSupported === 'function' && Source.isTypeSupported('audio/webm; codecs="opus"');
+  } catch {
+    return false;
+  }
+}
 
 /** Whether a page like this one gets a low-delay path (worklet where secure, else MSE). */
 export function lowDelayPossible() {
-  return window.isSecureContext || MsePlayer.isSupported();
+  return window.isSecureContext || mseSupported();
+}
+
+/** Loads, at page load, the players of the path this page will take, so that Listen finds them ready. */
+export function preparePlayers(forcePath = null) {
+  const load = (...names) => Promise.all(names.map(need)).catch(() => {});
+  if (forcePath === 'stream') return load('stream', 'captionFeed');
+  if (forcePath === 'mse') return load('mse');
+  if (window.isSecureContext && forcePath !== 'mse') return load('opus', 'pcm');
+  if (mseSupported()) return load('mse');
+  return load('stream', 'captionFeed');
 }
 
 // Close codes after which retrying cannot help (docs/protocol.md).
@@ -105,7 +150,7 @@ export class ListenSession {
     const forced = this.forcePath;
     if (this.path === 'stream' || forced === 'stream') this.startStream();
     else if (this.path === 'mse' || forced === 'mse' || !worklet) {
-      if (MsePlayer.isSupported()) this.startMse();
+      if (mseSupported()) this.startMse();
       else this.startStream();
     } else this.startLowDelay();
     this.changed();
@@ -167,7 +212,12 @@ export class ListenSession {
   updateCaptionFeed() {
     const wanted = this.captionsWanted && this.wanted && this.path === 'stream' && this.connection !== 'error';
     if (wanted && !this.captionFeed) {
-      this.captionFeed = new CaptionFeed({
+      const feed = loaded('captionFeed');
+      if (!feed) {
+        need('captionFeed').then(() => this.updateCaptionFeed(), () => {});
+        return;
+      }
+      this.captionFeed = new feed.CaptionFeed({
         code: this.code,
         pin: this.pin,
         channel: this.channel,
@@ -210,7 +260,7 @@ export class ListenSession {
   }
 
   floorMixGain() {
-    return this.gain * dbToGain(this.floorMix.db);
+    return this.gain * 10 ** (Number(this.floorMix.db) / 20);
   }
 
   /** Whether the floor mix should play now. */
@@ -227,7 +277,12 @@ export class ListenSession {
   updateFloorMix() {
     const wanted = this.floorMixWanted();
     if (wanted && !this.mix) {
-      this.mix = new FloorMix({
+      const floorMix = loaded('floorMix');
+      if (!floorMix) {
+        need('floorMix').then(() => this.updateFloorMix(), () => {});
+        return;
+      }
+      this.mix = new floorMix.FloorMix({
         code: this.code,
         pin: this.pin,
         ctx: this.ctx,
@@ -304,8 +359,9 @@ export class ListenSession {
     this.setConnection('connecting');
     try {
       if (!this.output) this.output = await AudioOutput.create(this.ctx, { gain: this.gain });
+      await Promise.all([need('opus'), need('pcm')]);
       if (!this.path) {
-        const opus = this.forcePath !== 'pcm' && (await OpusPlayer.isSupported());
+        const opus = this.forcePath !== 'pcm' && (await loaded('opus').OpusPlayer.isSupported());
         this.path = opus ? 'webcodecs' : 'pcm';
       }
     } catch (error) {
@@ -324,8 +380,14 @@ export class ListenSession {
   startMse() {
     this.path = 'mse';
     this.setConnection('connecting');
+    const player = loaded('mse');
+    if (!player) {
+      // Listen pressed before the page finished loading the player: start as soon as it is here.
+      need('mse').then(() => this.wanted && this.path === 'mse' && !this.mse && this.startMse(), () => this.startStream());
+      return;
+    }
     if (!this.mse) {
-      this.mse = new MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.mse = new player.MsePlayer({ ctx: this.ctx, gain: this.gain });
       this.mse.configure(this.codec);
     }
     this.mse.play(); // inside the gesture
@@ -453,13 +515,13 @@ export class ListenSession {
 
   decoderFor(kind) {
     if (kind === KIND_PCM) {
-      if (!this.pcm) this.pcm = new PcmPlayer(this.output);
+      if (!this.pcm) this.pcm = new (loaded('pcm').PcmPlayer)(this.output);
       return this.pcm;
     }
     if (kind === KIND_OPUS && this.path === 'mse') return this.mse;
     if (kind === KIND_OPUS && this.path === 'webcodecs') {
       if (!this.opus) {
-        this.opus = new OpusPlayer(this.output, { onError: (error) => console.warn('Dragoman: Opus decoder', error) });
+        this.opus = new (loaded('opus').OpusPlayer)(this.output, { onError: (error) => console.warn('Dragoman: Opus decoder', error) });
         this.opus.configure(this.codec);
       }
       return this.opus;
@@ -477,6 +539,13 @@ export class ListenSession {
 
   startStream() {
     this.path = 'stream';
+    const player = loaded('stream');
+    if (!player) {
+      need('stream').then(() => this.wanted && this.path === 'stream' && !this.stream && this.startStream(), () => {});
+      this.setConnection('connecting');
+      return;
+    }
+    const { StreamPlayer } = player;
     if (!StreamPlayer.canPlay()) {
       this.error = { code: 'stream-unsupported', message: '' };
       this.setConnection('error');

@@ -11,7 +11,7 @@ import { carriesInterpretation, carryingText } from '../shared/carrying-text.js'
 import { languageName as nameInLanguage } from '../shared/language-names.js';
 import { $, setText } from '../shared/dom.js';
 import { CAPTION_SIZES, Captions } from './captions.js';
-import { ListenSession, lowDelayPossible } from './listen-session.js';
+import { ListenSession, lowDelayPossible, preparePlayers } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
 
@@ -553,6 +553,8 @@ window.dragoman = {
     if (page.session) choose(String(channel));
   },
 };
+
+preparePlayers(params.get('path'));
 
 const match = window.location.pathname.match(/^\/j\/([^/]+)\/?$/);
 if (match) {
