@@ -61,6 +61,7 @@ export class FloorMix {
     // One comfort-noise source is enough: the main channel's output already keeps the tab audible.
     try {
       if (this.output.node) this.output.node.disconnect(1);
+      if (this.output.noise) this.output.noise.stop();
     } catch {
       // Not connected.
     }

@@ -68,6 +68,7 @@ export class MsePlayer {
     this.analyser = null;
     this.gainNode = null;
     this.scratch = null;
+    this.noise = null;
     this.state = 'idle';
 
     const audio = document.createElement('audio');
@@ -112,8 +113,29 @@ export class MsePlayer {
       this.gainNode.connect(this.analyser);
       this.analyser.connect(this.ctx.destination);
       this.audio.volume = 1;
+      this.startComfortNoise();
     } catch {
       this.gainNode = this.analyser = null;
+    }
+  }
+
+  /**
+   * Very quiet noise (about −70 dBFS) straight to the speakers, as the worklet path has during silence: Android
+   * freezes background tabs that are not audible, and a paused source leaves the element silent. No worklet is
+   * needed: a looped one-second buffer.
+   */
+  startComfortNoise() {
+    try {
+      const buffer = this.ctx.createBuffer(1, this.ctx.sampleRate, this.ctx.sampleRate);
+      const data = buffer.getChannelData(0);
+      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * 5.5e-4;
+      this.noise = this.ctx.createBufferSource();
+      this.noise.buffer = buffer;
+      this.noise.loop = true;
+      this.noise.connect(this.ctx.destination);
+      this.noise.start();
+    } catch {
+      this.noise = null;
     }
   }
 
@@ -284,6 +306,8 @@ export class MsePlayer {
       // Already gone.
     }
     try {
+      if (this.noise) this.noise.stop();
+      if (this.noise) this.noise.disconnect();
       if (this.gainNode) this.gainNode.disconnect();
       if (this.analyser) this.analyser.disconnect();
     } catch {
