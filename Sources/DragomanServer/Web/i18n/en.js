@@ -58,7 +58,7 @@ export const words = {
   'path.stream': 'Stream mode (higher delay)',
   delay: 'Delay {total} ms (network {net} + buffer {buffer}) · lost {lost} of {packets}',
   delayStream: 'Buffered {buffer} ms (plus the browser’s own buffering)',
-  streamNote: 'Higher-delay mode: this page was opened with an http:// link, so your browser plays a buffered stream, 1–3 seconds behind the speaker. For low delay, open this meeting’s https:// link (ask the organiser, or scan the QR code on your card).',
+  streamNote: 'Higher-delay mode: this browser cannot play the low-delay stream on this page, so it plays a buffered stream, 1–3 seconds behind the speaker. A current Chrome, Firefox, Edge or Safari plays with low delay.',
   streamLink: 'Open the low-delay link',
   streamUnsupported: 'This browser cannot play the stream of this page. Open this meeting’s https:// link instead.',
   'err.unknown-event': 'No meeting has the join code {code}.',
@@ -129,7 +129,7 @@ export const words = {
   floorMixLevel: 'Level of the speaker',
   floorMixActive: 'The speaker plays softly under the interpretation.',
   floorMixWaiting: 'Plays while this channel carries an interpretation.',
-  floorMixUnavailable: 'Needs the low-delay mode (this meeting’s https:// link).',
+  floorMixUnavailable: 'Needs the low-delay mode, which this browser cannot play here.',
   // Organizer dashboard.
   dashTitle: 'Organizer dashboard',
   dashTokenLabel: 'Organizer token',
