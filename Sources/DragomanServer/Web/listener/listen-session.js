@@ -53,7 +53,7 @@ function loaded(name) {
 
 /** Whether Media Source Extensions play WebM/Opus here (the same check as MsePlayer.isSupported). */
 function mseSupported() {
-  const Source = window.ManagedMediaSource || window.MediaSource;
+  const Source = window.MediaSource || window.ManagedMediaSource;
   try {
     return !!Source && typeof Source.isTypeSupported === 'function' && Source.isTypeSupported('audio/webm; codecs="opus"');
   } catch {

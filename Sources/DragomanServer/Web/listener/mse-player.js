@@ -24,9 +24,12 @@ const SEEK_AHEAD_S = 0.4;
 const KEEP_BEHIND_S = 5;
 const FRAME_MS = 20;
 
+// MediaSource where it exists (desktop Safari 17+ has both, and MediaSource asks less of the page), else
+// ManagedMediaSource (iOS 17.1+), which wants disableRemotePlayback on the element before it is attached and
+// may say when it wants data (startstreaming).
 function mediaSourceClass() {
-  if (typeof window.ManagedMediaSource === 'function') return window.ManagedMediaSource;
   if (typeof window.MediaSource === 'function') return window.MediaSource;
+  if (typeof window.ManagedMediaSource === 'function') return window.ManagedMediaSource;
   return null;
 }
 
@@ -157,11 +160,8 @@ export class MsePlayer {
       this.initPending = true;
       this.flush();
     });
-    if (window.ManagedMediaSource && mediaSource instanceof window.ManagedMediaSource) {
-      this.audio.srcObject = mediaSource;
-    } else {
-      this.audio.src = URL.createObjectURL(mediaSource);
-    }
+    mediaSource.addEventListener('startstreaming', () => this.flush()); // ManagedMediaSource only
+    this.audio.src = URL.createObjectURL(mediaSource);
   }
 
   /** Call inside the user's gesture (autoplay rules): the element plays as soon as audio is appended. */
@@ -299,8 +299,8 @@ export class MsePlayer {
     clearInterval(this.timer);
     try {
       this.audio.pause();
+      if (this.audio.src) URL.revokeObjectURL(this.audio.src);
       this.audio.removeAttribute('src');
-      this.audio.srcObject = null;
       this.audio.load();
     } catch {
       // Already gone.
