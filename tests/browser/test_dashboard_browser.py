@@ -163,6 +163,9 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
         "return [document.getElementById('slowdowns').textContent,"
         " document.querySelector('.dash-booth[data-booth=\"ru\"] .dash-chat-log').textContent];"),
         lambda v: "slow down" in v[0] and "Please bring the glossary" in v[1] and "Pavel" in v[1], 3)
+    headings = desk.execute_script("return [...document.querySelectorAll('h1')].filter(h => !h.closest('[hidden]'))"
+                                   ".map(h => h.textContent)")
+    assert headings == ["Organizer dashboard"], f"one top-level heading (axe: page-has-heading-one): {headings}"
     screenshot(desk, "dashboard.png", full=True)
     click(desk, '.dash-help[data-booth="ru"] .dash-ack')
     poll("the help banner gone after Acknowledge", lambda: desk.execute_script(

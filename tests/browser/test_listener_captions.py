@@ -188,7 +188,7 @@ def test_captions_on_the_audio_element_fallback_come_over_their_own_socket(brows
     with FakeListenerServer(carrying={"ru": {"kind": "machine", "language": "ru"},
                                       "en": {"kind": "interpreter", "language": "en"}}) as fake:
         d = browser(map_host=True, lang="ru")
-        open_page(d, f"http://{FAKE_HOST}:{fake.port}/j/{fake.code}?channel=ru", "ru")
+        open_page(d, f"http://{FAKE_HOST}:{fake.port}/j/{fake.code}?channel=ru&path=stream", "ru")
         assert d.execute_script("return window.isSecureContext") is False
         click(d, "#play")
         poll("the stream path", lambda: state(d), lambda s: s.get("path") == "stream", 10)

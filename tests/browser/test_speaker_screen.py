@@ -21,6 +21,8 @@ def test_slow_down_from_a_booth_reaches_the_speaker_screen_in_the_floor_language
     poll("the speaker screen connected, the token gone from the address", lambda: screen.execute_script(
         "return [document.getElementById('screen').hidden, location.hash];"), lambda v: v == [False, ""], 10)
     assert screen.execute_script("return document.getElementById('slow-down').hidden") is True
+    assert screen.execute_script("return [...document.querySelectorAll('h1')].map(h => h.textContent)") == \
+        ["Speaker screen"], "a page needs one top-level heading (axe: page-has-heading-one)"
     assert not screen.find_element("id", "token-form").is_displayed(), "the token form must go once connected"
 
     # The booth's console sends the signal (a WebSocket opened from the page itself, as a console would).

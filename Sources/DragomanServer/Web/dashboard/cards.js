@@ -4,9 +4,11 @@
 
 import { $, el } from '../shared/dom.js';
 import { autonym } from './format.js';
-import { currentLanguage, t, translate } from '../shared/i18n.js';
+import { currentLanguage, loadLanguage, t, translate } from '../shared/i18n.js';
 
 const CARD_LANGUAGES = new Set(['en', 'ru', 'kk']);
+// A card speaks its channel's language: the organizer's page loads every table (the listener's only its own).
+await Promise.all([...CARD_LANGUAGES].map(loadLanguage));
 
 /**
  * The join link of a channel, as its QR code has it: with ?channel= always (the floor's too, or a phone would

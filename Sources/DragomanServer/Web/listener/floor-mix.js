@@ -12,6 +12,7 @@ import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
 import { PcmPlayer } from '../shared/pcm-player.js';
+import { MsePlayer } from './mse-player.js';
 
 const QUIET_RESTART_MS = 6000;
 
@@ -21,7 +22,7 @@ export function dbToGain(db) {
 }
 
 export class FloorMix {
-  /** ctx: the session's AudioContext; path: 'webcodecs' or 'pcm'; onChange(): state changed. */
+  /** ctx: the session's AudioContext; path: 'webcodecs', 'pcm' or 'mse'; onChange(): state changed. */
   constructor({ code, pin = null, ctx, path, gain = 0.1, onChange = null }) {
     Object.assign(this, { code, pin, ctx, path, gain, onChange });
     this.state = 'idle'; // idle | connecting | connected | reconnecting | failed
@@ -39,8 +40,14 @@ export class FloorMix {
 
   async open() {
     this.setState('connecting');
+    if (this.path === 'mse') {
+      // No worklet here: a second MSE element, its gain in the same AudioContext.
+      this.output = new MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.output.play();
+      this.decoder = this.output;
+    }
     try {
-      this.output = await AudioOutput.create(this.ctx, { gain: this.gain });
+      if (!this.output) this.output = await AudioOutput.create(this.ctx, { gain: this.gain });
     } catch (error) {
       console.warn('Dragoman: floor mix unavailable', error);
       this.setState('failed');
@@ -53,7 +60,8 @@ export class FloorMix {
     }
     // One comfort-noise source is enough: the main channel's output already keeps the tab audible.
     try {
-      this.output.node.disconnect(1);
+      if (this.output.node) this.output.node.disconnect(1);
+      if (this.output.noise) this.output.noise.stop();
     } catch {
       // Not connected.
     }
@@ -78,7 +86,7 @@ export class FloorMix {
     clearInterval(this.watchTimer);
     if (this.socket) this.socket.close();
     this.socket = null;
-    if (this.decoder) this.decoder.close();
+    if (this.decoder && this.decoder !== this.output) this.decoder.close();
     this.decoder = null;
     if (this.output) this.output.close();
     this.output = null;

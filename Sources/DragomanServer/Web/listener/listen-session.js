@@ -2,7 +2,9 @@
 // measures, and reports its state. The page (listener.js) only draws it.
 //
 // Paths: 'webcodecs' (secure context + AudioWorklet + WebCodecs Opus), 'pcm' (secure context +
-// AudioWorklet, codec=pcm), 'stream' (anything else: <audio> with the Ogg stream).
+// AudioWorklet, codec=pcm), 'mse' (no secure context, Media Source Extensions with WebM/Opus: the same
+// WebSocket packets wrapped in WebM in the page, mse-player.js), 'stream' (anything else: <audio> with the
+// Ogg stream).
 //
 // Captions: `caption` messages of the channel go to onCaption. The low-delay paths get them on their socket; the
 // stream path has none, so while captions are wanted it keeps a CaptionFeed (caption-feed.js) open beside the
@@ -14,14 +16,65 @@
 import { fetchEvent, normalizeCarrying, socketURL, streamURL } from '../shared/api.js';
 import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain } from '../shared/audio-output.js';
 import { carriesInterpretation } from '../shared/carrying-text.js';
-import { CaptionFeed } from './caption-feed.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
-import { FloorMix, dbToGain } from './floor-mix.js';
-import { OpusPlayer } from '../shared/opus-player.js';
 import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
-import { PcmPlayer } from '../shared/pcm-player.js';
-import { StreamPlayer } from './stream-player.js';
+
+// The players are loaded when needed (dynamic import), and at page load only those of the path this page will
+// take (preparePlayers), so a phone does not download the code of paths it cannot use.
+const MODULES = {
+  opus: '../shared/opus-player.js',
+  pcm: '../shared/pcm-player.js',
+  mse: './mse-player.js',
+  stream: './stream-player.js',
+  captionFeed: './caption-feed.js',
+  floorMix: './floor-mix.js',
+};
+const modules = {};
+
+/** Starts loading a player module once; resolves to the module. */
+function need(name) {
+  if (!modules[name]) {
+    const entry = { module: null, promise: null };
+    entry.promise = import(MODULES[name]).then((module) => {
+      entry.module = module;
+      return module;
+    });
+    modules[name] = entry;
+  }
+  return modules[name].promise;
+}
+
+/** The module if it is loaded already, else null (and it starts loading). */
+function loaded(name) {
+  if (!modules[name]) need(name).catch(() => {});
+  return modules[name].module;
+}
+
+/** Whether Media Source Extensions play WebM/Opus here (the same check as MsePlayer.isSupported). */
+function mseSupported() {
+  const Source = window.MediaSource || window.ManagedMediaSource;
+  try {
+    return !!Source && typeof Source.isTypeSupported === 'function' && Source.isTypeSupported('audio/webm; codecs="opus"');
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a page like this one gets a low-delay path (worklet where secure, else MSE). */
+export function lowDelayPossible() {
+  return window.isSecureContext || mseSupported();
+}
+
+/** Loads, at page load, the players of the path this page will take, so that Listen finds them ready. */
+export function preparePlayers(forcePath = null) {
+  const load = (...names) => Promise.all(names.map(need)).catch(() => {});
+  if (forcePath === 'stream') return load('stream', 'captionFeed');
+  if (forcePath === 'mse') return load('mse');
+  if (window.isSecureContext && forcePath !== 'mse') return load('opus', 'pcm');
+  if (mseSupported()) return load('mse');
+  return load('stream', 'captionFeed');
+}
 
 // Close codes after which retrying cannot help (docs/protocol.md).
 const QUIET_RESTART_MS = 6000;
@@ -62,6 +115,7 @@ export class ListenSession {
     this.output = null;
     this.opus = null;
     this.pcm = null;
+    this.mse = null;
     this.socket = null;
     this.stream = null;
     this.pollTimer = null;
@@ -92,9 +146,13 @@ export class ListenSession {
       }
     }
     if (isResumable(this.ctx)) this.ctx.resume().catch(() => {});
-    const lowDelay = window.isSecureContext && this.ctx && this.ctx.audioWorklet && this.forcePath !== 'stream';
-    if (this.path === 'stream' || !lowDelay) this.startStream();
-    else this.startLowDelay();
+    const worklet = window.isSecureContext && this.ctx && this.ctx.audioWorklet;
+    const forced = this.forcePath;
+    if (this.path === 'stream' || forced === 'stream') this.startStream();
+    else if (this.path === 'mse' || forced === 'mse' || !worklet) {
+      if (mseSupported()) this.startMse();
+      else this.startStream();
+    } else this.startLowDelay();
     this.changed();
   }
 
@@ -107,6 +165,8 @@ export class ListenSession {
     clearTimeout(this.pollTimer);
     if (this.opus) this.opus.close();
     this.opus = null;
+    if (this.mse) this.mse.close();
+    this.mse = null;
     if (this.output) this.output.reset();
     if (this.ctx && this.ctx.state === 'running') this.ctx.suspend().catch(() => {});
     this.pendingTune = null;
@@ -152,7 +212,12 @@ export class ListenSession {
   updateCaptionFeed() {
     const wanted = this.captionsWanted && this.wanted && this.path === 'stream' && this.connection !== 'error';
     if (wanted && !this.captionFeed) {
-      this.captionFeed = new CaptionFeed({
+      const feed = loaded('captionFeed');
+      if (!feed) {
+        need('captionFeed').then(() => this.updateCaptionFeed(), () => {});
+        return;
+      }
+      this.captionFeed = new feed.CaptionFeed({
         code: this.code,
         pin: this.pin,
         channel: this.channel,
@@ -179,6 +244,7 @@ export class ListenSession {
     this.gain = sliderToGain(position);
     if (this.output) this.output.setGain(this.gain);
     if (this.stream) this.stream.setGain(this.gain);
+    if (this.mse) this.mse.setGain(this.gain);
     if (this.mix) this.mix.setGain(this.floorMixGain());
   }
 
@@ -194,13 +260,13 @@ export class ListenSession {
   }
 
   floorMixGain() {
-    return this.gain * dbToGain(this.floorMix.db);
+    return this.gain * 10 ** (Number(this.floorMix.db) / 20);
   }
 
   /** Whether the floor mix should play now. */
   floorMixWanted() {
     return this.floorMix.enabled && this.wanted && !!this.ctx
-      && (this.path === 'webcodecs' || this.path === 'pcm')
+      && (this.path === 'webcodecs' || this.path === 'pcm' || this.path === 'mse')
       && this.connection !== 'error'
       && this.channel !== 'floor' && !this.pendingTune
       && this.carryingChannel === this.channel
@@ -211,7 +277,12 @@ export class ListenSession {
   updateFloorMix() {
     const wanted = this.floorMixWanted();
     if (wanted && !this.mix) {
-      this.mix = new FloorMix({
+      const floorMix = loaded('floorMix');
+      if (!floorMix) {
+        need('floorMix').then(() => this.updateFloorMix(), () => {});
+        return;
+      }
+      this.mix = new floorMix.FloorMix({
         code: this.code,
         pin: this.pin,
         ctx: this.ctx,
@@ -235,11 +306,12 @@ export class ListenSession {
   /** RMS (0..1) of what plays now, after the volume. */
   level() {
     if (this.path === 'stream') return this.stream ? this.stream.level() : 0;
+    if (this.path === 'mse') return this.mse && this.wanted ? this.mse.level() : 0;
     return this.output && this.wanted ? this.output.level() : 0;
   }
 
   snapshot() {
-    const stats = this.path === 'stream' ? null : this.output && this.output.stats;
+    const stats = this.path === 'stream' ? null : this.path === 'mse' ? this.mse && this.mse.stats : this.output && this.output.stats;
     const bufferMs = this.path === 'stream' ? (this.stream ? this.stream.bufferMs : null) : stats ? stats.depthMs : null;
     // Only while audio flows: during silence (floor off the air) there is no delay to show.
     const flowing = this.path !== 'stream' && performance.now() - this.lastPacketAt < 1000;
@@ -265,6 +337,7 @@ export class ListenSession {
       underruns: stats ? stats.underruns : 0,
       comfortNoise: stats ? !!stats.comfortNoise : false,
       skippedMs: stats ? Math.round(stats.skippedMs) : 0,
+      rate: stats && stats.rate ? stats.rate : null,
       outputLatencyMs: this.ctx && this.ctx.outputLatency ? Math.round(this.ctx.outputLatency * 1000) : null,
       audioState: this.ctx ? this.ctx.state : null,
       suspended: this.wanted && isResumable(this.ctx),
@@ -272,7 +345,7 @@ export class ListenSession {
       notice: this.notice,
       floorMix: {
         ...this.floorMix,
-        available: this.path !== 'stream' && (!!this.path || window.isSecureContext),
+        available: this.path !== 'stream' && (!!this.path || lowDelayPossible()),
         active: !!this.mix,
         connection: this.mix ? this.mix.state : 'idle',
         packets: this.mix ? this.mix.packets : 0,
@@ -286,8 +359,9 @@ export class ListenSession {
     this.setConnection('connecting');
     try {
       if (!this.output) this.output = await AudioOutput.create(this.ctx, { gain: this.gain });
+      await Promise.all([need('opus'), need('pcm')]);
       if (!this.path) {
-        const opus = this.forcePath !== 'pcm' && (await OpusPlayer.isSupported());
+        const opus = this.forcePath !== 'pcm' && (await loaded('opus').OpusPlayer.isSupported());
         this.path = opus ? 'webcodecs' : 'pcm';
       }
     } catch (error) {
@@ -299,6 +373,28 @@ export class ListenSession {
     }
     if (!this.wanted) return;
     this.output.setGain(this.gain);
+    this.openSocket();
+  }
+
+  /** MSE path: the same socket and packets, played by an <audio> element fed WebM (mse-player.js). */
+  startMse() {
+    this.path = 'mse';
+    this.setConnection('connecting');
+    const player = loaded('mse');
+    if (!player) {
+      // Listen pressed before the page finished loading the player: start as soon as it is here.
+      need('mse').then(() => this.wanted && this.path === 'mse' && !this.mse && this.startMse(), () => this.startStream());
+      return;
+    }
+    if (!this.mse) {
+      this.mse = new player.MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.mse.configure(this.codec);
+    }
+    this.mse.play(); // inside the gesture
+    this.openSocket();
+  }
+
+  openSocket() {
     if (!this.socket) {
       this.socket = new ReconnectingSocket({
         url: () => socketURL(`/ws/listen/${encodeURIComponent(this.code)}`, {
@@ -392,6 +488,7 @@ export class ListenSession {
     this.lastSeq = null;
     this.freshSequence = true; // a new connection or channel numbers its frames afresh
     if (this.opus) this.opus.configure(this.codec);
+    if (this.mse) this.mse.configure(this.codec);
   }
 
   onBinary(buffer) {
@@ -418,12 +515,13 @@ export class ListenSession {
 
   decoderFor(kind) {
     if (kind === KIND_PCM) {
-      if (!this.pcm) this.pcm = new PcmPlayer(this.output);
+      if (!this.pcm) this.pcm = new (loaded('pcm').PcmPlayer)(this.output);
       return this.pcm;
     }
+    if (kind === KIND_OPUS && this.path === 'mse') return this.mse;
     if (kind === KIND_OPUS && this.path === 'webcodecs') {
       if (!this.opus) {
-        this.opus = new OpusPlayer(this.output, { onError: (error) => console.warn('Dragoman: Opus decoder', error) });
+        this.opus = new (loaded('opus').OpusPlayer)(this.output, { onError: (error) => console.warn('Dragoman: Opus decoder', error) });
         this.opus.configure(this.codec);
       }
       return this.opus;
@@ -441,6 +539,13 @@ export class ListenSession {
 
   startStream() {
     this.path = 'stream';
+    const player = loaded('stream');
+    if (!player) {
+      need('stream').then(() => this.wanted && this.path === 'stream' && !this.stream && this.startStream(), () => {});
+      this.setConnection('connecting');
+      return;
+    }
+    const { StreamPlayer } = player;
     if (!StreamPlayer.canPlay()) {
       this.error = { code: 'stream-unsupported', message: '' };
       this.setConnection('error');

@@ -2,15 +2,16 @@
 //
 // Routes: /            → the join form (?code= prefills it)
 //         /j/{code}    → joins directly (?channel=ru preselects, ?pin= is accepted and then
-//                        removed from the address bar, ?path=webcodecs|pcm|stream forces a path)
+//                        removed from the address bar, ?path=webcodecs|pcm|mse|stream forces a path)
 
 import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js';
 import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { requestPlaybackSession } from '../shared/audio-output.js';
-import { carryingText } from '../shared/carrying-text.js';
+import { carriesInterpretation, carryingText } from '../shared/carrying-text.js';
+import { languageName as nameInLanguage } from '../shared/language-names.js';
 import { $, setText } from '../shared/dom.js';
 import { CAPTION_SIZES, Captions } from './captions.js';
-import { ListenSession } from './listen-session.js';
+import { ListenSession, lowDelayPossible, preparePlayers } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
 
@@ -26,6 +27,7 @@ const page = {
   alertTimer: null,
   noticeTimer: null,
   lastNotice: null,
+  lastSoundAt: -Infinity,
 };
 
 const captions = new Captions({ box: $('captions-box'), lines: $('caption-lines'), announce: $('captions-announce'), empty: $('captions-empty') });
@@ -153,6 +155,13 @@ function enterEvent(code, pin, event) {
   $('play').focus();
 }
 
+/** A channel's name in its own language and script ("Русский", "Қазақ тілі"); the floor in the page's language. */
+function ownName(id) {
+  if (id === 'floor') return t('floor');
+  const name = nameInLanguage(id, id);
+  return name ? name.charAt(0).toLocaleUpperCase(id) + name.slice(1) : id;
+}
+
 function buildChannels() {
   const list = $('channels');
   list.textContent = '';
@@ -163,12 +172,15 @@ function buildChannels() {
     button.dataset.channel = id;
     const name = document.createElement('span');
     name.className = 'channel-name';
-    name.textContent = channelLabel(id);
+    name.textContent = ownName(id);
+    if (id !== 'floor') name.lang = id;
     button.append(name);
-    if (id === 'floor') {
+    // Second line: the floor's explanation, or the language's name in the page's language where it differs.
+    const second = id === 'floor' ? t('floorHint') : channelLabel(id);
+    if (second && second !== name.textContent) {
       const hint = document.createElement('span');
       hint.className = 'channel-hint';
-      hint.textContent = t('floorHint');
+      hint.textContent = second;
       button.append(hint);
     }
     button.addEventListener('click', () => choose(id));
@@ -290,23 +302,6 @@ function currentCarrying(snapshot) {
   return channel ? normalizeCarrying(channel.carrying, page.event) : null;
 }
 
-function statusText(s) {
-  switch (s.connection) {
-    case 'connecting':
-      return t('status.connecting');
-    case 'reconnecting':
-      return t('status.reconnecting');
-    case 'error':
-      return errorText(s.error);
-    case 'connected':
-      if (s.suspended) return t('status.suspended');
-      if (s.switching) return t('status.switching', { channel: channelLabel(s.switching) });
-      return t('status.connected');
-    default:
-      return t('status.idle');
-  }
-}
-
 function render() {
   if (!page.session || !page.event) return;
   const s = page.session.snapshot();
@@ -334,9 +329,6 @@ function render() {
     button.setAttribute('aria-pressed', String(button.dataset.channel === page.channel));
   }
 
-  const status = $('status');
-  setText(status, statusText(s));
-  status.dataset.state = s.suspended ? 'suspended' : s.connection;
 
   const carrying = currentCarrying(s);
   setText($('carrying'), carryingText(carrying, page.channel));
@@ -355,8 +347,12 @@ function render() {
   }
   const floorLive = carrying && carrying.floorLive !== null ? carrying.floorLive : page.event.floorLive;
   const floorEl = $('floor-live');
-  setText(floorEl, floorLive === true ? t('floorLive') : floorLive === false ? t('floorSilent') : '');
+  // While the connection is down nothing here is known to be true: say nothing rather than "Floor is live".
+  const stale = s.playing && s.connection !== 'connected';
+  setText(floorEl, stale ? '' : floorLive === true ? t('floorLive') : floorLive === false ? t('floorSilent') : '');
   floorEl.dataset.live = String(!!floorLive);
+  $('carrying').classList.toggle('stale', stale);
+  renderNow(s, carrying);
 
   if (s.notice && s.notice !== page.lastNotice) {
     page.lastNotice = s.notice;
@@ -368,7 +364,7 @@ function render() {
   }
   setText($('notice'), s.notice ? errorText(s.notice) : '');
 
-  const streamMode = s.path === 'stream' || (!s.path && !window.isSecureContext);
+  const streamMode = s.path === 'stream' || (!s.path && !lowDelayPossible());
   $('stream-note').hidden = !streamMode;
   const secureURL = page.event.secureJoinURL;
   $('stream-link').hidden = !secureURL;
@@ -381,6 +377,47 @@ function render() {
   updateMediaSession({ title: channelLabel(page.channel), artist: name, playing: active });
 }
 
+/** The state at the top: what is heard (channel in its own script · interpretation or original) and how it is going. */
+function nowState(s) {
+  if (!s.playing) return 'idle';
+  if (s.connection === 'error') return 'error';
+  if (s.connection === 'reconnecting') return 'reconnecting';
+  if (s.connection !== 'connected' || s.switching) return 'connecting';
+  if (s.suspended) return 'suspended';
+  return performance.now() - page.lastSoundAt < 1500 ? 'playing' : 'silent';
+}
+
+function renderNow(s = page.session && page.session.snapshot(), carrying = s && currentCarrying(s)) {
+  if (!s || !page.event) return;
+  const state = nowState(s);
+  $('now').dataset.state = state;
+  let text;
+  if (state === 'error') text = errorText(s.error);
+  else if (state === 'suspended') text = t('status.suspended');
+  else if (state === 'connecting' && s.switching) text = t('status.switching', { channel: ownName(s.switching) });
+  else text = t(`now.${state}`);
+  setText($('now-state'), text);
+  const channel = page.channel;
+  const name = $('now-channel');
+  setText(name, ownName(channel));
+  if (channel !== 'floor') name.lang = channel;
+  else name.removeAttribute('lang');
+  const kind = channel === 'floor' ? '' : carriesInterpretation(carrying) ? t('now.interpretation') : t('now.floor');
+  setText($('now-kind'), kind ? ` · ${kind}` : '');
+}
+
+/** The activity light follows the level of what plays (10 times a second). */
+function renderLevel() {
+  if (!page.session) return;
+  const level = page.session.level();
+  if (level > 0.003) page.lastSoundAt = performance.now();
+  const db = level > 0 ? 20 * Math.log10(level) : -90;
+  $('now-meter').style.transform = `scaleY(${Math.max(0.08, Math.min(1, (db + 60) / 60)).toFixed(2)})`;
+  const state = $('now').dataset.state;
+  const next = page.event ? nowState(page.session.snapshot()) : state;
+  if (next !== state) renderNow();
+}
+
 function renderDelay(s = page.session && page.session.snapshot()) {
   if (!s) return;
   let text = '';
@@ -388,8 +425,8 @@ function renderDelay(s = page.session && page.session.snapshot()) {
     text = t('delayStream', { buffer: s.bufferMs });
   } else if (s.playing && s.delayMs !== null) {
     text = t('delay', { total: s.delayMs, net: s.netMs, buffer: s.bufferMs, lost: s.lost, packets: s.packets });
-    if (s.jitterMs !== null) text += ` · jitter ${s.jitterMs} / ${s.targetMs} ms`;
-    if (s.outputLatencyMs) text += ` · out ${s.outputLatencyMs} ms`;
+    if (s.jitterMs !== null) text += t('delayJitter', { jitter: s.jitterMs, target: s.targetMs });
+    if (s.outputLatencyMs) text += t('delayOut', { out: s.outputLatencyMs });
   }
   setText($('delay'), text);
 }
@@ -464,6 +501,7 @@ setupMediaSession({
 });
 
 setInterval(() => renderDelay(), 500);
+setInterval(renderLevel, 100);
 
 // Test hooks for the browser tests (Selenium): state(), level(), channel, path.
 window.dragoman = {
@@ -485,11 +523,15 @@ window.dragoman = {
       targetMs: s.targetMs,
       jitterMs: s.jitterMs,
       underruns: s.underruns,
+      rate: s.rate,
+      outputLatencyMs: s.outputLatencyMs,
       comfortNoise: s.comfortNoise,
       audioState: s.audioState,
       error: s.error,
       floorMix: s.floorMix,
       alert: $('alert').hidden ? null : $('alert-text').textContent,
+      now: { state: $('now').dataset.state, text: $('now-state').textContent, channel: $('now-channel').textContent,
+        kind: $('now-kind').textContent },
       captions: { ...captionPrefs(), lines: captions.snapshot(), announced: $('captions-announce').textContent },
     };
   },
@@ -511,6 +553,8 @@ window.dragoman = {
     if (page.session) choose(String(channel));
   },
 };
+
+preparePlayers(params.get('path'));
 
 const match = window.location.pathname.match(/^\/j\/([^/]+)\/?$/);
 if (match) {

@@ -1,15 +1,28 @@
 // The pages' words: the current page language, t() to look a word up, and language names.
 // The words themselves are in one file per language, i18n/en.js, ru.js and kk.js.
+//
+// Only the table of the language in use is loaded (each is 20-30 KB, most of a phone's first load): this module
+// waits (top-level await) for the detected language's table before any page code runs, so t() is synchronous
+// as before; a change of language loads the new table first and then tells the pages (onLanguageChange).
+// English is the fallback for a key a table lacks; it is loaded only if that happens (every table has every key).
 
-import { words as en } from '../i18n/en.js';
-import { words as kk } from '../i18n/kk.js';
-import { words as ru } from '../i18n/ru.js';
 import { languageName as nameInLanguage } from './language-names.js';
 import { load, save } from './storage.js';
 
-// All three tables load with the page: they are small next to the audio code. To load only the language in use,
-// setLanguage would import(`../i18n/${code}.js`) and wait for it; t() and the rest would not change.
-const TABLES = { en, ru, kk };
+const CODES = ['en', 'ru', 'kk'];
+const TABLES = {};
+const loading = {};
+
+/** Loads the word table of `code` (one of the page languages) once; resolves when t() can use it. */
+export function loadLanguage(code) {
+  if (!CODES.includes(code)) return Promise.resolve();
+  if (!loading[code]) {
+    loading[code] = import(`../i18n/${code}.js`).then((module) => {
+      TABLES[code] = module.words;
+    });
+  }
+  return loading[code];
+}
 
 /** The languages the pages speak, each named in itself. */
 export const UI_LANGUAGES = [
@@ -25,11 +38,11 @@ const listeners = new Set();
 /** The stored choice, else the first of navigator.languages the pages speak, else English. */
 export function detectLanguage() {
   const stored = load(STORAGE_KEY);
-  if (stored && TABLES[stored]) return stored;
+  if (stored && CODES.includes(stored)) return stored;
   const wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
   for (const tag of wanted) {
     const primary = String(tag).toLowerCase().split('-')[0];
-    if (TABLES[primary]) return primary;
+    if (CODES.includes(primary)) return primary;
   }
   return 'en';
 }
@@ -38,12 +51,20 @@ export function currentLanguage() {
   return current;
 }
 
+/** Switches the pages' language; the listeners are told once its table is loaded (at once if it is). */
 export function setLanguage(code, { remember = false } = {}) {
-  if (!TABLES[code]) code = 'en';
-  current = code;
-  document.documentElement.lang = code;
+  if (!CODES.includes(code)) code = 'en';
   if (remember) save(STORAGE_KEY, code);
-  for (const f of listeners) f(code);
+  const apply = () => {
+    current = code;
+    document.documentElement.lang = code;
+    for (const f of listeners) f(code);
+  };
+  if (TABLES[code]) {
+    apply();
+    return Promise.resolve();
+  }
+  return loadLanguage(code).then(apply, apply);
 }
 
 /** Calls f(code) after every language change. */
@@ -94,9 +115,16 @@ export function channelLabel(channelId) {
 
 /** The string for key in the language `lang` (not the page's), e.g. for a printed card in its channel's language. */
 export function translate(lang, key, params = {}) {
-  const table = TABLES[lang] || en;
-  const value = table[key] ?? en[key];
-  if (value === undefined) return key;
+  const table = TABLES[lang] || TABLES[current] || {};
+  let value = table[key];
+  if (value === undefined && TABLES.en) value = TABLES.en[key];
+  if (value === undefined) {
+    if (!loading.en) loadLanguage('en').then(() => { for (const f of listeners) f(current); });
+    return key;
+  }
   if (typeof value === 'function') return value(params);
   return value.replace(/\{(\w+)\}/g, (m, name) => (params[name] !== undefined && params[name] !== null ? String(params[name]) : m));
 }
+
+// Before any page code runs: the table of the language the page will start in.
+await loadLanguage(detectLanguage());

@@ -10,10 +10,15 @@
 //
 // The buffer keeps its average depth near a target. The target starts at 60 ms and follows the
 // measured arrival jitter (spread of arrival time - seq * 20 ms over the last 5 s) between 40 and
-// 250 ms; each underrun raises it. Small excess or shortage is corrected by playing up to 3 %
-// faster or 1 % slower (linear interpolation, which also converts 48 kHz to the context's rate);
-// a large excess is skipped at once with a 5 ms crossfade. On underrun the output fades out and
-// the buffer refills to the target before fading in again.
+// 250 ms; each underrun raises it by 20 ms, and that boost melts at 10 ms/s, so after a burst of
+// bad luck the delay is back at the target within seconds. Small excess or shortage is corrected by
+// playing up to 3 % faster or 1 % slower (linear interpolation, which also converts 48 kHz to the
+// context's rate); an excess is skipped with a 5 ms crossfade at once when it is large (> 100 ms),
+// and during a pause of the speech when it is over 20 ms (dropping silence is inaudible).
+// A change of source (the discontinuity flag: floor ↔ booth) is not jitter: the new source's
+// frames come on another 20 ms phase, so for 2 s after it the last frame left is played 20 % slower
+// instead of running dry, and an underrun right at a switch does not raise the target.
+// On underrun the output fades out and the buffer refills to the target before fading in again.
 
 const IN_RATE = 48000;
 const FRAME_MS = 20;
@@ -21,6 +26,7 @@ const CAPACITY = IN_RATE * 4;
 const BLOCK_MS = 250;
 const TRANSIT_WINDOW = 250; // packets: 5 s of 20 ms frames
 const WARMUP_PACKETS = 15; // 300 ms
+const FRAME_SAMPLES = (IN_RATE * FRAME_MS) / 1000;
 
 class JitterBufferProcessor extends AudioWorkletProcessor {
   constructor(options) {
@@ -39,6 +45,7 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
 
     this.baseStep = IN_RATE / sampleRate;
     this.correction = 0;
+    this.stretch = 1; // < 1: stretching the last frame across a switch of source
     this.playing = false;
     this.gain = 0;
     this.fadeStep = 1 / Math.max(1, Math.round(0.005 * sampleRate));
@@ -54,6 +61,7 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
     this.jitterMs = 0;
     this.underrunBoostMs = 0;
     this.underrunAt = null;
+    this.switchGuardUntil = -1; // currentTime until which a source switch is being absorbed
 
     this.blockFrames = Math.round((sampleRate * BLOCK_MS) / 1000);
     this.blockPos = 0;
@@ -93,11 +101,13 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
     if (message.discontinuity) {
       this.transitCount = 0;
       this.warmup = WARMUP_PACKETS;
+      this.switchGuardUntil = currentTime + 2;
     }
     if (this.underrunAt !== null) {
       // Audio that resumes soon after running dry means the buffer was too small (jitter); a long
-      // gap is the source going quiet (floor off the air), which says nothing about the network.
-      if (currentTime - this.underrunAt < 0.5) {
+      // gap is the source going quiet (floor off the air), which says nothing about the network;
+      // nor does a switch of source.
+      if (currentTime - this.underrunAt < 0.5 && currentTime > this.switchGuardUntil) {
         this.underruns += 1;
         this.underrunBoostMs = Math.min(this.maxTargetMs, this.underrunBoostMs + 20);
       }
@@ -173,7 +183,7 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
         this.count -= xf.offset;
       }
     }
-    this.frac += this.baseStep * (1 + this.correction);
+    this.frac += this.baseStep * (1 + this.correction) * this.stretch;
     const advance = Math.floor(this.frac);
     this.frac -= advance;
     this.read = (this.read + advance) % CAPACITY;
@@ -196,6 +206,8 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
       let value = 0;
       if (this.playing) {
         if (this.crossfade && this.count < this.crossfade.offset + 4) this.crossfade = null;
+        // Across a switch of source, hold what is left rather than run dry between the two phases.
+        this.stretch = currentTime < this.switchGuardUntil && this.count < FRAME_SAMPLES ? 0.8 : 1;
         if (this.count < 2 + Math.ceil(this.baseStep * 1.05)) {
           this.playing = false;
           this.underrunAt = currentTime;
@@ -243,10 +255,10 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
     // Target: from the measured jitter, raised by underruns; rises at once, falls slowly.
     const jitter = this.measureJitter();
     if (jitter !== null) this.jitterMs = jitter;
-    this.underrunBoostMs = Math.max(0, this.underrunBoostMs - 0.5);
+    this.underrunBoostMs = Math.max(0, this.underrunBoostMs - 2.5);
     const base = jitter === null ? 60 : jitter * 1.2 + 20;
     const wanted = Math.min(this.maxTargetMs, Math.max(this.minTargetMs, base + this.underrunBoostMs));
-    this.targetMs = wanted > this.targetMs ? wanted : Math.max(wanted, this.targetMs - 1);
+    this.targetMs = wanted > this.targetMs ? wanted : Math.max(wanted, this.targetMs - 5);
 
     // Depth control on the 1 s minimum: with frames arriving every 20 ms the depth is a sawtooth
     // whose average is about the minimum plus half a frame.
@@ -259,7 +271,8 @@ class JitterBufferProcessor extends AudioWorkletProcessor {
     this.correction = 0;
     if (wasPlaying && this.blockMins.length >= 2) {
       const error = Math.min(...this.blockMins) + FRAME_MS / 2 - this.targetMs;
-      if (error > 100 && !this.crossfade) {
+      const pause = this.blockPeak < 3e-3; // speech pause (or silence): skipping is inaudible
+      if ((error > 100 || (error > 20 && pause)) && !this.crossfade) {
         const skipMs = error - 10;
         const offset = Math.round((skipMs * IN_RATE) / 1000);
         if (this.count > offset + this.crossfadeLength * 2 + 4) {

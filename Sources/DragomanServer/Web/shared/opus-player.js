@@ -77,7 +77,9 @@ export class OpusPlayer {
   /** One parsed packet (see packet.js) with its arrival time (ms, performance.now()). */
   decode(packet, arrival) {
     if (!this.decoder || this.decoder.state === 'closed') this.restart();
-    if (packet.discontinuity) this.restart();
+    // A new source (discontinuity) needs no reset: every packet decodes on its own, and a reset would drop the
+    // pre-skip and wait for the decoder again, which ran the jitter buffer dry at each floor ↔ booth switch.
+    // A new channel or connection reconfigures (configure()) anyway.
     if (this.decoder.decodeQueueSize > 25) return; // far behind: let the jitter buffer catch up
     const timestamp = this.timestamp;
     this.timestamp += this.frameUs;
