@@ -27,6 +27,8 @@ struct ListenCommand: AsyncParsableCommand {
     var controlLog: String?
     @Option(help: "How many listeners to open.")
     var count = 1
+    @Flag(help: "Print the channel's captions on stdout as each line becomes final: time, language, text.")
+    var captions = false
 
     func validate() throws {
         guard (1...10_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000") }
@@ -35,7 +37,9 @@ struct ListenCommand: AsyncParsableCommand {
                 if let value, !value.contains("{n}") { throw ValidationError("with --count, \(name) needs {n} in its path, one file per listener") }
             }
             if output == "-" { throw ValidationError("with --count, --output cannot be stdout") }
+            if captions { throw ValidationError("--captions prints one listener's captions: leave out --count") }
         }
+        if captions, output == "-" { throw ValidationError("--captions prints on stdout: write the audio to a file with --output") }
     }
 
     func run() async throws {
@@ -90,12 +94,18 @@ struct ListenCommand: AsyncParsableCommand {
             case nil: writer = nil
             }
             let sink = WriterBox(writer)
-            var control: (@Sendable (String, UInt64) -> Void)?
+            var log: (@Sendable (String, UInt64) -> Void)?
             if let file = path(controlLog, n) {
                 guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
                     return .failure(CommandFailure("cannot write \(file)"))
                 }
-                control = { text, at in handle.write(Data(#"{"receivedAt":\#(at),"message":\#(text)}"#.utf8 + [0x0A])) }
+                log = { text, at in handle.write(Data(#"{"receivedAt":\#(at),"message":\#(text)}"#.utf8 + [0x0A])) }
+            }
+            let printsCaptions = captions
+            let logLine = log
+            let control: @Sendable (String, UInt64) -> Void = { text, at in
+                logLine?(text, at)
+                if printsCaptions, let line = CaptionLine(text) { say(line.description) }
             }
             let listener = ChannelListener(
                 server: server,
@@ -134,5 +144,26 @@ private final class WriterBox: @unchecked Sendable {
     func finish() throws {
         try writer?.finish()
         writer = nil
+    }
+}
+
+/// A final caption as a line of a terminal: `12:04:31  ru  Уважаемые коллеги…` (the time the speech began).
+struct CaptionLine: CustomStringConvertible {
+    let caption: ControlMessages.Caption
+
+    /// The line for a control message, if it is a final caption.
+    init?(_ text: String) {
+        guard text.contains(#""caption""#),
+            let caption = try? JSONDecoder().decode(ControlMessages.Caption.self, from: Data(text.utf8)),
+            caption.type == "caption", caption.final
+        else { return nil }
+        self.caption = caption
+    }
+
+    var description: String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        let time = formatter.string(from: Date(timeIntervalSince1970: Double(caption.start) / 1_000_000))
+        return "\(time)  \(caption.language ?? "?")  \(caption.text)"
     }
 }
