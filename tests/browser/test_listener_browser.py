@@ -177,3 +177,49 @@ def test_floor_booth_switches_play_on_without_underruns_and_the_delay_comes_back
                         and s["targetMs"] <= resting + 10 and s["bufferMs"] <= s["targetMs"] + 50, 30)
     print(f"{path}: after 6 switches " + json.dumps({k: state.get(k) for k in ("delayMs", "netMs", "bufferMs", "targetMs", "jitterMs", "underruns", "lost")}))
     assert state["underruns"] == before, f"switches of source ran the buffer dry: {state}"
+
+
+def square_wave(path, seconds=8.0, rate=48000, freq=440):
+    """A full-scale square wave: the server's limiter brings it to −1 dBFS, and Opus then decodes it louder."""
+    import struct
+    import wave
+    period = rate // freq
+    frames = b"".join(struct.pack("<h", 32767 if (i % period) < period // 2 else -32767) for i in range(int(seconds * rate)))
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+
+
+@pytest.mark.parametrize("secure", [True, False], ids=["secure", "plain"])
+def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, tmp_path, secure):
+    """A square wave at full scale on the floor decodes above −1 dBFS (Opus overshoots what the limiter let
+    through); the page's last node holds everything it plays to −1 dBFS."""
+    ceiling = 10 ** (-1 / 20)
+    ev = create_event(server, "Sound check", ["ru"])
+    square = tmp_path / "square.wav"
+    square_wave(square)
+    cli.start("ingest", "--server", server.url, "--event", ev["code"], "--token", ev["floorToken"], "--loop", square)
+    decoded = tmp_path / "decoded.wav"
+    listen = cli.start("listen", "--server", server.url, "--event", ev["code"], "--channel", "floor",
+                       "--duration", 4, "--output", decoded)
+    d = browser(map_host=not secure)
+    host = "127.0.0.1" if secure else FAKE_HOST
+    d.get(f"http://{host}:{server.port}/j/{ev['code']}")
+    click(d, "#play")
+    wait_for(d, "the square wave playing", lambda s, lv: s.get("connection") == "connected" and lv > SILENT, 15)
+    assert listen.wait(timeout=30) == 0, listen.stderr
+    import wave
+    with wave.open(str(decoded)) as w:
+        samples = w.readframes(w.getnframes())
+    import array
+    pcm = array.array("h", samples)
+    decoded_peak = max(abs(x) for x in pcm) / 32768 if pcm else 0
+    assert decoded_peak > ceiling, f"the test signal should decode above −1 dBFS to test the guard ({decoded_peak:.3f})"
+    deadline = time.monotonic() + 4
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+    peak = d.execute_script("return window.dragoman.earPeak()")
+    print(f"ear guard ({'secure' if secure else 'plain'}): decoded peak {decoded_peak:.3f}, at the ear {peak:.4f}")
+    assert 0.5 < peak <= ceiling + 1e-4, f"at the ear {peak:.4f} (ceiling {ceiling:.4f})"

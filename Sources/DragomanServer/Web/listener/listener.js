@@ -14,6 +14,7 @@ import { CAPTION_SIZES, Captions } from './captions.js';
 import { ListenSession, lowDelayPossible, preparePlayers } from './listen-session.js';
 import { setupMediaSession, updateMediaSession } from './media-session.js';
 import { load, loadEventPrefs, save, saveEventPrefs } from '../shared/storage.js';
+import { earPeak } from '../shared/ear-guard.js';
 
 const params = new URLSearchParams(window.location.search);
 
@@ -537,6 +538,9 @@ window.dragoman = {
   },
   level() {
     return page.session ? page.session.level() : 0;
+  },
+  earPeak() {
+    return earPeak();
   },
   /** RMS of the floor mixed under the interpretation (0 while the floor mix is off or waiting). */
   floorMixLevel() {

@@ -17,6 +17,7 @@
 
 import { analyserLevel } from '../shared/audio-output.js';
 import { WEBM_OPUS_TYPE, webmCluster, webmInitSegment } from '../shared/webm-opus.js';
+import { earInput } from '../shared/ear-guard.js';
 
 const TARGET_S = 0.1;
 const MAX_TARGET_S = 0.4;
@@ -114,7 +115,7 @@ export class MsePlayer {
       this.scratch = new Float32Array(this.analyser.fftSize);
       source.connect(this.gainNode);
       this.gainNode.connect(this.analyser);
-      this.analyser.connect(this.ctx.destination);
+      this.analyser.connect(earInput(this.ctx));
       this.audio.volume = 1;
       this.startComfortNoise();
     } catch {

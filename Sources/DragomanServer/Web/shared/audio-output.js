@@ -1,3 +1,4 @@
+import { earInput } from './ear-guard.js';
 // Where decoded audio goes on the low-delay paths:
 // jitter worklet ─ output 0 → volume gain → analyser → speakers
 //                └ output 1 (comfort noise) ───────────→ speakers
@@ -93,7 +94,7 @@ export class AudioOutput {
     this.scratch = new Float32Array(this.analyser.fftSize);
     this.node.connect(this.gain, 0);
     this.gain.connect(this.analyser);
-    this.analyser.connect(ctx.destination);
+    this.analyser.connect(earInput(ctx));
     this.node.connect(ctx.destination, 1);
     this.node.port.onmessage = (event) => {
       if (event.data && event.data.type === 'stats') {
