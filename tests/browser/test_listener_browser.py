@@ -44,15 +44,18 @@ def start_floor_loop(cli, server, ev, summit_audio):
                      "--loop", summit_audio / "summit-floor.wav")
 
 
+@pytest.mark.parametrize("secure", [True, False], ids=["secure", "plain"])
 def test_listener_plays_the_floor_switches_channel_and_survives_a_server_restart(server, cli, browser,
-                                                                                 summit_audio):
+                                                                                 summit_audio, secure):
     ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
     ingest = start_floor_loop(cli, server, ev, summit_audio)
-    d = browser()
-    d.get(f"{server.url}/j/{ev['code']}")
-    assert d.execute_script("return window.isSecureContext") is True, "127.0.0.1 should be a secure context"
+    d = browser(map_host=not secure)
+    host = "127.0.0.1" if secure else FAKE_HOST
+    path = "webcodecs" if secure else "mse"
+    d.get(f"http://{host}:{server.port}/j/{ev['code']}")
+    assert d.execute_script("return window.isSecureContext") is secure
     click(d, "#play")
-    wait_for(d, "audible floor through WebCodecs", lambda s, lv: lv > SILENT and s.get("path") == "webcodecs", 10)
+    wait_for(d, f"audible floor through {path}", lambda s, lv: lv > SILENT and s.get("path") == path, 15)
 
     click(d, 'button[data-channel="ru"]')
     wait_for(d, "tuned to ru", lambda s, lv: s.get("channel") == "ru", 5)
@@ -63,6 +66,10 @@ def test_listener_plays_the_floor_switches_channel_and_survives_a_server_restart
     ingest.kill()
     server.stop(sig=9)
     wait_for(d, "the page notices the server is gone", lambda s, lv: s.get("connection") != "connected", 5)
+    down, _ = wait_for(d, "the top says it reconnects", lambda s, lv: s["now"]["state"] == "reconnecting", 10)
+    assert down["now"]["text"], down["now"]
+    if secure:
+        screenshot(d, "listener-reconnecting.png")
     server.start()
     ingest = start_floor_loop(cli, server, ev, summit_audio)
     t0 = time.monotonic()
@@ -70,8 +77,10 @@ def test_listener_plays_the_floor_switches_channel_and_survives_a_server_restart
                         lambda s, lv: s.get("connection") == "connected" and lv > SILENT, 15)
     print(f"playing again {time.monotonic() - t0:.1f} s after the restart: {state}")
     assert state.get("channel") == "ru", f"a reconnected listener should stay on its channel: {state}"
-    assert state.get("path") == "webcodecs", state
-    screenshot(d, "listener-phone.png")
+    assert state.get("path") == path, state
+    wait_for(d, "the top says it plays again", lambda s, lv: s["now"]["state"] in ("playing", "silent"), 10)
+    if secure:
+        screenshot(d, "listener-phone.png")
 
 
 def test_listener_without_a_secure_context_falls_back_to_the_audio_element(server, cli, browser, summit_audio):
