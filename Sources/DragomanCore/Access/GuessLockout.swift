@@ -1,13 +1,14 @@
 /// Slows down whoever guesses credentials: PINs, interpreter keys, tokens and join codes.
 ///
 /// Each client address has a few free failures; after that every failure locks it out for a time
-/// that doubles, up to a cap, so a 4-digit PIN takes days instead of a second. A success clears the
-/// address. The table is bounded: when it is full, the entry that failed longest ago is forgotten.
+/// that doubles, up to a cap, so a 4-digit PIN takes weeks instead of a second. An address that has
+/// not failed for a quarter of an hour starts afresh. The table is bounded: when it is full, the
+/// entry that failed longest ago is forgotten.
 ///
 /// ```swift
 /// var lockout = GuessLockout()
 /// if let wait = lockout.lockedFor(address, at: now) { refuse("try again in \(wait) µs") }
-/// if wrong { lockout.failed(address, at: now) } else { lockout.succeeded(address) }
+/// if wrong { lockout.failed(address, at: now) }
 /// ```
 public struct GuessLockout: Sendable {
     /// Failures allowed before the first lockout.
@@ -52,11 +53,6 @@ public struct GuessLockout: Sendable {
         if records[address] == nil, records.count >= Self.capacity { forgetOldest() }
         records[address] = record
         return over > 0 ? record.lockedUntil - now : nil
-    }
-
-    /// A right credential from `address`: its failures are forgotten.
-    public mutating func succeeded(_ address: String) {
-        records[address] = nil
     }
 
     /// How many addresses are remembered.

@@ -23,16 +23,13 @@ final class CredentialLockout: Sendable {
     }
 
     /// Counts the outcome of a credential check from `address`: a refusal of kind `unauthorized` or
-    /// `unknownEvent` is a wrong guess; anything else clears the address.
+    /// `unknownEvent` is a wrong guess. A success clears nothing: otherwise a guest could wipe their
+    /// count between guesses with a request that needs no credential (a public event's channel).
+    /// Failures are forgotten a quarter of an hour after the last one.
     func record(_ outcome: ProtocolError.Code?, from address: String) {
+        guard outcome == .unauthorized || outcome == .unknownEvent else { return }
         let now = clock.nowMicros()
-        lockout.withLockedValue { lockout in
-            if outcome == .unauthorized || outcome == .unknownEvent {
-                lockout.failed(address, at: now)
-            } else {
-                lockout.succeeded(address)
-            }
-        }
+        lockout.withLockedValue { _ = $0.failed(address, at: now) }
     }
 
     /// Runs `check` for `address` unless it is locked out, and counts its outcome.
