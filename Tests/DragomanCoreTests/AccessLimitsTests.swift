@@ -51,6 +51,7 @@ struct AccessLimitsTests {
         for index in 0..<1000 { decisions.append(throttle.request(index.isMultiple(of: 2) ? kk : ru, at: 20 + UInt64(index))) }
         #expect(decisions.allSatisfy { $0 == .held })
         #expect(throttle.due(at: second - 1) == nil)
+        #expect(throttle.dueAt == second, "a wake-up that came early knows how long to wait")
         #expect(throttle.due(at: second) == .some(ru), "the last change asked for wins")
         #expect(throttle.due(at: 2 * second) == nil, "only once")
         #expect(throttle.request(nil, at: 3 * second) == .applyNow)

@@ -37,6 +37,12 @@ public struct FloorLanguageThrottle: Sendable, Equatable {
         return .applyNow
     }
 
+    /// When the held change is due (µs), if one is held.
+    public var dueAt: UInt64? {
+        guard pending != nil, let lastApplied else { return nil }
+        return lastApplied + Self.intervalMicros
+    }
+
     /// The held change to apply at `now`, if one is due; it counts as applied.
     public mutating func due(at now: UInt64) -> LanguageTag?? {
         guard let held = pending, let lastApplied, now >= lastApplied + Self.intervalMicros else { return nil }

@@ -147,20 +147,33 @@ public final class LiveEvents: Sendable {
             let delay = Duration.microseconds(Int64(due.saturatingSubtract(micros)))
             Task { [weak self] in
                 try? await Task.sleep(for: delay)
-                self?.applyHeldFloorLanguage(of: event)
+                await self?.applyHeldFloorLanguage(of: event)
             }
             return []
         }
     }
 
-    private func applyHeldFloorLanguage(of event: LiveEvent) {
-        let now = event.clock.nowMicros()
+    /// Applies the held change once it is due. A sleep may end a little before the event's clock says
+    /// the change is due (the two clocks differ): then it sleeps the rest, so a held change is never lost.
+    private func applyHeldFloorLanguage(of event: LiveEvent) async {
         let code = event.definition.code
-        guard let held = floorLanguageThrottles.withLockedValue({ $0[code]?.due(at: now) }) else { return }
-        do {
-            _ = try applyFloorLanguage(held, of: event, at: now)
-        } catch {
-            logger.error("event \(code): the floor language could not be recorded: \(error)")
+        while true {
+            let now = event.clock.nowMicros()
+            let (held, dueAt) = floorLanguageThrottles.withLockedValue { throttles -> (LanguageTag??, UInt64?) in
+                guard var throttle = throttles[code] else { return (nil, nil) }
+                defer { throttles[code] = throttle }
+                return (throttle.due(at: now), throttle.dueAt)
+            }
+            if let held {
+                do {
+                    _ = try applyFloorLanguage(held, of: event, at: now)
+                } catch {
+                    logger.error("event \(code): the floor language could not be recorded: \(error)")
+                }
+                return
+            }
+            guard let dueAt else { return }
+            try? await Task.sleep(for: .microseconds(Int64(dueAt.saturatingSubtract(now))) + .milliseconds(1))
         }
     }
 
