@@ -21,6 +21,15 @@ struct MachineOptions: ParsableArguments {
     )
     var translator: String?
 
+    @Flag(
+        help: """
+            Do not start the local Whisper worker. Without --whisper-url, serve otherwise starts it (on a free \
+            loopback port) when an event with machine booths opens, if scripts/setup installed it, and restarts it \
+            if it dies.
+            """
+    )
+    var noLocalEngines = false
+
     @Option(help: "The silero VAD model (default: vendor/models/silero_vad.onnx, which scripts/setup makes).")
     var vadModel: String?
 
@@ -34,18 +43,28 @@ struct MachineOptions: ParsableArguments {
         }
     }
 
-    /// The engines, or nil when no recognizer is given.
+    /// The engines, or nil when there is no recognizer: none given, and no local Whisper worker to start.
     func engines() throws -> MachineEngines? {
-        guard let whisperURL else { return nil }
+        var localEngines: [LocalEngine] = []
+        var recognizerURL = whisperURL
+        if recognizerURL == nil, !noLocalEngines, let worker = LocalWhisperWorker.find() {
+            let port = try LocalWhisperWorker.freeLoopbackPort()
+            localEngines.append(worker.engine(port: port))
+            recognizerURL = "http://127.0.0.1:\(port)"
+        }
+        guard let recognizerURL else { return nil }
+        // A local worker found by itself never stops the server from starting: without the VAD it is left off.
+        if whisperURL == nil && vadModel == nil && InstallFolders.find(Self.vadModelPath) == nil { return nil }
         let model = try vadModel ?? Self.defaultVADModel()
-        let transcriber = OpenAITranscriber(baseURL: whisperURL)
+        let transcriber = OpenAITranscriber(baseURL: recognizerURL)
         return MachineEngines(
             makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
             recognizer: transcriber,
             translator: try translator.map(Self.translator),
             speechTranslator: transcriber,
             synthesizer: try EspeakSynthesizer(),
-            floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto
+            floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto,
+            localEngines: localEngines
         )
     }
 
@@ -62,20 +81,13 @@ struct MachineOptions: ParsableArguments {
         }
     }
 
+    static let vadModelPath = "vendor/models/silero_vad.onnx"
+
     /// vendor/models/silero_vad.onnx of the repository the binary was built in, or of the current folder.
     static func defaultVADModel() throws -> String {
-        let relative = "vendor/models/silero_vad.onnx"
-        var folders = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            var folder = executable.deletingLastPathComponent()
-            for _ in 0..<5 {
-                folders.append(folder)
-                folder = folder.deletingLastPathComponent()
-            }
+        guard let path = InstallFolders.find(vadModelPath) else {
+            throw ValidationError("no silero VAD model at \(vadModelPath) (run scripts/setup), and no --vad-model given")
         }
-        for folder in folders where FileManager.default.fileExists(atPath: folder.appendingPathComponent(relative).path) {
-            return folder.appendingPathComponent(relative).path
-        }
-        throw ValidationError("no silero VAD model at \(relative) (run scripts/setup), and no --vad-model given")
+        return path
     }
 }

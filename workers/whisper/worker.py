@@ -396,6 +396,18 @@ class Handler(BaseHTTPRequestHandler):
             self.answer_error(APIError(500, f"internal error: {error!r}", type_="server_error"))
 
 
+def watch_parent(parent):
+    """Exits once `parent` is gone (we are then re-parented), so a worker never outlives its server."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        log("the process that started this worker is gone: exiting")
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -416,6 +428,8 @@ def main(argv=None):
     parser.add_argument("--compression-ratio-threshold", type=float, default=2.4)
     parser.add_argument("--keep-hallucinations", action="store_true",
                         help="report suspect segments instead of dropping them")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="exit when the process that started us goes (dragoman serve, even after kill -9)")
     args = parser.parse_args(argv)
     args.model = args.model or ["base"]
     # A parent may start us with signals blocked (Foundation's Process on Linux spawns from a thread that
@@ -423,6 +437,8 @@ def main(argv=None):
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: os._exit(0))
+    if args.exit_with_parent:
+        watch_parent(os.getppid())
     try:
         engine = Engine(args)
     except (ValueError, ImportError) as error:

@@ -11,6 +11,8 @@ public final class LiveEvents: Sendable {
     private let clock: any EventClock
     /// The engines of machine booths, when the server has them.
     private let machineEngines: MachineEngines?
+    /// Called when an event with machine booths opens: starts the local engines if they are not running yet.
+    private let machinesNeeded: @Sendable () -> Void
     private let bitrate: Int
     private let logger: Logger
     /// The machine booths at work, per event.
@@ -23,6 +25,7 @@ public final class LiveEvents: Sendable {
         links: PublicLinks,
         clock: any EventClock = WallClock(),
         machineEngines: MachineEngines? = nil,
+        machinesNeeded: @escaping @Sendable () -> Void = {},
         bitrate: Int = 32000,
         logger: Logger = Logger(label: "dragoman")
     ) {
@@ -30,6 +33,7 @@ public final class LiveEvents: Sendable {
         self.links = links
         self.clock = clock
         self.machineEngines = machineEngines
+        self.machinesNeeded = machinesNeeded
         self.bitrate = bitrate
         self.logger = logger
     }
@@ -65,6 +69,7 @@ public final class LiveEvents: Sendable {
     /// Starts the machine booths of `event`, if it has any and the server has engines.
     private func startMachines(of event: LiveEvent) {
         guard let machineEngines, !event.definition.machineBooths.isEmpty else { return }
+        machinesNeeded()
         let booths = MachineBooths(event: event, events: self, engines: machineEngines, bitrate: bitrate, logger: logger)
         let task = Task { await booths.run() }
         machines.withLockedValue { $0.updateValue(task, forKey: event.definition.code) }?.cancel()

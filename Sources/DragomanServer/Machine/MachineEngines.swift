@@ -13,6 +13,9 @@ public struct MachineEngines: Sendable {
     public var synthesizer: (any SpeechSynthesizer)?
     /// Whether the floor language follows the floor by ear.
     public var floorLanguage: FloorLanguageMode
+    /// Engines the server runs as processes of its own (the Whisper worker behind `recognizer`), started when a
+    /// machine booth first needs them and restarted when they die.
+    public var localEngines: [LocalEngine]
 
     public init(
         makeDetector: @escaping @Sendable () throws(SpeechError) -> any VoiceActivityDetector,
@@ -20,7 +23,8 @@ public struct MachineEngines: Sendable {
         translator: (any TextTranslator)?,
         speechTranslator: (any SpeechTranslator)? = nil,
         synthesizer: (any SpeechSynthesizer)?,
-        floorLanguage: FloorLanguageMode = .auto
+        floorLanguage: FloorLanguageMode = .auto,
+        localEngines: [LocalEngine] = []
     ) {
         self.makeDetector = makeDetector
         self.recognizer = recognizer
@@ -28,6 +32,7 @@ public struct MachineEngines: Sendable {
         self.speechTranslator = speechTranslator
         self.synthesizer = synthesizer
         self.floorLanguage = floorLanguage
+        self.localEngines = localEngines
     }
 }
 

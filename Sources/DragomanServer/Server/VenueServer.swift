@@ -38,6 +38,8 @@ public struct VenueServer: Sendable {
     let admission: ConnectionAdmission
     let logger: Logger
     let publicHost: String
+    /// The engines this server runs as processes of its own (the Whisper worker).
+    let localEngines: [LocalEngineSupervisor]
 
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "dragoman")) throws {
         self.configuration = configuration
@@ -56,6 +58,8 @@ public struct VenueServer: Sendable {
         self.organizerToken = try configuration.organizerToken ?? Self.storedOrganizerToken(in: directory)
         let publicHost = configuration.publicHost ?? NetworkAddresses.primaryIPv4() ?? "127.0.0.1"
         self.publicHost = publicHost
+        let localEngines = (configuration.machineEngines?.localEngines ?? []).map { LocalEngineSupervisor(engine: $0, logger: logger) }
+        self.localEngines = localEngines
         let links = PublicLinks(
             base: "http://\(publicHost):\(configuration.port)",
             secureBase: configuration.tlsPort.map { "https://\(publicHost):\($0)" }
@@ -64,6 +68,7 @@ public struct VenueServer: Sendable {
             store: try EventStore(path: directory.appendingPathComponent("dragoman.sqlite").path),
             links: links,
             machineEngines: configuration.machineEngines,
+            machinesNeeded: { [localEngines] in for engine in localEngines { engine.demand() } },
             bitrate: configuration.bitrate,
             logger: logger
         )
@@ -138,6 +143,8 @@ public struct VenueServer: Sendable {
             )
             services.append(https)
         }
+
+        services += localEngines.map { $0 as any Service }
 
         var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Open connections (a phone that never reads, a stream with no floor) must not keep the server up.
