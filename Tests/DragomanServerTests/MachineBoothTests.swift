@@ -92,6 +92,23 @@ struct MachineBoothTests {
         }
     }
 
+    /// The interpreters of every booth and the organizer get the floor's transcript (the console's boothmate strip),
+    /// and not the channels' translations, which are for listeners.
+    @Test func consolesAndTheDashboardGetTheFloorsTranscript() async throws {
+        try await LiveServer.with(configure: Self.useEngines) { server in
+            let event = try server.createEvent(machine: ["ru"])
+            let aigerim = try server.interpreter("Aigerim", booth: "kk", of: event)
+            let console = try await server.console(aigerim, of: event)
+            let dashboard = try await server.dashboard(event)
+            try await server.publishFloor(event, seconds: 3)
+            let line = try await console.expect("caption", as: ControlMessages.Caption.self, timeout: .seconds(20))
+            #expect(line.channel == "floor" && line.source == "floor" && line.text.hasPrefix("Құрметті"))
+            let seen = try await dashboard.expect("caption", as: ControlMessages.Caption.self, timeout: .seconds(20))
+            #expect(seen == line)
+            #expect(await console.messages("caption", as: ControlMessages.Caption.self).allSatisfy { $0.channel == "floor" })
+        }
+    }
+
     /// Failover: the interpreter's line drops and the machine has the channel in the same change; the interpreter comes
     /// back and the machine yields at once: what the listener receives is from one source at a time.
     @Test func theMachineCoversAnInterpreterWhoDropsAndYieldsWhenTheyReturn() async throws {

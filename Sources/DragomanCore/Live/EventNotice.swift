@@ -31,6 +31,8 @@ public enum EventNotice: Equatable, Sendable {
     public enum BoothNotice: Equatable, Sendable {
         case chat(ControlMessages.Chat)
         case signal(ControlMessages.Signal)
+        /// A line of the floor's transcript (the boothmate strip, and the transcript the interpreter may show).
+        case caption(ControlMessages.Caption)
     }
 
     /// What one console is told.
@@ -45,6 +47,8 @@ public enum EventNotice: Equatable, Sendable {
     public enum DashboardNotice: Equatable, Sendable {
         case chat(ControlMessages.Chat)
         case signal(ControlMessages.Signal)
+        /// A line of the floor's transcript.
+        case caption(ControlMessages.Caption)
         /// The event changed: send a fresh snapshot.
         case refresh
     }

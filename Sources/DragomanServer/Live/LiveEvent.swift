@@ -253,6 +253,9 @@ public final class LiveEvent: Sendable {
             case .booth(let booth, .signal(let signal)):
                 let text = Self.encode(signal)
                 out.sends += consoles(of: booth).map { ($0, text) }
+            case .booth(let booth, .caption(let caption)):
+                let text = Self.encode(caption)
+                out.sends += consoles(of: booth).map { ($0, text) }
             case .console(let id, .error(let error)):
                 if let console = registry.consoles[id] { out.sends.append((console.sink, Self.encode(error))) }
             case .console(let id, .close(let error)):
@@ -262,6 +265,9 @@ public final class LiveEvent: Sendable {
                 out.sends += registry.dashboards.values.map { ($0, text) }
             case .dashboards(.signal(let signal)):
                 let text = Self.encode(signal)
+                out.sends += registry.dashboards.values.map { ($0, text) }
+            case .dashboards(.caption(let caption)):
+                let text = Self.encode(caption)
                 out.sends += registry.dashboards.values.map { ($0, text) }
             case .dashboards(.refresh):
                 refreshDashboards = true
@@ -446,10 +452,15 @@ public final class LiveEvent: Sendable {
         apply { $0.setMachineStatus(status, of: booth) }
     }
 
-    /// Shows a caption line to the listeners of its channel.
+    /// Shows a caption line to the listeners of its channel; the floor's transcript also goes to every console
+    /// and dashboard.
     func caption(_ caption: ControlMessages.Caption) {
         guard let channel = ChannelID(caption.channel) else { return }
-        applyToRegistry { _ in [.channel(channel, .caption(caption))] }
+        applyToRegistry { registry in
+            guard channel == .floor else { return [.channel(channel, .caption(caption))] }
+            return [.channel(channel, .caption(caption)), .dashboards(.caption(caption))]
+                + registry.state.definition.languages.map { .booth($0, .caption(caption)) }
+        }
     }
 
     /// Sets what a booth hears: the floor, or another booth (relay).
