@@ -87,6 +87,23 @@ import Testing
         #expect(alerts(notices).isEmpty && carryings(notices).isEmpty && !notices.contains(.routesChanged))
     }
 
+    /// Suggest mode: what the machine hears is offered on the dashboard and changes nothing for listeners until the
+    /// operator confirms it; confirming (or setting any language) withdraws the offer.
+    @Test func aSuggestedFloorLanguageWaitsForTheOperator() {
+        var event = summit()
+        let notices = event.suggestFloorLanguage(kk)
+        #expect(notices == [.dashboards(.refresh)])
+        #expect(event.floorLanguage == ru && event.suggestedFloorLanguage == kk)
+        #expect(event.dashboard(links: PublicLinks(base: "http://h"), census: [:], levels: [:], at: 0).floor.suggested == "kk")
+        #expect(event.suggestFloorLanguage(kk).isEmpty, "the same suggestion again refreshes nobody")
+        _ = event.setFloorLanguage(kk, at: 5)
+        #expect(event.suggestedFloorLanguage == nil)
+        #expect(event.suggestFloorLanguage(kk).isEmpty, "the floor language already: nothing to offer")
+        _ = event.suggestFloorLanguage(en)
+        _ = event.suggestFloorLanguage(kk)
+        #expect(event.suggestedFloorLanguage == nil, "the machine hears the floor language again: the offer goes")
+    }
+
     /// Failover: the live interpreter's console drops; the channel is back on the floor in the same change.
     @Test func aLiveConsoleThatDropsHandsTheChannelBackToTheFloor() throws {
         var event = summit()

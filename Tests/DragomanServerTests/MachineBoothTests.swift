@@ -141,6 +141,30 @@ struct MachineBoothTests {
         }
     }
 
+    /// Suggest mode: the machine hears Kazakh and the dashboard offers it, but the floor language and the listeners stay
+    /// as they were until the operator taps it.
+    @Test func inSuggestModeTheDashboardOffersWhatTheMachineHearsAndNothingChangesUntilTheOperatorConfirms() async throws {
+        var engines = Self.engines
+        engines.floorLanguage = .suggest
+        try await LiveServer.with(configure: { $0.machineEngines = engines }) { server in
+            let event = try server.createEvent(machine: ["ru"])
+            let live = try server.live(event)
+            try server.venue.events.setFloorLanguage(LanguageTag("ru"), of: live, at: 1)
+            let dashboard = try await server.dashboard(event)
+            let russian = try await server.listener(event, channel: "ru")
+            try await server.publishFloor(event, seconds: 3)
+            try await dashboard.expect("dashboard", as: ControlMessages.Dashboard.self, timeout: .seconds(20)) { $0.floor.suggested == "kk" }
+            #expect(live.state.floorLanguage == LanguageTag("ru"))
+            #expect(await russian.messages("alert", as: ControlMessages.Alert.self).isEmpty)
+            try await dashboard.send(#"{"type":"floor-language","language":"kk"}"#)
+            let alert = try await russian.expect("alert", as: ControlMessages.Alert.self)
+            #expect(alert.floorLanguage == "kk")
+            await dashboard.forget()
+            try await dashboard.expect("dashboard", as: ControlMessages.Dashboard.self) { $0.floor.language == "kk" }
+            #expect(live.state.suggestedFloorLanguage == nil)
+        }
+    }
+
     /// The organizer gives channels machine booths through the API (as `dragoman event create --machine` does); a
     /// language that is not the event's is refused, naming the field.
     @Test func theOrganizerGivesChannelsMachineBooths() async throws {

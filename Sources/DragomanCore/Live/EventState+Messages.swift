@@ -71,7 +71,12 @@ extension EventState {
                 languages: definition.languages.map(\.value),
                 joinURL: links.join(definition.code)
             ),
-            floor: .init(live: isFloorLive, language: floorLanguage?.value, level: levels[.floor] ?? PeakMeter.floorDB),
+            floor: .init(
+                live: isFloorLive,
+                language: floorLanguage?.value,
+                level: levels[.floor] ?? PeakMeter.floorDB,
+                suggested: suggestedFloorLanguage?.value
+            ),
             channels: channels,
             booths: definition.languages.compactMap { boothState($0, audience: census[.language($0)]?.audience ?? 0, at: now) },
             signals: recentSignals(at: now)

@@ -19,6 +19,9 @@ public struct EventState: Sendable {
     public private(set) var definition: EventDefinition
     /// The language the floor speaks now, as the operator (or language identification) set it.
     public private(set) var floorLanguage: LanguageTag?
+    /// The language the machine hears on the floor when it differs from `floorLanguage` and the operator confirms
+    /// changes (suggest mode): the dashboard offers it; setting the floor language clears it.
+    public private(set) var suggestedFloorLanguage: LanguageTag?
     /// The connection that publishes the floor now.
     public private(set) var floorPublisher: ConnectionID?
     /// The interpreters of the event, in the order they were made.
@@ -94,7 +97,19 @@ public struct EventState: Sendable {
     /// Sets the floor language. Every language channel whose carrying changes gets an `alert`, then
     /// every channel its new `carrying`.
     public mutating func setFloorLanguage(_ language: LanguageTag?, at micros: UInt64) -> [EventNotice] {
-        change(alertAt: micros) { $0.floorLanguage = language }
+        change(alertAt: micros) {
+            $0.floorLanguage = language
+            $0.suggestedFloorLanguage = nil
+        }
+    }
+
+    /// The machine hears the floor speak `language` (suggest mode): the dashboards offer it to the operator, unless
+    /// it is the floor language already.
+    public mutating func suggestFloorLanguage(_ language: LanguageTag) -> [EventNotice] {
+        let suggestion = language == floorLanguage ? nil : language
+        guard suggestion != suggestedFloorLanguage else { return [] }
+        suggestedFloorLanguage = suggestion
+        return [.dashboards(.refresh)]
     }
 
     /// Gives the floor to the publisher on `connection`; refuses a second one while the first is connected.

@@ -19,10 +19,14 @@ extension ControlMessages {
             public var language: String?
             /// Peak level in dBFS, held and decaying (−120: silence).
             public var level: Double
-            public init(live: Bool, language: String?, level: Double) {
+            /// The language the machine hears when it differs from `language`, for the operator to confirm
+            /// (the floor language in suggest mode); absent otherwise.
+            public var suggested: String?
+            public init(live: Bool, language: String?, level: Double, suggested: String? = nil) {
                 self.live = live
                 self.language = language
                 self.level = level
+                self.suggested = suggested
             }
         }
 

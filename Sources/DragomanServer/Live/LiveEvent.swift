@@ -452,6 +452,11 @@ public final class LiveEvent: Sendable {
         apply { $0.setMachineStatus(status, of: booth) }
     }
 
+    /// The machine hears the floor speak `language`; the operator confirms it on the dashboard (suggest mode).
+    func suggestFloorLanguage(_ language: LanguageTag) {
+        apply { $0.suggestFloorLanguage(language) }
+    }
+
     /// Shows a caption line to the listeners of its channel; the floor's transcript also goes to every console
     /// and dashboard.
     func caption(_ caption: ControlMessages.Caption) {

@@ -100,9 +100,16 @@ final class MachineBooths: Sendable {
         }
 
         func floorLanguageHeard(_ language: LanguageTag) async {
-            guard mode == .auto else {
+            switch mode {
+            case .manual:
                 logger.info("event \(event.definition.code): the machine hears the floor in \(language)")
                 return
+            case .suggest:
+                logger.notice("event \(event.definition.code): the machine hears the floor in \(language); the dashboard offers it")
+                event.suggestFloorLanguage(language)
+                return
+            case .auto:
+                break
             }
             do {
                 try events.setFloorLanguage(language, of: event, at: event.clock.nowMicros())
