@@ -27,6 +27,39 @@ struct EventRulesTests {
         #expect(throws: EventRules.Violation.self) { try EventRules.languages(Array(repeating: "ru", count: 17)) }
     }
 
+    /// A glossary term is kept in the event's languages only, trimmed, bounded, and visible; a term missing from
+    /// one language simply does not translate into it.
+    @Test func glossaryTermsAreCheckedAndTranslateOnlyBetweenLanguagesTheyAreGivenIn() throws {
+        let languages = try EventRules.languages(["ru", "kk", "en"])
+        let ru = languages[0]
+        let kk = languages[1]
+        let en = languages[2]
+        let glossary = try EventRules.glossary(
+            [["ru": " пшеница ", "kk": "бидай", "en": "wheat"], ["ru": "Астана", "en": "Astana"], ["kk": "", "en": "grain"]],
+            of: languages
+        )
+        #expect(glossary.count == 3)
+        #expect(glossary[0][ru] == "пшеница" && glossary[2].renderings == [en: "grain"])
+        #expect(glossary.translations(from: ru, to: kk) == ["пшеница": "бидай"])
+        #expect(glossary.translations(from: ru, to: en) == ["пшеница": "wheat", "Астана": "Astana"])
+        #expect(glossary.terms(in: en) == ["wheat", "Astana", "grain"])
+
+        func violation(_ raw: [[String: String]]) -> String? {
+            do {
+                _ = try EventRules.glossary(raw, of: languages)
+                return nil
+            } catch {
+                #expect(error.field == "glossary")
+                return error.message
+            }
+        }
+        #expect(violation([["de": "Weizen"]])?.contains("'de' is not a language of the event") == true)
+        #expect(violation([["ru": ""]])?.contains("Glossary term 1 is empty") == true)
+        #expect(violation([["en": "wheat\u{202E}"]])?.contains("no control or direction characters") == true)
+        #expect(violation([["en": String(repeating: "w", count: 101)]])?.contains("at most 100") == true)
+        #expect(violation(Array(repeating: ["en": "wheat"], count: 201))?.contains("at most 200") == true)
+    }
+
     @Test func namesAreTrimmedAndBounded() throws {
         #expect(try EventRules.name("  Summit ") == "Summit")
         #expect(throws: EventRules.Violation.self) { try EventRules.name("   ") }

@@ -11,6 +11,8 @@ public struct EventDefinition: Sendable, Equatable {
     public var languages: [LanguageTag]
     /// The languages whose channels have a machine booth: machine interpretation when no interpreter is live.
     public var machineBooths: [LanguageTag] = []
+    /// Terms the machine must know (names, subjects), each in some of the event's languages.
+    public var glossary: [GlossaryTerm] = []
     /// A PIN listeners must give, or nil when anyone with the code may listen.
     public var pin: String?
     /// The secret that allows publishing the floor of this event.
@@ -23,6 +25,7 @@ public struct EventDefinition: Sendable, Equatable {
         name: String,
         languages: [LanguageTag],
         machineBooths: [LanguageTag] = [],
+        glossary: [GlossaryTerm] = [],
         pin: String?,
         floorToken: String,
         createdAt: Double
@@ -31,6 +34,7 @@ public struct EventDefinition: Sendable, Equatable {
         self.name = name
         self.languages = languages
         self.machineBooths = machineBooths.filter { languages.contains($0) }
+        self.glossary = glossary
         self.pin = pin
         self.floorToken = floorToken
         self.createdAt = createdAt

@@ -98,3 +98,42 @@ public enum EventRules {
 extension String {
     fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
+
+extension EventRules {
+    /// Checks a glossary: at most `GlossaryTerm.maximumTerms` terms, each given in at least one of the event's
+    /// `languages`, every rendering 1…`GlossaryTerm.maximumLength` visible characters.
+    public static func glossary(_ raw: [[String: String]]?, of languages: [LanguageTag]) throws(Violation) -> [GlossaryTerm] {
+        guard let raw else { return [] }
+        guard raw.count <= GlossaryTerm.maximumTerms else {
+            throw Violation(field: "glossary", message: "\(raw.count) glossary terms given; at most \(GlossaryTerm.maximumTerms) are allowed.")
+        }
+        var terms: [GlossaryTerm] = []
+        for (index, entry) in raw.enumerated() {
+            var renderings: [LanguageTag: String] = [:]
+            for (code, text) in entry {
+                guard let tag = LanguageTag(code), languages.contains(tag) else {
+                    throw Violation(
+                        field: "glossary",
+                        message:
+                            "Glossary term \(index + 1): '\(code)' is not a language of the event (\(languages.map(\.value).joined(separator: ", ")))."
+                    )
+                }
+                let rendering = text.trimmingWhitespace()
+                guard !rendering.isEmpty else { continue }
+                guard rendering.count <= GlossaryTerm.maximumLength, !rendering.unicodeScalars.contains(where: isHidden) else {
+                    throw Violation(
+                        field: "glossary",
+                        message:
+                            "Glossary term \(index + 1) in '\(tag)' must be at most \(GlossaryTerm.maximumLength) visible characters, with no control or direction characters."
+                    )
+                }
+                renderings[tag] = rendering
+            }
+            guard !renderings.isEmpty else {
+                throw Violation(field: "glossary", message: "Glossary term \(index + 1) is empty: give it in at least one language.")
+            }
+            terms.append(GlossaryTerm(renderings))
+        }
+        return terms
+    }
+}

@@ -35,7 +35,15 @@ struct EventAPI: Sendable {
             let languages = try EventRules.languages(changes.languages)
             let pin = try EventRules.pin(changes.pin)
             let machine = try EventRules.machineBooths(changes.machine, of: languages)
-            let event = try events.create(name: name, languages: languages, machineBooths: machine, pin: pin, now: Date().timeIntervalSince1970)
+            let glossary = try EventRules.glossary(changes.glossary, of: languages)
+            let event = try events.create(
+                name: name,
+                languages: languages,
+                machineBooths: machine,
+                glossary: glossary,
+                pin: pin,
+                now: Date().timeIntervalSince1970
+            )
             return try json(EventJSON.organizerView(event, links: links), status: .created)
         } catch let violation as EventRules.Violation {
             throw APIError(.badRequest, violation.message)
@@ -74,6 +82,15 @@ struct EventAPI: Sendable {
                 event.machineBooths = try EventRules.machineBooths(machine, of: event.languages)
             } else {
                 event.machineBooths.removeAll { !event.languages.contains($0) }  // a removed language takes its machine along
+            }
+            if let glossary = changes.glossary {
+                event.glossary = try EventRules.glossary(glossary, of: event.languages)
+            } else {
+                // A removed language takes its renderings along; a term left with none goes.
+                event.glossary = event.glossary.compactMap { term in
+                    let kept = term.renderings.filter { event.languages.contains($0.key) }
+                    return kept.isEmpty ? nil : GlossaryTerm(kept)
+                }
             }
         } catch {
             throw APIError(.badRequest, error.message)

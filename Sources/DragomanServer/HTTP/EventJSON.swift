@@ -16,6 +16,8 @@ enum EventJSON {
         var languages: [String]
         /// The languages whose channels have a machine booth.
         var machine: [String]
+        /// Terms by language code, as the organizer gave them.
+        var glossary: [[String: String]]
         var pinRequired: Bool
         var pin: String?
         var floorToken: String
@@ -55,16 +57,18 @@ enum EventJSON {
         var name: String?
         var languages: [String]?
         var machine: [String]?
+        var glossary: [[String: String]]?
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, machine, pin }
+        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, pin }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decodeIfPresent(String.self, forKey: .name)
             languages = try container.decodeIfPresent([String].self, forKey: .languages)
             machine = try container.decodeIfPresent([String].self, forKey: .machine)
+            glossary = try container.decodeIfPresent([[String: String]].self, forKey: .glossary)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -80,6 +84,7 @@ enum EventJSON {
             name: event.name,
             languages: event.languages.map(\.value),
             machine: event.machineBooths.map(\.value),
+            glossary: event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) },
             pinRequired: event.pin != nil,
             pin: event.pin,
             floorToken: event.floorToken,

@@ -111,6 +111,7 @@ public final class LiveEvents: Sendable {
         name: String,
         languages: [LanguageTag],
         machineBooths: [LanguageTag] = [],
+        glossary: [GlossaryTerm] = [],
         pin: String?,
         now: Double
     ) throws
@@ -124,6 +125,7 @@ public final class LiveEvents: Sendable {
             name: name,
             languages: languages,
             machineBooths: machineBooths,
+            glossary: glossary,
             pin: pin,
             floorToken: SecretGenerator.token(using: &rng),
             createdAt: now
@@ -209,9 +211,10 @@ public final class LiveEvents: Sendable {
     public func update(_ definition: EventDefinition) throws {
         try store.update(definition)
         guard let event = live.withLockedValue({ $0[definition.code] }) else { return }
-        let machinesBefore = event.definition.machineBooths
+        let before = event.definition
         event.update(definition)
-        if machinesBefore != definition.machineBooths || event.definition.languages != definition.languages {
+        // The machine reads its languages, booths and glossary when it starts: a change to any restarts it.
+        if before.machineBooths != definition.machineBooths || before.languages != definition.languages || before.glossary != definition.glossary {
             stopMachines(of: definition.code)
             startMachines(of: event)
         }

@@ -37,7 +37,7 @@ final class MachineBooths: Sendable {
             speechTranslator: engines.speechTranslator,
             synthesizer: engines.synthesizer,
             output: output,
-            configuration: .init(languages: definition.languages, targets: definition.machineBooths),
+            configuration: .init(languages: definition.languages, targets: definition.machineBooths, glossary: definition.glossary),
             floorLanguage: event.floorLanguage,
             now: { [event] in event.clock.nowMicros() }
         )

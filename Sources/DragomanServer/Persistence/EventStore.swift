@@ -59,6 +59,11 @@ public final class EventStore: Sendable {
                 t.add(column: "machineBooths", .text).notNull().defaults(to: "")  // space-separated tags
             }
         }
+        migrator.registerMigration("v5: glossary") { db in
+            try db.alter(table: "event") { t in
+                t.add(column: "glossary", .text).notNull().defaults(to: "[]")  // JSON: [{"ru": "…", "en": "…"}]
+            }
+        }
         return migrator
     }
 
@@ -166,6 +171,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var name: String
     var languages: String
     var machineBooths: String
+    var glossary: String
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -175,6 +181,8 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         name = event.name
         languages = event.languages.map(\.value).joined(separator: " ")
         machineBooths = event.machineBooths.map(\.value).joined(separator: " ")
+        let renderings = event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) }
+        glossary = (try? String(decoding: JSONEncoder().encode(renderings), as: UTF8.self)) ?? "[]"
         pin = event.pin
         floorToken = event.floorToken
         createdAt = event.createdAt
@@ -184,11 +192,16 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         guard let joinCode = JoinCode(code) else { return nil }
         let tags = languages.split(separator: " ").compactMap { LanguageTag(String($0)) }
         let machines = machineBooths.split(separator: " ").compactMap { LanguageTag(String($0)) }
+        let renderings = (try? JSONDecoder().decode([[String: String]].self, from: Data(glossary.utf8))) ?? []
+        let terms = renderings.map { entry in
+            GlossaryTerm(Dictionary(uniqueKeysWithValues: entry.compactMap { code, text in LanguageTag(code).map { ($0, text) } }))
+        }
         return EventDefinition(
             code: joinCode,
             name: name,
             languages: tags,
             machineBooths: machines,
+            glossary: terms.filter { !$0.renderings.isEmpty },
             pin: pin,
             floorToken: floorToken,
             createdAt: createdAt

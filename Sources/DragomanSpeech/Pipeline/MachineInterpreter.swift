@@ -31,14 +31,14 @@ public actor MachineInterpreter {
         /// The languages with a machine booth.
         public var targets: [LanguageTag]
         /// Terms the organizer gave, by language (recognition hints, translation constraints).
-        public var glossary: [LanguageTag: [String]]
+        public var glossary: [GlossaryTerm]
         /// A segment that ended longer ago than this when its turn comes is dropped, µs.
         public var maximumLag: UInt64
 
         public init(
             languages: [LanguageTag],
             targets: [LanguageTag],
-            glossary: [LanguageTag: [String]] = [:],
+            glossary: [GlossaryTerm] = [],
             maximumLag: UInt64 = 6_000_000
         ) {
             self.languages = languages
@@ -100,7 +100,7 @@ public actor MachineInterpreter {
         }
         let transcript: Transcript
         do {
-            transcript = try await recognizer.transcribe(segment, language: nil, hints: configuration.glossary.values.flatMap { $0 })
+            transcript = try await recognizer.transcribe(segment, language: nil, hints: configuration.glossary.allTerms)
             await output.engineStatus(.ready, of: nil)
         } catch {
             await output.engineStatus(.failed(error.description), of: nil)
@@ -145,14 +145,11 @@ public actor MachineInterpreter {
     }
 
     private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async {
-        let glossary = Dictionary(
-            zip(configuration.glossary[source] ?? [], configuration.glossary[target] ?? []),
-            uniquingKeysWith: { first, _ in first }
-        )
+        let glossary = configuration.glossary.translations(from: source, to: target)
         let translated: String
         do {
             if let speechTranslator, speechTranslator.targetLanguages.contains(target) {
-                let hints = configuration.glossary[target] ?? []
+                let hints = configuration.glossary.terms(in: target)
                 translated = try await speechTranslator.translate(segment, into: target, hints: hints).text.trimmingWhitespace()
             } else if let translator {
                 translated = try await translator.translate(text, from: source, to: target, glossary: glossary)
