@@ -95,8 +95,11 @@ def http(method: str, url: str, *, body=None, token: str | None = None, headers:
 class Server:
     """A `dragoman serve` process on free loopback ports with its own data folder and organizer token."""
 
-    def __init__(self, binary: Path, workdir: Path):
+    def __init__(self, binary: Path, workdir: Path, *, local_engines: bool = False):
         self.binary = Path(binary)
+        # Off unless a test is about them: a machine booth would otherwise start a Whisper worker (300 MB, both
+        # cores while it loads) beside tests that measure audio.
+        self.local_engines = local_engines
         self.data_dir = workdir / "data"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = workdir / "server.log"
@@ -123,7 +126,7 @@ class Server:
         # --public-host: the links the server hands out (joinURL, QR codes) point to loopback too.
         return [str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                 "--tls-port", str(self.tls_port), "--data-dir", str(self.data_dir),
-                "--organizer-token", self.token, "--public-host", "127.0.0.1"]
+                "--organizer-token", self.token, "--public-host", "127.0.0.1"] + ([] if self.local_engines else ["--no-local-engines"])
 
     def log(self) -> str:
         try:

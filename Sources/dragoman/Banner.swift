@@ -13,6 +13,7 @@ enum Banner {
         }
         lines += [
             "  On this machine: http://127.0.0.1:\(ready.httpPort)/",
+            "  Meetings (set up, edit, place cards): http://127.0.0.1:\(ready.httpPort)/admin",
             // On a terminal the technician needs it now; into a service's journal it must not go.
             isatty(STDOUT_FILENO) == 1
                 ? "  Organizer token: \(server.organizerToken)"

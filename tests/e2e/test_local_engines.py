@@ -68,6 +68,16 @@ def gone(pid: int, timeout: float) -> bool:
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="the Whisper models are not installed (run scripts/setup)")
 
 
+@pytest.fixture
+def server(dragoman_bin, tmp_path, artifacts):
+    """A server with its defaults for local engines: it runs the Whisper worker itself."""
+    s = dt.Server(dragoman_bin, tmp_path / "server", local_engines=True)
+    artifacts.keep(s.log_path)
+    s.start()
+    yield s
+    s.stop()
+
+
 def open_machine_event(server: dt.Server) -> str:
     r = server.api("POST", "/api/events", {"name": "Summit", "languages": ["ru", "en"], "machine": ["en"]})
     assert r.status == 201, r.body

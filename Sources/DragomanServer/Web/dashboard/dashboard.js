@@ -204,6 +204,8 @@ function start() {
   });
   setConnection('connecting');
   dash.socket.start();
+  // The organizer's desk links here with ?view=cards to print the place cards.
+  if (new URLSearchParams(window.location.search).get('view') === 'cards') openCards();
 }
 
 function onMessage(message) {

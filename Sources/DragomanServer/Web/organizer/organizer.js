@@ -1,0 +1,225 @@
+// The organizer's desk (/admin): the meetings of this server, and creating, editing, copying and deleting them,
+// for the technician on the morning of a meeting (a laptop or a tablet). The organizer token comes from the form or
+// from #token=… in the address and is remembered like the dashboard's (the same key: one token per browser).
+
+import { $, setText } from '../shared/dom.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { load, save, takeTokenFromFragment } from '../shared/storage.js';
+import { call, eventPath } from './organizer-api.js';
+import { EventForm } from './event-form.js';
+import { eventItem } from './event-list.js';
+
+const TOKEN_KEY = 'dragoman.organizer-token';
+
+const desk = { token: null, view: null, events: [], form: null, highlight: null, drawn: null };
+
+function show(view) {
+  desk.view = view;
+  for (const name of ['token', 'list', 'form']) $(`${name}-view`).hidden = view !== name;
+  document.title = `${t('orgTitle')} — Dragoman`;
+}
+
+function showToken(message = '') {
+  show('token');
+  setText($('token-error'), message);
+  $('token').focus();
+}
+
+async function api(method, path, body) {
+  const answer = await call(desk.token, method, path, body);
+  if (answer.status === 401) {
+    desk.token = null;
+    save(TOKEN_KEY, null);
+    showToken(t('dashErr.unauthorized'));
+  }
+  return answer;
+}
+
+// The list.
+
+// The list refreshes itself while it is shown, so the floor and listeners it reports stay true.
+const REFRESH_MS = 3000;
+let refreshTimer = null;
+
+async function showList() {
+  show('list');
+  desk.drawn = null;
+  clearTimeout(refreshTimer);
+  await loadList();
+}
+
+async function loadList() {
+  if (desk.view !== 'list') return;
+  const answer = await api('GET', '/api/events');
+  if (!answer.ok) {
+    if (answer.status !== 401) setText($('list-error'), answer.message);
+    return;
+  }
+  setText($('list-error'), '');
+  const events = (answer.body.events || []).slice().reverse(); // newest first
+  desk.events = await Promise.all(events.map(async (event) => {
+    const [live, people] = await Promise.all([api('GET', eventPath(event.code)), api('GET', `${eventPath(event.code)}/interpreters`)]);
+    return { event, live: live.ok ? live.body : null, interpreters: people.ok ? people.body.interpreters || [] : [] };
+  }));
+  if (desk.view !== 'list') return;
+  // Redraw only what changed: a refresh must not replace the button under the technician's finger.
+  const key = JSON.stringify(desk.events);
+  if (key !== desk.drawn) {
+    desk.drawn = key;
+    drawList();
+  }
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(loadList, REFRESH_MS);
+}
+
+function drawList() {
+  const actions = { copy: copyLink, edit: editEvent, template: copyAsTemplate, delete: confirmDelete };
+  $('events').replaceChildren(...desk.events.map((entry) => eventItem(entry, actions)));
+  $('events-empty').hidden = desk.events.length > 0;
+  setText($('events-empty'), t('orgEmpty'));
+  if (desk.highlight) {
+    const item = $('events').querySelector(`[data-code="${desk.highlight}"]`);
+    if (item) {
+      item.classList.add('org-new');
+      item.scrollIntoView({ block: 'nearest' });
+    }
+    desk.highlight = null;
+  }
+}
+
+async function copyLink(event) {
+  try {
+    await navigator.clipboard.writeText(event.joinURL);
+    setText($('list-status'), t('orgCopied', { link: event.joinURL }));
+  } catch {
+    // A plain-HTTP page may not use the clipboard: show the link to copy by hand.
+    window.prompt(t('orgCopyByHand'), event.joinURL);
+  }
+}
+
+function formStateOf(event, interpreters, mode) {
+  return {
+    mode,
+    code: mode === 'edit' ? event.code : null,
+    name: mode === 'edit' ? event.name : t('orgCopyName', { name: event.name }),
+    languages: event.languages.map((code) => ({ code, machine: event.machine.includes(code) })),
+    pin: mode === 'edit' ? event.pin || '' : '',
+    glossary: (event.glossary || []).map((term) => ({ ...term })),
+    // A template keeps the interpreters' names and booths; each gets a new key when the copy is saved.
+    interpreters: interpreters.map((p) => (mode === 'edit' ? { ...p } : { name: p.name, booth: p.booth })),
+  };
+}
+
+function openForm(state, live = null) {
+  show('form');
+  desk.form.open(state);
+  setText($('form-title'), state.mode === 'edit' ? t('orgEditTitle', { name: state.name }) : t('orgNewTitle'));
+  setText($('form-save'), state.mode === 'edit' ? t('orgSave') : t('orgCreate'));
+  const listening = live ? live.listeners : 0;
+  $('live-warning').hidden = !(state.mode === 'edit' && (listening > 0 || (live && live.live && live.live.floorLive)));
+  setText($('live-warning'), t('orgLiveWarning', { count: listening }));
+  setText($('form-error'), '');
+  $('event-name').focus();
+}
+
+function editEvent(event, context) {
+  openForm(formStateOf(event, context.interpreters, 'edit'), context);
+}
+
+function copyAsTemplate(event, context) {
+  openForm(formStateOf(event, context.interpreters, 'create'));
+}
+
+function confirmDelete(event, context) {
+  const dialog = $('delete-dialog');
+  setText($('delete-title'), t('orgDeleteTitle', { name: event.name }));
+  setText($('delete-text'), t('orgDeleteText', { interpreters: context.interpreters.length, listeners: context.listeners }));
+  dialog.returnValue = '';
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== 'delete') return;
+    const answer = await api('DELETE', eventPath(event.code));
+    if (!answer.ok) {
+      setText($('list-error'), answer.message);
+      return;
+    }
+    setText($('list-status'), t('orgDeleted', { name: event.name }));
+    showList();
+  };
+  dialog.showModal();
+}
+
+// Saving.
+
+async function save_() {
+  const problem = desk.form.problem();
+  if (problem) {
+    setText($('form-error'), problem.message);
+    if (problem.field) $(problem.field).focus();
+    return;
+  }
+  const state = desk.form.state;
+  $('form-save').disabled = true;
+  try {
+    const body = desk.form.request();
+    const answer = state.mode === 'edit' ? await api('PATCH', eventPath(state.code), body) : await api('POST', '/api/events', body);
+    if (!answer.ok) {
+      setText($('form-error'), answer.message);
+      return;
+    }
+    const code = answer.body.code;
+    for (const id of state.removed) await api('DELETE', `${eventPath(code)}/interpreters/${encodeURIComponent(id)}`);
+    for (const person of state.interpreters.filter((p) => !p.id)) {
+      const added = await api('POST', `${eventPath(code)}/interpreters`, { name: person.name.trim(), booth: person.booth });
+      if (!added.ok) {
+        setText($('form-error'), added.message);
+        return;
+      }
+    }
+    if (state.mode === 'create' && state.floorLanguage) {
+      await api('POST', `${eventPath(code)}/floor-language`, { language: state.floorLanguage });
+    }
+    desk.highlight = code;
+    showList();
+  } finally {
+    $('form-save').disabled = false;
+  }
+}
+
+// Start.
+
+$('token-form').addEventListener('submit', (submitted) => {
+  submitted.preventDefault();
+  const token = $('token').value.trim();
+  if (!token) {
+    setText($('token-error'), t('dashTokenMissing'));
+    return;
+  }
+  desk.token = token;
+  save(TOKEN_KEY, $('remember-token').checked ? token : null);
+  showList();
+});
+$('new-event').addEventListener('click', () => openForm(EventForm.empty()));
+$('form-cancel').addEventListener('click', () => showList());
+$('event-form').addEventListener('submit', (submitted) => {
+  submitted.preventDefault();
+  save_();
+});
+
+await setLanguage(detectLanguage());
+bindLanguageSelect($('ui-lang'));
+applyTranslations(document);
+desk.form = new EventForm();
+onLanguageChange(() => {
+  applyTranslations(document);
+  if (desk.view === 'list') drawList();
+  if (desk.view === 'form') desk.form.draw();
+});
+
+// Test hooks for the browser tests.
+window.dragomanDesk = { state: () => ({ view: desk.view, events: desk.events.map((e) => e.event.code), form: desk.form.state }) };
+
+const fromFragment = takeTokenFromFragment();
+if (fromFragment) save(TOKEN_KEY, fromFragment);
+desk.token = fromFragment || load(TOKEN_KEY, null);
+if (desk.token) showList();
+else showToken();
