@@ -393,7 +393,7 @@ export const words = {
   'booth.notesTitle': 'Мінберден',
   'booth.transcriptToggle': 'Зал мәтіні',
   'booth.notesEmpty': 'Залда айтылған сандар, күндер мен есімдер осында шығады.',
-  'booth.noteNow': 'жаңа ғана',
+  'booth.noteNow': 'қазір',
   'booth.noteSeconds': '{n} с',
   'booth.noteMinutes': '{n} мин',
   'booth.noteKind.number': 'Сан',

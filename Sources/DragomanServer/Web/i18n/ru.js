@@ -387,7 +387,7 @@ export const words = {
   'booth.notesTitle': 'С трибуны',
   'booth.transcriptToggle': 'Текст зала',
   'booth.notesEmpty': 'Здесь появятся числа, даты и имена, прозвучавшие в зале.',
-  'booth.noteNow': 'только что',
+  'booth.noteNow': 'сейчас',
   'booth.noteSeconds': '{n} с',
   'booth.noteMinutes': '{n} мин',
   'booth.noteKind.number': 'Число',
