@@ -17,9 +17,12 @@ import { load, save } from '../shared/storage.js';
 import { extractNotes, mergeNotes } from './boothmate.js';
 
 const KEEP_NOTES = 6;
+// At least this many notes on screen even when they do not all fit; one beside the transcript.
+const MIN_ROWS = 2;
 const TRANSCRIPT_LINES = 3;
 const FRESH_MS = 4000; // a new note stands out this long
 const STORAGE_KEY = 'dragoman.booth-transcript';
+const narrow = window.matchMedia('(max-width: 60rem)'); // one column (booth.css): the page scrolls anyway
 
 const notes = {
   list: [], // [{ kind, text, at }], newest first
@@ -54,8 +57,7 @@ function ageText(ms) {
 /** Draws the strip, the toggle and the transcript; the ages are redrawn every second. */
 export function renderNotes() {
   $('floor-notes').hidden = !notes.seen;
-  const toggle = $('transcript-toggle');
-  toggle.setAttribute('aria-pressed', String(notes.transcriptOn));
+  $('transcript-toggle').setAttribute('aria-pressed', String(notes.transcriptOn));
   $('transcript').hidden = !notes.transcriptOn;
   $('notes-empty').hidden = notes.list.length > 0;
 
@@ -75,10 +77,6 @@ export function renderNotes() {
   });
   fitNotes();
 }
-
-// At least this many notes even when they do not all fit; one when the interpreter asked for the transcript too.
-const MIN_ROWS = 2;
-const narrow = window.matchMedia('(max-width: 60rem)'); // one column (booth.css): the page scrolls anyway
 
 /**
  * Cuts the list to the rows that fit above the window's bottom edge (the oldest notes go first); beside the
@@ -113,7 +111,6 @@ function toggleTranscript() {
   notes.transcriptOn = !notes.transcriptOn;
   save(STORAGE_KEY, notes.transcriptOn);
   renderNotes();
-  if (notes.transcriptOn) $('transcript').scrollTop = $('transcript').scrollHeight;
 }
 
 const toggle = $('transcript-toggle');
