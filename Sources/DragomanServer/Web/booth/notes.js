@@ -66,7 +66,8 @@ export function renderNotes() {
   const key = JSON.stringify(notes.list.map((n) => [n.kind, n.text, n.at]));
   if (list.dataset.key !== key) {
     list.dataset.key = key;
-    list.replaceChildren(...notes.list.map((note) => el('li', { className: 'note', attrs: { 'data-kind': note.kind } },
+    // A long note (a full name) gets a smaller size rather than an ellipsis where the surname was.
+    list.replaceChildren(...notes.list.map((note) => el('li', { className: 'note', attrs: { 'data-kind': note.kind, 'data-long': note.text.length > 16 } },
       el('span', { className: 'note-text', text: note.text }), el('span', { className: 'note-age' }))));
   }
   notes.list.forEach((note, i) => {
