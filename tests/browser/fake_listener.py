@@ -6,7 +6,8 @@ It serves the real page files from Sources/DragomanServer/Web at the real server
 fallback stream (`GET /stream/{code}/{channel}.ogg`: silence, as a WAV the <audio> element plays), the listen
 WebSocket `/ws/listen/{code}` (welcome, tune → tuned, carrying; text messages the test pushes with `send`), and for
 the organizer dashboard (`/dashboard/{code}`, token `organizer-secret`) `GET /api/events`, the interpreters list and
-`/ws/dashboard/{code}`, which sends `dashboard` every 500 ms with the state the test sets in `.dashboard`. The
+`/ws/dashboard/{code}`, which sends `dashboard` every 500 ms with the state the test sets in `.dashboard` (and
+what the test pushes with `send_dashboards`; what the page sends lands in `.received`, as the listeners' does). The
 WebSocket handshake and framing (RFC 6455) are written out here: no package needed. Loopback only."""
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ class FakeListenerServer:
         self.languages = list(languages)
         self.carrying = carrying or {}
         self.sockets: list[ListenSocket] = []
+        self.dashboards: list[ListenSocket] = []
         self.token = "organizer-secret"
         self.dashboard: dict = {"event": {"code": code, "name": name, "languages": self.languages},
                                 "floor": {"live": True, "language": "kk", "level": -20.0},
@@ -151,6 +153,21 @@ class FakeListenerServer:
         return self.send({"type": "caption", "channel": channel, "id": id, "text": text,
                           "language": language or channel, "final": final, "start": now - 2_000_000, "end": now,
                           "source": source})
+
+    def send_dashboards(self, message: dict) -> int:
+        """Pushes a text message (e.g. the floor's `caption`) to every open dashboard socket; returns how many."""
+        with self.lock:
+            targets = [s for s in self.dashboards if s.open]
+        for s in targets:
+            s.send_text(message)
+        return len(targets)
+
+    def floor_caption(self, id: str, text: str, *, final: bool, language: str = "kk") -> int:
+        """A line of the floor's transcript, as the server sends it to dashboards."""
+        now = int(time.time() * 1e6)
+        return self.send_dashboards({"type": "caption", "channel": "floor", "id": id, "text": text,
+                                     "language": language, "final": final, "start": now - 2_000_000, "end": now,
+                                     "source": "floor"})
 
     def set_carrying(self, channel: str, source: dict) -> None:
         self.carrying[channel] = source
@@ -212,11 +229,15 @@ class FakeListenerServer:
                 time.sleep(0.5)
 
         threading.Thread(target=tick, daemon=True).start()
+        with self.lock:
+            self.dashboards.append(ws)
         try:
             while ws.open:
                 frame = ws.read_frame()
                 if frame is None or frame[0] == 0x8:
                     break
+                if frame[0] == 0x1:
+                    self.received.append(json.loads(frame[1].decode()))
         except OSError:
             pass
         finally:

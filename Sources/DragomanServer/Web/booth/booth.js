@@ -14,6 +14,7 @@ import { handover, pressCough, releaseCough, take, toggleMic, wireHandoverKeys }
 import { findKey, KEY_PATTERN, showKeyForm, takeKeyFromAddress, wireKeyForm } from './key-form.js';
 import { installShortcuts, SHORTCUTS } from './keys.js';
 import { startMetersAndClocks } from './meters.js';
+import { notesSnapshot, renderNotes } from './notes.js';
 import { refusalText } from './refusals.js';
 import { openConsole } from './session.js';
 import { signal, wireSignalKeys } from './signals.js';
@@ -82,6 +83,7 @@ onLanguageChange(() => {
   $('mic-warnings').dataset.key = '';
   relabelChats();
   render();
+  renderNotes();
   refreshDevices();
 });
 
@@ -132,5 +134,7 @@ window.dragomanBooth = {
   /** Microphone bytes sent to the server since the page opened. */
   sentBytes: () => (page.connection ? page.connection.sentBytes : 0),
   shortcuts: () => SHORTCUTS.map((s) => ({ key: s.label, action: s.action })),
+  /** The boothmate strip and the floor's transcript: what they hold and whether they are shown. */
+  notes: notesSnapshot,
 };
 

@@ -9,6 +9,7 @@ import { onChat } from './chat.js';
 import { BoothConnection } from './connection.js';
 import { releaseCough } from './handover.js';
 import { forgetKey, showKeyForm } from './key-form.js';
+import { onCaption } from './notes.js';
 import { clearRefusal, showRefusal } from './refusals.js';
 import { onSignal } from './signals.js';
 import { clockText, page, render } from './state.js';
@@ -97,6 +98,9 @@ function onMessage(message) {
     case MessageType.signal:
       onSignal(message);
       break;
+    case MessageType.caption:
+      onCaption(message);
+      return; // the strip draws itself: the rest of the console has not changed
     case MessageType.error:
       if (message.fatal === false) showRefusal(message);
       break;

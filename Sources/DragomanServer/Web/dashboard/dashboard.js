@@ -4,8 +4,9 @@
 // Route: /dashboard/{code} (also /app/dashboard/dashboard.html?code=…; without a code it lists the server's events).
 // The organizer token comes from the form, or from #token=… in the address (removed from the address bar at
 // once), and is remembered in localStorage unless the organizer unticks the box.
-// Data: the WebSocket /ws/dashboard/{code}?token=… sends the whole state every 500 ms, and `signal` and `chat`
-// as they happen; the page sends `chat` and `floor-language` on it. Interpreters: the JSON API.
+// Data: the WebSocket /ws/dashboard/{code}?token=… sends the whole state every 500 ms, `signal` and `chat` as
+// they happen, and the floor's transcript as `caption`; the page sends `chat` and `floor-language` on it.
+// Interpreters: the JSON API.
 
 import { isValidCode, normalizeCode, socketURL } from '../shared/api.js';
 import { ReconnectingSocket } from '../shared/connection.js';
@@ -224,6 +225,9 @@ function onMessage(message) {
     case MessageType.chat:
       dash.live.receiveChat(message);
       break;
+    case MessageType.caption:
+      dash.live.receiveCaption(message);
+      break;
     case MessageType.error:
       if (message.fatal === false) {
         // A refused request (e.g. a chat to a booth that does not exist): say why, for a while.
@@ -353,6 +357,8 @@ window.dragomanDashboard = {
       dashboard: dash.state,
       help: dash.alerts ? dash.alerts.pendingHelp().map(([, s]) => s) : [],
       interpreters: dash.interpreters ? dash.interpreters.list : [],
+      transcript: dash.live ? dash.live.transcript.snapshot() : [],
+      suggestion: $('floor-suggest').hidden ? null : $('floor-suggest').textContent.replace(/\s+/g, ' ').trim(),
     };
   },
 };

@@ -2,6 +2,7 @@
 // its language buttons, the channels table, and one card per booth with its chat. Elements are made once per
 // channel and booth and then only updated, so that a message being typed or a focused button survives.
 
+import { Captions } from '../listener/captions.js';
 import { normalizeCarrying } from '../shared/api.js';
 import { carryingText } from '../shared/carrying-text.js';
 import { $, el, setText } from '../shared/dom.js';
@@ -28,6 +29,21 @@ export class LiveView {
     this.unread = new Map();
     this.pendingLanguage = undefined; // a floor-language tap not yet confirmed by a state
     this.lastDropped = new Map(); // channel → { count, changedAt }
+    // The floor's transcript (`caption` messages, when the event has machine booths): the latest lines.
+    this.transcript = new Captions({ box: $('floor-transcript-box'), lines: $('floor-transcript-lines'), empty: $('floor-transcript-empty'), keep: 4 });
+    this.captioned = false;
+    $('floor-suggest-set').addEventListener('click', () => {
+      const suggested = this.state && this.state.floor && this.state.floor.suggested;
+      if (suggested) this.chooseFloorLanguage(suggested);
+    });
+  }
+
+  /** A `caption` of the floor. */
+  receiveCaption(message) {
+    if (message.channel !== 'floor') return;
+    this.captioned = true;
+    this.transcript.add(message);
+    if (this.state) this.renderFloor(this.state.floor || {}, this.languages);
   }
 
   update(state) {
@@ -81,6 +97,19 @@ export class LiveView {
     if (this.pendingLanguage === undefined && this.floorLanguageStatus !== 'error') {
       setText($('floor-language-status'), current ? t('dashFloorLanguageNow', { language: languageName(current) }) : t('dashFloorLanguageNotKnown'));
     }
+
+    // The machine's offer, until the state drops it (the server withdraws it once a floor language is sent);
+    // hidden at once while the tap is on its way.
+    const suggested = floor.suggested || null;
+    const offer = !!suggested && suggested !== current && this.pendingLanguage !== suggested;
+    $('floor-suggest').hidden = !offer;
+    if (offer) {
+      setText($('floor-suggest-text'), t('dashSuggestHeard', { language: languageName(suggested) }));
+      setText($('floor-suggest-set'), t('dashSuggestSet', { language: languageName(suggested) }));
+      $('floor-suggest-set').dataset.language = suggested;
+    }
+    const machine = this.state && (this.state.booths || []).some((booth) => booth.machine);
+    $('floor-transcript').hidden = !(machine || this.captioned);
   }
 
   async chooseFloorLanguage(language) {

@@ -9,8 +9,12 @@ export const CAPTION_SIZES = Object.freeze(['small', 'medium', 'large']);
 export const KEEP_LINES = 3;
 
 export class Captions {
-  /** box: the scrolling box; lines: where the lines go; announce: the polite live region; empty: the placeholder. */
-  constructor({ box, lines, announce, empty, keep = KEEP_LINES }) {
+  /**
+   * box: the scrolling box; lines: where the lines go; announce: the polite live region; empty: the placeholder.
+   * The console and the dashboard show the floor's transcript with neither (a screen reader reading the floor
+   * aloud to an interpreter or a technician would be in the way).
+   */
+  constructor({ box, lines, announce = null, empty = null, keep = KEEP_LINES }) {
     Object.assign(this, { box, linesEl: lines, announce, empty, keep });
     this.lines = []; // [{ id, text, final, language, element }]
   }
@@ -39,7 +43,7 @@ export class Captions {
     if (language) line.element.lang = language;
     else line.element.removeAttribute('lang');
     while (this.lines.length > this.keep) this.lines.shift().element.remove();
-    this.empty.hidden = true;
+    if (this.empty) this.empty.hidden = true;
     if (final) this.say(text, language);
     this.box.scrollTop = this.box.scrollHeight;
   }
@@ -48,11 +52,12 @@ export class Captions {
   clear() {
     for (const line of this.lines) line.element.remove();
     this.lines = [];
-    this.empty.hidden = false;
-    setText(this.announce, '');
+    if (this.empty) this.empty.hidden = false;
+    if (this.announce) setText(this.announce, '');
   }
 
   say(text, language) {
+    if (!this.announce) return;
     if (language) this.announce.lang = language;
     else this.announce.removeAttribute('lang');
     setText(this.announce, text);
