@@ -109,6 +109,19 @@ struct MachineBoothTests {
         }
     }
 
+    /// The console learns the event's glossary on connecting, for its boothmate strip.
+    @Test func theConsoleIsGivenTheGlossary() async throws {
+        try await LiveServer.with(configure: Self.useEngines) { server in
+            var event = try server.createEvent(machine: ["ru"])
+            event.glossary = [GlossaryTerm([LanguageTag("ru")!: "пшеница", LanguageTag("kk")!: "бидай"])]
+            try server.venue.events.update(event)
+            let aigerim = try server.interpreter("Aigerim", booth: "kk", of: event)
+            let console = try await server.console(aigerim, of: event)
+            let welcome = try await console.expect("booth-welcome", as: ControlMessages.BoothWelcome.self)
+            #expect(Set(welcome.glossary) == ["пшеница", "бидай"])
+        }
+    }
+
     /// Failover: the interpreter's line drops and the machine has the channel in the same change; the interpreter comes
     /// back and the machine yields at once: what the listener receives is from one source at a time.
     @Test func theMachineCoversAnInterpreterWhoDropsAndYieldsWhenTheyReturn() async throws {

@@ -21,12 +21,16 @@ extension ControlMessages {
         public var you: Person
         public var codec: Codec
         public var serverTime: UInt64
-        public init(event: EventSummary, booth: String, you: Person, codec: Codec, serverTime: UInt64) {
+        /// The event's glossary, every rendering in every language: the boothmate strip writes them down when the
+        /// floor says them.
+        public var glossary: [String]
+        public init(event: EventSummary, booth: String, you: Person, codec: Codec, serverTime: UInt64, glossary: [String] = []) {
             self.event = event
             self.booth = booth
             self.you = you
             self.codec = codec
             self.serverTime = serverTime
+            self.glossary = glossary
         }
     }
 

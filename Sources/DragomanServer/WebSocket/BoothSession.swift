@@ -37,7 +37,8 @@ struct BoothSession: Sendable {
             booth: interpreter.booth.value,
             you: .init(id: interpreter.id.value, name: interpreter.name),
             codec: codec,
-            serverTime: event.clock.nowMicros()
+            serverTime: event.clock.nowMicros(),
+            glossary: definition.glossary.allTerms
         )
         let welcomeText = try JSONText.encode(welcome)
         guard let input = event.boothInput(interpreter.booth) else {

@@ -26,12 +26,17 @@ const narrow = window.matchMedia('(max-width: 60rem)'); // one column (booth.css
 
 const notes = {
   list: [], // [{ kind, text, at }], newest first
-  terms: [], // the event's glossary terms, which the strip would write down too (there is no glossary yet)
+  terms: [], // the event's glossary terms (booth-welcome), which the strip writes down too
   seen: false, // whether a floor caption came at all (the panel shows from then on)
   transcriptOn: load(STORAGE_KEY, false) === true,
 };
 
 const transcript = new Captions({ box: $('transcript'), lines: $('transcript-lines'), keep: TRANSCRIPT_LINES });
+
+/** The event's glossary, from `booth-welcome`: every rendering of every term. */
+export function setGlossary(terms) {
+  notes.terms = Array.isArray(terms) ? terms.filter((term) => typeof term === 'string' && term.trim()) : [];
+}
 
 /** A `caption` message: the floor's lines feed the transcript, their final versions the strip. */
 export function onCaption(message) {

@@ -9,7 +9,7 @@ import { onChat } from './chat.js';
 import { BoothConnection } from './connection.js';
 import { releaseCough } from './handover.js';
 import { forgetKey, showKeyForm } from './key-form.js';
-import { onCaption } from './notes.js';
+import { onCaption, setGlossary } from './notes.js';
 import { clearRefusal, showRefusal } from './refusals.js';
 import { onSignal } from './signals.js';
 import { clockText, page, render } from './state.js';
@@ -79,6 +79,7 @@ function onMessage(message) {
       page.booth = message.booth || page.booth;
       page.you = message.you || page.you;
       page.codec = message.codec || null;
+      setGlossary(message.glossary);
       // Whatever the booth was before this connection is stale (after a drop, the server has taken this console
       // off air): nothing is shown as live until the server's first booth-state of this connection.
       page.state = null;
