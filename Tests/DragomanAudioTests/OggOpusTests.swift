@@ -89,6 +89,23 @@ struct OggOpusTests {
         #expect(stream.packets.dropLast().allSatisfy { !$0.isEndOfStream })
     }
 
+    /// A recording's page holds many packets; those that would overflow its 255 segments start the next page, and the
+    /// reader gets every packet back with the granule of its page.
+    @Test func aRecordingsPagesCarryManyPacketsAndParseBack() throws {
+        var writer = OggOpusWriter(serial: 7, preSkip: 312)
+        let packets = (0..<60).map { index in [UInt8](repeating: UInt8(index), count: index == 10 ? 600 : 80) }
+        let bytes = writer.headerPages() + writer.pages(for: packets) + writer.endOfStream()
+        let stream = try OggOpusReader.read(bytes)
+        #expect(stream.packets.map(\.data) == packets)
+        let pages = splitPages(bytes)
+        #expect(pages.count == 2 + 1 + 1)  // headers, one page of audio, the end
+        #expect(le64(pages[2], 6) == 60 * 960)
+        var big = OggOpusWriter(serial: 7, preSkip: 312)
+        let many = big.pages(for: Array(repeating: [UInt8](repeating: 1, count: 300), count: 200))  // 2 segments each
+        #expect(splitPages(many).count == 2)  // 127 packets fit in 255 segments, 73 on the next page
+        #expect(big.granulePosition == 200 * 960)
+    }
+
     @Test func pagesCarryFlagsGranulesAndSequenceNumbers() throws {
         let pages = splitPages(try Self.sampleStream().bytes)
         #expect(pages[0][5] == 0x02)  // beginning of stream

@@ -55,6 +55,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     for cell, text in zip(cells, ("пшеница", "бидай", "wheat")):
         cell.send_keys(text)
     d.find_element(By.CSS_SELECTOR, "#floor-language option[value='ru']").click()
+    d.find_element(By.ID, "event-recording").click()
     screenshot(d, "organizer-new-meeting-1280x800.png", full=True)
     click(d, "#form-save")
 
@@ -62,7 +63,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     code = events["events"][0]
     made = server.api("GET", "/api/events").json()["events"][0]
     assert made["languages"] == ["ru", "kk", "en"] and made["machine"] == ["en"] and made["pin"] == "493817", made
-    assert made["glossary"] == [{"ru": "пшеница", "kk": "бидай", "en": "wheat"}], made
+    assert made["glossary"] == [{"ru": "пшеница", "kk": "бидай", "en": "wheat"}] and made["recording"] is True, made
     people = server.api("GET", f"/api/events/{code}/interpreters").json()["interpreters"]
     assert sorted((p["name"], p["booth"]) for p in people) == [("Aigerim", "ru"), ("Pavel", "ru")], people
     assert [c["language"] for c in server.api("GET", f"/api/events/{code}/floor-language").json()["changes"]] == ["ru"]
@@ -80,6 +81,13 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     d.get(f"{server.url}/admin")
     poll("the floor on air and a listener on the desk", lambda: item_text(d, code),
          lambda text: text and "Floor on air" in text and "listeners: 1" in text, 20)
+
+    # The recordings, one per channel, listed under the meeting and downloaded with the token.
+    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='recordings']").click()
+    files = poll("four recordings listed", lambda: d.execute_script(
+        "return [...document.querySelectorAll(`[data-code='${arguments[0]}'] .org-recordings button`)].map(b => b.dataset.file)", code),
+        lambda f: len(f) == 4, 10)
+    assert sorted(f.split("-")[0] for f in files) == ["en", "floor", "kk", "ru"], files
 
     # Tomorrow's meeting from today's: same languages, machine booth, glossary and interpreters' names.
     d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='template']").click()

@@ -70,6 +70,35 @@ public struct OggOpusWriter: Sendable {
         return result.bytes
     }
 
+    /// One page carrying several packets of `samples` each (a recording's second of audio): fewer pages, less
+    /// overhead, and each page is whole on disk once written. A packet never spans pages; packets that would not
+    /// fit the page's 255 segments go on the next one.
+    public mutating func pages(for packets: [[UInt8]], samples: Int = 960) -> [UInt8] {
+        precondition(!isFinished, "the Ogg stream has already ended")
+        var bytes: [UInt8] = []
+        var table: [UInt8] = []
+        var body: [UInt8] = []
+        func flush() {
+            guard !table.isEmpty else { return }
+            let page = OggPage(flags: [], granulePosition: granulePosition, serial: serial, sequence: nextSequence, segmentTable: table, body: body)
+            bytes += page.bytes
+            nextSequence &+= 1
+            table = []
+            body = []
+        }
+        for packet in packets {
+            var lacing = [UInt8](repeating: 255, count: packet.count / 255)
+            lacing.append(UInt8(packet.count % 255))
+            precondition(lacing.count <= 255, "an Opus packet is at most 1,275 bytes")
+            if table.count + lacing.count > 255 { flush() }
+            table += lacing
+            body += packet
+            granulePosition += Int64(samples)
+        }
+        flush()
+        return bytes
+    }
+
     /// An empty page with the end-of-stream flag, for ending a stream whose last packet
     /// was already written without it.
     public mutating func endOfStream() -> [UInt8] {

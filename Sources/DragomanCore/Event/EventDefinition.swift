@@ -13,6 +13,8 @@ public struct EventDefinition: Sendable, Equatable {
     public var machineBooths: [LanguageTag] = []
     /// Terms the machine must know (names, subjects), each in some of the event's languages.
     public var glossary: [GlossaryTerm] = []
+    /// Whether every channel is recorded (and every console says so).
+    public var recording = false
     /// A PIN listeners must give, or nil when anyone with the code may listen.
     public var pin: String?
     /// The secret that allows publishing the floor of this event.

@@ -26,7 +26,7 @@ extension EventState {
             floorLive: isFloorLive,
             carrying: carrying(channel),
             listeners: audience,
-            recorded: false,
+            recorded: definition.recording,
             streamedOutside: relayCount(channel) > 0,
             serverTime: now
         )

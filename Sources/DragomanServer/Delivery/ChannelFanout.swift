@@ -20,6 +20,8 @@ final class ChannelFanout: Sendable {
         var packetsSent = 0
         var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
         var nextStreamID = 0
+        /// Recordings of the channel: fed like streams, not counted as listeners.
+        var recorders: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
         /// The source of the last packet: a packet from another source is marked as a discontinuity.
         var lastSource: ChannelSource?
         /// The processing delay of the last packets (ms), for the dashboard.
@@ -92,7 +94,7 @@ final class ChannelFanout: Sendable {
                 state.recentDelays[state.recentIndex] = delay
                 state.recentIndex = (state.recentIndex + 1) % Self.recentCapacity
             }
-            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values), flags)
+            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values) + state.recorders.values, flags)
         }
         processingDelay.record(milliseconds: delay)
         var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
@@ -155,6 +157,21 @@ final class ChannelFanout: Sendable {
         return (id, stream)
     }
 
+    /// Subscribes a recording. Its buffer holds 10 s: a recorder waiting on the disk loses nothing in that time.
+    func subscribeRecorder() -> (id: Int, packets: AsyncStream<StreamPacket>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: StreamPacket.self, bufferingPolicy: .bufferingNewest(500))
+        let id = state.withLockedValue { state in
+            state.nextStreamID += 1
+            state.recorders[state.nextStreamID] = continuation
+            return state.nextStreamID
+        }
+        return (id, stream)
+    }
+
+    func unsubscribeRecorder(_ id: Int) {
+        state.withLockedValue { $0.recorders.removeValue(forKey: id) }?.finish()
+    }
+
     func unsubscribeStream(_ id: Int) {
         state.withLockedValue { $0.streams.removeValue(forKey: id) }?.finish()
     }
@@ -162,8 +179,9 @@ final class ChannelFanout: Sendable {
     /// Disconnects everyone on the channel, telling WebSocket listeners why.
     func closeAll(because error: ProtocolError) {
         let (groups, streams) = state.withLockedValue { state in
-            let streams = Array(state.streams.values)
+            let streams = Array(state.streams.values) + state.recorders.values
             state.streams = [:]
+            state.recorders = [:]
             return (state.groups, streams)
         }
         for group in groups { group.eventLoop.execute { group.closeAll(because: error) } }

@@ -25,6 +25,9 @@ struct EventAPI: Sendable {
         api.post(":code/interpreters") { request, context in try await createInterpreter(request, context) }
         api.get(":code/interpreters") { request, context in try listInterpreters(request, context) }
         api.delete(":code/interpreters/:id") { request, context in try deleteInterpreter(request, context) }
+        api.get(":code/recordings") { request, context in try listRecordings(request, context) }
+        api.get(":code/recordings/:file") { request, context in try downloadRecording(request, context) }
+        api.delete(":code/recordings") { request, context in try deleteRecordings(request, context) }
     }
 
     private func create(_ request: Request, _ context: VenueRequestContext) async throws -> Response {
@@ -41,6 +44,7 @@ struct EventAPI: Sendable {
                 languages: languages,
                 machineBooths: machine,
                 glossary: glossary,
+                recording: changes.recording ?? false,
                 pin: pin,
                 now: Date().timeIntervalSince1970
             )
@@ -83,6 +87,7 @@ struct EventAPI: Sendable {
             } else {
                 event.machineBooths.removeAll { !event.languages.contains($0) }  // a removed language takes its machine along
             }
+            if let recording = changes.recording { event.recording = recording }
             if let glossary = changes.glossary {
                 event.glossary = try EventRules.glossary(glossary, of: event.languages)
             } else {

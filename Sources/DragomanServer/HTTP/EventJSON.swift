@@ -18,6 +18,8 @@ enum EventJSON {
         var machine: [String]
         /// Terms by language code, as the organizer gave them.
         var glossary: [[String: String]]
+        /// Whether every channel is recorded.
+        var recording: Bool
         var pinRequired: Bool
         var pin: String?
         var floorToken: String
@@ -58,10 +60,11 @@ enum EventJSON {
         var languages: [String]?
         var machine: [String]?
         var glossary: [[String: String]]?
+        var recording: Bool?
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, pin }
+        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, pin }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -69,6 +72,7 @@ enum EventJSON {
             languages = try container.decodeIfPresent([String].self, forKey: .languages)
             machine = try container.decodeIfPresent([String].self, forKey: .machine)
             glossary = try container.decodeIfPresent([[String: String]].self, forKey: .glossary)
+            recording = try container.decodeIfPresent(Bool.self, forKey: .recording)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -85,6 +89,7 @@ enum EventJSON {
             languages: event.languages.map(\.value),
             machine: event.machineBooths.map(\.value),
             glossary: event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) },
+            recording: event.recording,
             pinRequired: event.pin != nil,
             pin: event.pin,
             floorToken: event.floorToken,

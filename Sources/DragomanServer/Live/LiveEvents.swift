@@ -1,4 +1,6 @@
+import DragomanAudio
 public import DragomanCore
+public import Foundation
 public import Logging
 import NIOConcurrencyHelpers
 
@@ -17,6 +19,12 @@ public final class LiveEvents: Sendable {
     private let logger: Logger
     /// The machine booths at work, per event.
     private let machines = NIOLockedValueBox<[JoinCode: Task<Void, Never>]>([:])
+    /// Where recordings go; nil: the server does not record (tests without a data folder).
+    private let recordingFolder: RecordingFolder?
+    /// The channels' Opus settings, for recordings: the decoder's pre-skip and a packet of silence.
+    private let recordingCodec: (preSkip: Int, silence: [UInt8])?
+    /// The recordings at work, per event.
+    private let recorders = NIOLockedValueBox<[JoinCode: Task<Void, Never>]>([:])
     /// Floor-language changes per event: a burst becomes at most one change a second.
     private let floorLanguageThrottles = NIOLockedValueBox<[JoinCode: FloorLanguageThrottle]>([:])
 
@@ -26,9 +34,16 @@ public final class LiveEvents: Sendable {
         clock: any EventClock = WallClock(),
         machineEngines: MachineEngines? = nil,
         machinesNeeded: @escaping @Sendable () -> Void = {},
+        recordingFolder: URL? = nil,
         bitrate: Int = 32000,
         logger: Logger = Logger(label: "dragoman")
     ) {
+        self.recordingFolder = recordingFolder.map(RecordingFolder.init(root:))
+        if let encoder = try? OpusEncoder(bitrate: bitrate), let silence = try? encoder.encode([Float](repeating: 0, count: encoder.frameSize)) {
+            recordingCodec = (encoder.lookahead, silence)
+        } else {
+            recordingCodec = nil
+        }
         self.store = store
         self.links = links
         self.clock = clock
@@ -62,8 +77,66 @@ public final class LiveEvents: Sendable {
             let pin = definition.pin == nil ? "" : ", with a PIN"
             logger.notice("event \(code): open, “\(definition.name)”, languages \(languages)\(pin)")
             startMachines(of: event)
+            startRecording(of: event)
         }
         return event
+    }
+
+    // MARK: Recording
+
+    /// Records every channel of `event` while its definition says so, each to a new file.
+    private func startRecording(of event: LiveEvent) {
+        let code = event.definition.code
+        guard event.definition.recording, let recordingFolder, let recordingCodec else {
+            recorders.withLockedValue { $0.removeValue(forKey: code) }?.cancel()
+            return
+        }
+        let start = event.clock.nowMicros()
+        var channelRecorders: [ChannelRecorder] = []
+        for channel in event.definition.channels {
+            guard let fanout = event.fanout(channel), let file = try? recordingFolder.newFile(for: channel, of: code, at: start) else { continue }
+            channelRecorders.append(
+                ChannelRecorder(channel: channel, fanout: fanout, file: file, preSkip: recordingCodec.preSkip, silence: recordingCodec.silence)
+            )
+        }
+        logger.notice("event \(code): recording \(channelRecorders.count) channels")
+        let task = Task { [logger] in
+            await withTaskGroup(of: Void.self) { group in
+                for recorder in channelRecorders {
+                    group.addTask {
+                        do {
+                            try await recorder.run(startMicros: start)
+                        } catch {
+                            logger.error("event \(code): the recording of \(recorder.channel) stopped: \(error)")
+                        }
+                    }
+                }
+            }
+        }
+        recorders.withLockedValue { $0.updateValue(task, forKey: code) }?.cancel()
+    }
+
+    private func stopRecording(of code: JoinCode) {
+        recorders.withLockedValue { $0.removeValue(forKey: code) }?.cancel()
+    }
+
+    /// The recordings of an event, oldest first.
+    func recordings(of code: JoinCode) -> [RecordingFolder.Recording] {
+        guard let recordingFolder, let recordingCodec else { return [] }
+        return recordingFolder.recordings(of: code, preSkip: recordingCodec.preSkip)
+    }
+
+    /// The file of one recording of the event.
+    func recordingFile(named name: String, of code: JoinCode) -> URL? { recordingFolder?.file(named: name, of: code) }
+
+    /// Deletes every recording of the event for good; one in progress goes on into new files.
+    func deleteRecordings(of code: JoinCode) throws -> Int {
+        guard let recordingFolder else { return 0 }
+        let recording = recorders.withLockedValue { $0[code] != nil }
+        stopRecording(of: code)
+        let count = try recordingFolder.deleteAll(of: code)
+        if recording, let event = live.withLockedValue({ $0[code] }) { startRecording(of: event) }
+        return count
     }
 
     /// Starts the machine booths of `event`, if it has any and the server has engines.
@@ -79,8 +152,12 @@ public final class LiveEvents: Sendable {
         machines.withLockedValue { $0.removeValue(forKey: code) }?.cancel()
     }
 
-    /// Stops every machine booth (the server is shutting down).
+    /// Stops every machine booth and recording (the server is shutting down).
     public func stopAllMachines() {
+        for task in recorders.withLockedValue({ recorders in
+            defer { recorders = [:] }
+            return Array(recorders.values)
+        }) { task.cancel() }
         for task in machines.withLockedValue({ machines in
             defer { machines = [:] }
             return Array(machines.values)
@@ -112,6 +189,7 @@ public final class LiveEvents: Sendable {
         languages: [LanguageTag],
         machineBooths: [LanguageTag] = [],
         glossary: [GlossaryTerm] = [],
+        recording: Bool = false,
         pin: String?,
         now: Double
     ) throws
@@ -120,7 +198,7 @@ public final class LiveEvents: Sendable {
         var rng = SystemRandomNumberGenerator()
         var code = JoinCode.random(using: &rng)
         while try store.contains(code) { code = JoinCode.random(using: &rng) }
-        let definition = EventDefinition(
+        var definition = EventDefinition(
             code: code,
             name: name,
             languages: languages,
@@ -130,6 +208,7 @@ public final class LiveEvents: Sendable {
             floorToken: SecretGenerator.token(using: &rng),
             createdAt: now
         )
+        definition.recording = recording
         try store.insert(definition)
         return definition
     }
@@ -214,6 +293,10 @@ public final class LiveEvents: Sendable {
         let before = event.definition
         event.update(definition)
         // The machine reads its languages, booths and glossary when it starts: a change to any restarts it.
+        if before.recording != definition.recording || before.languages != definition.languages {
+            stopRecording(of: definition.code)
+            startRecording(of: event)
+        }
         if before.machineBooths != definition.machineBooths || before.languages != definition.languages || before.glossary != definition.glossary {
             stopMachines(of: definition.code)
             startMachines(of: event)
@@ -224,6 +307,7 @@ public final class LiveEvents: Sendable {
     public func delete(_ code: JoinCode) throws -> Bool {
         let existed = try store.delete(code)
         stopMachines(of: code)
+        stopRecording(of: code)
         live.withLockedValue { $0.removeValue(forKey: code) }?.closeAll()
         return existed
     }

@@ -64,6 +64,11 @@ public final class EventStore: Sendable {
                 t.add(column: "glossary", .text).notNull().defaults(to: "[]")  // JSON: [{"ru": "…", "en": "…"}]
             }
         }
+        migrator.registerMigration("v6: recording") { db in
+            try db.alter(table: "event") { t in
+                t.add(column: "recording", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -172,6 +177,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var languages: String
     var machineBooths: String
     var glossary: String
+    var recording: Bool
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -183,6 +189,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         machineBooths = event.machineBooths.map(\.value).joined(separator: " ")
         let renderings = event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) }
         glossary = (try? String(decoding: JSONEncoder().encode(renderings), as: UTF8.self)) ?? "[]"
+        recording = event.recording
         pin = event.pin
         floorToken = event.floorToken
         createdAt = event.createdAt
@@ -196,7 +203,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         let terms = renderings.map { entry in
             GlossaryTerm(Dictionary(uniqueKeysWithValues: entry.compactMap { code, text in LanguageTag(code).map { ($0, text) } }))
         }
-        return EventDefinition(
+        var definition = EventDefinition(
             code: joinCode,
             name: name,
             languages: tags,
@@ -206,5 +213,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
             floorToken: floorToken,
             createdAt: createdAt
         )
+        definition.recording = recording
+        return definition
     }
 }

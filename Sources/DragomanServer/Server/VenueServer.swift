@@ -69,6 +69,7 @@ public struct VenueServer: Sendable {
             links: links,
             machineEngines: configuration.machineEngines,
             machinesNeeded: { [localEngines] in for engine in localEngines { engine.demand() } },
+            recordingFolder: directory.appendingPathComponent("recordings", isDirectory: true),
             bitrate: configuration.bitrate,
             logger: logger
         )

@@ -26,6 +26,9 @@ export class EventForm {
     $('event-name').addEventListener('input', () => {
       this.state.name = $('event-name').value;
     });
+    $('event-recording').addEventListener('change', () => {
+      this.state.recording = $('event-recording').checked;
+    });
     $('floor-language').addEventListener('change', () => {
       this.state.floorLanguage = $('floor-language').value || null;
     });
@@ -45,7 +48,9 @@ export class EventForm {
   }
 
   static empty() {
-    return { mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', interpreters: [], glossary: [], removed: [] };
+    return {
+      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', recording: false, interpreters: [], glossary: [], removed: [],
+    };
   }
 
   /** Fills the form: a new meeting, an existing one to edit, or a copy of one (a template). */
@@ -53,6 +58,7 @@ export class EventForm {
     this.state = { ...EventForm.empty(), ...state };
     $('event-name').value = this.state.name;
     $('event-pin').value = this.state.pin || '';
+    $('event-recording').checked = !!this.state.recording;
     $('language-search').value = '';
     $('floor-language').closest('.field').hidden = this.state.mode === 'edit';
     this.draw();
@@ -196,6 +202,7 @@ export class EventForm {
       languages: codes,
       machine: this.state.languages.filter((l) => l.machine).map((l) => l.code),
       pin: this.state.pin ? this.state.pin : null,
+      recording: !!this.state.recording,
       glossary,
     };
   }

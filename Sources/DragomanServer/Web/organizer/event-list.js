@@ -19,6 +19,7 @@ export function eventItem({ event, live, interpreters }, actions) {
     t('orgListeners', { count: listeners }),
     t('orgInterpreterCount', { count: interpreters.length }),
     event.pinRequired ? t('orgWithPin') : null,
+    event.recording ? t('orgRecorded') : null,
   ].filter(Boolean);
   const button = (key, action, extra = {}) =>
     el('button', { attrs: { type: 'button', 'data-action': action, ...extra.attrs }, className: extra.className || '', text: t(key) });
@@ -26,12 +27,14 @@ export function eventItem({ event, live, interpreters }, actions) {
     el('h2', {}, el('span', { text: event.name }), ' ', el('span', { className: 'dash-code', text: event.code })),
     el('p', { className: 'org-languages', text: languages.join(' · ') }),
     el('p', { className: 'org-state', attrs: { 'data-live': live && live.floorLive ? 'true' : 'false' }, text: state.join(' · ') }),
+    el('div', { className: 'org-recordings', attrs: { hidden: true } }),
     el('div', { className: 'org-actions' },
       el('a', { className: 'button primary', attrs: { href: `/dashboard/${encodeURIComponent(event.code)}` }, text: t('orgDashboard') }),
       el('a', { className: 'button', attrs: { href: `/dashboard/${encodeURIComponent(event.code)}?view=cards` }, text: t('dashCards') }),
       button('orgCopyLink', 'copy'),
       button('orgEdit', 'edit'),
       button('orgTemplate', 'template'),
+      button('orgRecordings', 'recordings'),
       button('orgDelete', 'delete', { className: 'danger' })));
   item.addEventListener('click', (clicked) => {
     const target = clicked.target.closest('button[data-action]');

@@ -2,12 +2,13 @@
 // for the technician on the morning of a meeting (a laptop or a tablet). The organizer token comes from the form or
 // from #token=… in the address and is remembered like the dashboard's (the same key: one token per browser).
 
-import { $, setText } from '../shared/dom.js';
+import { $, el, setText } from '../shared/dom.js';
 import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 import { call, eventPath } from './organizer-api.js';
 import { EventForm } from './event-form.js';
 import { eventItem } from './event-list.js';
+import { ownName } from './language-catalog.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 
@@ -73,7 +74,7 @@ async function loadList() {
 }
 
 function drawList() {
-  const actions = { copy: copyLink, edit: editEvent, template: copyAsTemplate, delete: confirmDelete };
+  const actions = { copy: copyLink, edit: editEvent, template: copyAsTemplate, delete: confirmDelete, recordings: showRecordings };
   $('events').replaceChildren(...desk.events.map((entry) => eventItem(entry, actions)));
   $('events-empty').hidden = desk.events.length > 0;
   setText($('events-empty'), t('orgEmpty'));
@@ -97,6 +98,46 @@ async function copyLink(event) {
   }
 }
 
+/** Lists the meeting's recordings under it, each downloaded with the token (a plain link could not send it). */
+async function showRecordings(event) {
+  const box = $('events').querySelector(`[data-code="${event.code}"] .org-recordings`);
+  const answer = await api('GET', `${eventPath(event.code)}/recordings`);
+  if (!answer.ok) {
+    setText($('list-error'), answer.message);
+    return;
+  }
+  const files = answer.body.recordings || [];
+  box.hidden = false;
+  box.replaceChildren(el('h3', { text: t('orgRecordings') }), files.length
+    ? el('ul', {}, ...files.map((file) => {
+      const button = el('button', { attrs: { type: 'button', 'data-file': file.file },
+        text: t('orgRecordingFile', { channel: file.channel === 'floor' ? t('floor') : ownName(file.channel), minutes: (file.seconds / 60).toFixed(1), at: file.startedAt.replace('T', ' ').replace('Z', ' UTC') }) });
+      button.addEventListener('click', () => download(event.code, file.file));
+      return el('li', {}, button);
+    }))
+    : el('p', { className: 'hint', text: t('orgNoRecordings') }));
+}
+
+async function download(code, file) {
+  let response;
+  try {
+    response = await fetch(`${eventPath(code)}/recordings/${encodeURIComponent(file)}`, { headers: { Authorization: `Bearer ${desk.token}` } });
+  } catch {
+    setText($('list-error'), t('err.network'));
+    return;
+  }
+  if (!response.ok) {
+    setText($('list-error'), `HTTP ${response.status}`);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = el('a', { attrs: { href: url, download: `${code}-${file}` } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 function formStateOf(event, interpreters, mode) {
   return {
     mode,
@@ -104,6 +145,7 @@ function formStateOf(event, interpreters, mode) {
     name: mode === 'edit' ? event.name : t('orgCopyName', { name: event.name }),
     languages: event.languages.map((code) => ({ code, machine: event.machine.includes(code) })),
     pin: mode === 'edit' ? event.pin || '' : '',
+    recording: !!event.recording,
     glossary: (event.glossary || []).map((term) => ({ ...term })),
     // A template keeps the interpreters' names and booths; each gets a new key when the copy is saved.
     interpreters: interpreters.map((p) => (mode === 'edit' ? { ...p } : { name: p.name, booth: p.booth })),

@@ -1,0 +1,111 @@
+import DragomanCore
+import Foundation
+
+/// Where an event's recordings live: `<data folder>/recordings/<CODE>/<channel>-<UTC start>.opus`, one file per
+/// channel and recording session. The files are the record: a restart finds them by listing the folder.
+struct RecordingFolder: Sendable {
+    let root: URL
+
+    /// One recorded file, as the organizer sees it.
+    struct Recording: Sendable, Encodable, Equatable {
+        var file: String
+        var channel: String
+        /// When it started, ISO 8601 UTC.
+        var startedAt: String
+        var bytes: Int
+        /// The audio it holds up to its last whole page, s.
+        var seconds: Double
+    }
+
+    func folder(of code: JoinCode) -> URL { root.appendingPathComponent(code.value, isDirectory: true) }
+
+    /// A new file for `channel`, named after the start time.
+    func newFile(for channel: ChannelID, of code: JoinCode, at micros: UInt64) throws -> URL {
+        let folder = folder(of: code)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("\(channel)-\(Self.stamp(micros)).opus")
+    }
+
+    /// The event's recordings, oldest first, then by channel.
+    func recordings(of code: JoinCode, preSkip: Int) -> [Recording] {
+        let folder = folder(of: code)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".opus") }.sorted { ($0.split(separator: "-").last ?? "", $0) < ($1.split(separator: "-").last ?? "", $1) }
+            .compactMap { name in
+                let url = folder.appendingPathComponent(name)
+                guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int,
+                    let parsed = Self.parse(name)
+                else { return nil }
+                let granule = Self.lastGranule(of: url) ?? 0
+                return Recording(
+                    file: name,
+                    channel: parsed.channel,
+                    startedAt: parsed.startedAt,
+                    bytes: size,
+                    seconds: (Double(max(0, granule - Int64(preSkip))) / 48000 * 100).rounded() / 100
+                )
+            }
+    }
+
+    /// The file named `name` of the event, if it is one of its recordings (no path tricks).
+    func file(named name: String, of code: JoinCode) -> URL? {
+        guard Self.parse(name) != nil, !name.contains("/"), !name.hasPrefix(".") else { return nil }
+        let url = folder(of: code).appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// Deletes every recording of the event; returns how many files went.
+    func deleteAll(of code: JoinCode) throws -> Int {
+        let folder = folder(of: code)
+        let count = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).count
+        if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
+        return count
+    }
+
+    static func stamp(_ micros: UInt64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(micros) / 1e6))
+    }
+
+    /// `ru-20261130T171500Z.opus` → ("ru", "2026-11-30T17:15:00Z").
+    static func parse(_ name: String) -> (channel: String, startedAt: String)? {
+        guard name.hasSuffix(".opus"), let dash = name.lastIndex(of: "-") else { return nil }
+        let channel = String(name[..<dash])
+        let stamp = name[name.index(after: dash)...].dropLast(5)
+        guard ChannelID(channel) != nil, stamp.count == 16 else { return nil }
+        let s = Array(stamp)
+        let iso = "\(String(s[0..<4]))-\(String(s[4..<6]))-\(String(s[6..<8]))T\(String(s[9..<11])):\(String(s[11..<13])):\(String(s[13..<15]))Z"
+        return (channel, iso)
+    }
+
+    /// The granule position of the file's last page: how much audio it holds (pre-skip included).
+    static func lastGranule(of url: URL) -> Int64? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let tail = min(size, 70_000)  // a page is at most 65,307 bytes
+        try? handle.seek(toOffset: size - tail)
+        guard let data = try? handle.readToEnd() else { return nil }
+        let bytes = [UInt8](data)
+        var index = bytes.count - 27
+        while index >= 0 {
+            if bytes[index] == 0x4F, bytes[index + 1] == 0x67, bytes[index + 2] == 0x67, bytes[index + 3] == 0x53 {
+                let segments = Int(bytes[index + 26])
+                let headerEnd = index + 27 + segments
+                if headerEnd <= bytes.count {
+                    let body = bytes[(index + 27)..<headerEnd].reduce(0) { $0 + Int($1) }
+                    if headerEnd + body <= bytes.count {  // only a whole page counts
+                        var granule: Int64 = 0
+                        for offset in (0..<8).reversed() { granule = granule << 8 | Int64(bytes[index + 6 + offset]) }
+                        if granule >= 0 { return granule }
+                    }
+                }
+            }
+            index -= 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+"""Recording a meeting: every channel to an Ogg/Opus file as it happens, on one clock, listed and downloadable by
+the organizer; a `kill -9` of the server loses at most the last second, and the files up to then are valid
+(checked with opus-tools, which scripts/setup installs) and known after the restart."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+import dragoman_testing as dt
+
+pytestmark = pytest.mark.skipif(shutil.which("opusinfo") is None, reason="opus-tools is not installed (run scripts/setup)")
+
+
+def recordings(server, code):
+    r = server.api("GET", f"/api/events/{code}/recordings")
+    assert r.status == 200, r.body
+    return r.json()
+
+
+def wait_for(what, probe, cond, timeout):
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = probe()
+        if cond(value):
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not within {timeout} s; last: {value}")
+
+
+def test_every_channel_is_recorded_and_a_killed_server_loses_at_most_a_second(server, cli, summit_audio, tmp_path):
+    r = server.api("POST", "/api/events", {"name": "Summit", "languages": ["ru", "kk"], "recording": True})
+    assert r.status == 201 and r.json()["recording"] is True, r.body
+    ev = r.json()
+    code = ev["code"]
+    console = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
+    assert console.status == 201
+    cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop",
+              summit_audio / "ru-01.wav")
+    listing = wait_for("four seconds recorded on every channel", lambda: recordings(server, code),
+                       lambda l: len(l["recordings"]) == 3 and all(r["seconds"] >= 4 for r in l["recordings"]), 30)
+    assert {r["channel"] for r in listing["recordings"]} == {"floor", "ru", "kk"}
+    lengths = [r["seconds"] for r in listing["recordings"]]
+    assert max(lengths) - min(lengths) <= 1.5, f"the channels are recorded on one clock: {lengths}"
+
+    before = {r["file"]: r["seconds"] for r in recordings(server, code)["recordings"]}
+    server.stop(sig=signal.SIGKILL)
+    folder = server.data_dir / "recordings" / code
+    for name, seconds in before.items():
+        info = subprocess.run(["opusinfo", str(folder / name)], capture_output=True, text=True, timeout=30)
+        assert "Playback length" in info.stdout, f"{name}: {info.stdout}\n{info.stderr}"
+        decoded = tmp_path / f"{name}.wav"
+        dec = subprocess.run(["opusdec", "--quiet", str(folder / name), str(decoded)], capture_output=True, text=True, timeout=60)
+        assert dec.returncode == 0, dec.stderr
+        audio, rate = dt.read_wav(decoded)
+        assert len(audio) / rate >= seconds - 0.05, f"{name}: {len(audio) / rate:.2f} s decoded, {seconds} s listed before the kill"
+
+    floor = next(name for name in before if name.startswith("floor-"))
+    audio, rate = dt.read_wav(tmp_path / f"{floor}.wav")
+    assert dt.rms(audio[rate:]) > 0.01, "the floor's recording carries the floor's speech"
+
+    server.start()
+    after = recordings(server, code)
+    assert set(before) <= {r["file"] for r in after["recordings"]}, "the files recorded before the kill are known after the restart"
+    download = server.api("GET", f"/api/events/{code}/recordings/{floor}")
+    assert download.status == 200 and download.body[:4] == b"OggS", download.status
+    assert server.api("GET", f"/api/events/{code}/recordings/..%2Fdragoman.sqlite").status == 404
+    assert server.api("GET", f"/api/events/{code}/recordings", token=None).status == 401
+
+    assert server.api("DELETE", f"/api/events/{code}/recordings").status == 204
+    assert not any(r["file"] in before for r in recordings(server, code)["recordings"]), "deleted for good"
