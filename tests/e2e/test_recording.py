@@ -38,6 +38,7 @@ def test_every_channel_is_recorded_and_a_killed_server_loses_at_most_a_second(se
     assert r.status == 201 and r.json()["recording"] is True, r.body
     ev = r.json()
     code = ev["code"]
+    assert server.api("GET", f"/api/events/{code}", token=None).json()["recording"] is True, "phones are told"
     console = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
     assert console.status == 201
     cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop",

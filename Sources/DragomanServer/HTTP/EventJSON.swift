@@ -51,6 +51,8 @@ enum EventJSON {
         var secureJoinURL: String?
         var floorLive: Bool
         var floorLanguage: String?
+        /// Whether the meeting is recorded: the listener page says so.
+        var recording: Bool
         var channels: [ChannelState]
     }
 
@@ -121,6 +123,7 @@ enum EventJSON {
             secureJoinURL: links.secureJoin(event.code),
             floorLive: live.isFloorLive,
             floorLanguage: live.floorLanguage?.value,
+            recording: event.recording,
             channels: states
         )
     }

@@ -75,6 +75,7 @@ export const words = {
   codeInvalid: 'A join code has 6 characters: letters and digits, without 0, O, 1, I and L.',
   pinMissing: 'Enter the PIN of this meeting.',
   changeEvent: 'Another meeting',
+  meetingRecorded: '● recorded',
   meetingCode: 'Code {code}',
   channel: 'Channel',
   floor: 'Floor',

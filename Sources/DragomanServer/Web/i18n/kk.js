@@ -81,6 +81,7 @@ export const words = {
   codeInvalid: 'Код 6 таңбадан тұрады: латын әріптері мен цифрлар (0, O, 1, I және L қолданылмайды).',
   pinMissing: 'Іс-шараның PIN-кодын енгізіңіз.',
   changeEvent: 'Басқа іс-шара',
+  meetingRecorded: '● жазылып жатыр',
   meetingCode: 'Коды {code}',
   channel: 'Арна',
   floor: 'Түпнұсқа',

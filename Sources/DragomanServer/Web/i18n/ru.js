@@ -75,6 +75,7 @@ export const words = {
   codeInvalid: 'Код состоит из 6 символов: латинские буквы и цифры, кроме 0, O, 1, I и L.',
   pinMissing: 'Введите PIN-код мероприятия.',
   changeEvent: 'Другое мероприятие',
+  meetingRecorded: '● идёт запись',
   meetingCode: 'Код {code}',
   channel: 'Канал',
   floor: 'Оригинал',

@@ -317,7 +317,8 @@ function render() {
 
   const name = page.event.name || page.code;
   setText($('event-name'), name);
-  setText($('event-code'), t('meetingCode', { code: page.code }));
+  const recorded = page.event.recording ? ` · ${t('meetingRecorded')}` : '';
+  setText($('event-code'), t('meetingCode', { code: page.code }) + recorded);
   document.title = `${name} — Dragoman`;
 
   const active = s.playing && s.connection !== 'error';
