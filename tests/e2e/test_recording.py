@@ -75,3 +75,55 @@ def test_every_channel_is_recorded_and_a_killed_server_loses_at_most_a_second(se
 
     assert server.api("DELETE", f"/api/events/{code}/recordings").status == 204
     assert not any(r["file"] in before for r in recordings(server, code)["recordings"]), "deleted for good"
+
+
+class MachineServer(dt.Server):
+    """`dragoman serve` with its recognizer at `whisper_url`."""
+
+    def __init__(self, binary, workdir, whisper_url):
+        super().__init__(binary, workdir)
+        self.whisper_url = whisper_url
+
+    @property
+    def command(self):
+        return super().command + ["--whisper-url", self.whisper_url, "--floor-language", "manual"]
+
+
+def test_each_recording_has_its_transcript_and_what_the_channel_carried(dragoman_bin, cli, summit_audio, tmp_path, artifacts):
+    from whisper_stub import WhisperStub
+    sentence = "Экспорт пшеницы вырос на 12 процентов."
+    with WhisperStub(sentence, translation="Wheat exports grew by 12 percent.") as stub:
+        server = MachineServer(dragoman_bin, tmp_path / "server", stub.url)
+        artifacts.keep(server.log_path)
+        server.start()
+        try:
+            r = server.api("POST", "/api/events", {"name": "Summit", "languages": ["ru", "en"], "machine": ["en"], "recording": True})
+            ev = r.json()
+            code = ev["code"]
+            assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "ru"}).status == 200
+            cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop",
+                      summit_audio / "ru-01.wav")
+
+            def files():
+                return {r["channel"]: r["file"] for r in recordings(server, code)["recordings"]}
+
+            def vtt(channel):
+                name = files().get(channel)
+                return server.api("GET", f"/api/events/{code}/recordings/{name[:-5]}.vtt").body.decode() if name else ""
+
+            wait_for("the floor's transcript", lambda: vtt("floor"), lambda text: sentence in text, 60)
+            wait_for("the English channel's transcript", lambda: vtt("en"), lambda text: "Wheat exports grew" in text, 60)
+            floor_vtt = vtt("floor")
+            assert floor_vtt.startswith("WEBVTT\n\n") and " --> " in floor_vtt, floor_vtt
+            base = files()["en"][:-5]
+            srt = server.api("GET", f"/api/events/{code}/recordings/{base}.srt").body.decode()
+            assert srt.startswith("1\n") and "," in srt.split("\n")[1] and "Wheat exports grew" in srt, srt
+            text = server.api("GET", f"/api/events/{code}/recordings/{base}.txt").body.decode()
+            assert text.startswith("[00:00:") and "Wheat exports grew" in text, text
+            document = server.api("GET", f"/api/events/{code}/recordings/{base}.json").json()
+            assert document["channel"] == "en" and document["lines"][0]["source"] == "machine", document
+            assert all(0 <= line["start"] < line["end"] < 120 for line in document["lines"]), document["lines"]
+            kinds = [e["message"]["source"]["kind"] for e in document["events"] if e["message"]["type"] == "carrying"]
+            assert "machine" in kinds, f"the audit trail says the machine carried the English channel: {document['events']}"
+        finally:
+            server.stop()

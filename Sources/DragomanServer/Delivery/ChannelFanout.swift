@@ -20,8 +20,8 @@ final class ChannelFanout: Sendable {
         var packetsSent = 0
         var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
         var nextStreamID = 0
-        /// Recordings of the channel: fed like streams, not counted as listeners.
-        var recorders: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
+        /// Recordings of the channel: its packets and its control messages, not counted as listeners.
+        var recorders: [Int: AsyncStream<RecorderItem>.Continuation] = [:]
         /// The source of the last packet: a packet from another source is marked as a discontinuity.
         var lastSource: ChannelSource?
         /// The processing delay of the last packets (ms), for the dashboard.
@@ -31,6 +31,13 @@ final class ChannelFanout: Sendable {
 
     /// Processing delays kept for `recentProcessingDelay`: 10 s of packets.
     private static let recentCapacity = 500
+
+    /// What a recording of the channel gets: every packet, and every control message (captions, what the channel
+    /// carries, alerts) as its listeners get them.
+    enum RecorderItem: Sendable {
+        case audio(StreamPacket)
+        case text(String)
+    }
 
     /// A packet as the Ogg stream subscribers get it.
     struct StreamPacket: Sendable {
@@ -83,7 +90,7 @@ final class ChannelFanout: Sendable {
     func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource = .floor) {
         let sendMicros = WallClock.nowMicros()
         let delay = Double(Int64(sendMicros) - Int64(ingestMicros)) / 1000
-        let (sequence, groups, pcmListeners, streams, flags) = state.withLockedValue { state in
+        let (sequence, groups, pcmListeners, streams, recorders, flags) = state.withLockedValue { state in
             state.sequence &+= 1
             state.packetsSent += 1
             let flags: AudioPacketHeader.Flags = state.lastSource.map { $0 != source } ?? false ? .discontinuity : []
@@ -94,7 +101,8 @@ final class ChannelFanout: Sendable {
                 state.recentDelays[state.recentIndex] = delay
                 state.recentIndex = (state.recentIndex + 1) % Self.recentCapacity
             }
-            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values) + state.recorders.values, flags)
+            let recorders = state.recorders.isEmpty ? [] : Array(state.recorders.values)
+            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values), recorders, flags)
         }
         processingDelay.record(milliseconds: delay)
         var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
@@ -111,9 +119,10 @@ final class ChannelFanout: Sendable {
             let pcm = index == 0 ? pcmFrame : pcmFrame.map { Self.copy($0, allocator: allocator) }
             group.eventLoop.execute { group.deliver(opus: opus, pcm: pcm) }
         }
-        if !streams.isEmpty {
+        if !streams.isEmpty || !recorders.isEmpty {
             let packet = StreamPacket(opus: opus, ingestMicros: ingestMicros)
             for stream in streams { stream.yield(packet) }
+            for recorder in recorders { recorder.yield(.audio(packet)) }
         }
     }
 
@@ -140,9 +149,11 @@ final class ChannelFanout: Sendable {
     /// Sends a control message (JSON text) to every WebSocket listener of the channel.
     func broadcast(text: String) {
         let frame = WireFrame.text(text, allocator: allocator)
-        for group in state.withLockedValue({ $0.groups }) {
+        let (groups, recorders) = state.withLockedValue { ($0.groups, Array($0.recorders.values)) }
+        for group in groups {
             group.eventLoop.execute { group.deliver(text: frame) }
         }
+        for recorder in recorders { recorder.yield(.text(text)) }
     }
 
     /// Subscribes an Ogg stream listener. Its buffer keeps the newest 25 packets (0.5 s):
@@ -158,8 +169,8 @@ final class ChannelFanout: Sendable {
     }
 
     /// Subscribes a recording. Its buffer holds 10 s: a recorder waiting on the disk loses nothing in that time.
-    func subscribeRecorder() -> (id: Int, packets: AsyncStream<StreamPacket>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: StreamPacket.self, bufferingPolicy: .bufferingNewest(500))
+    func subscribeRecorder() -> (id: Int, items: AsyncStream<RecorderItem>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: RecorderItem.self, bufferingPolicy: .bufferingNewest(1000))
         let id = state.withLockedValue { state in
             state.nextStreamID += 1
             state.recorders[state.nextStreamID] = continuation
@@ -178,13 +189,15 @@ final class ChannelFanout: Sendable {
 
     /// Disconnects everyone on the channel, telling WebSocket listeners why.
     func closeAll(because error: ProtocolError) {
-        let (groups, streams) = state.withLockedValue { state in
-            let streams = Array(state.streams.values) + state.recorders.values
+        let (groups, streams, recorders) = state.withLockedValue { state in
+            let streams = Array(state.streams.values)
+            let recorders = Array(state.recorders.values)
             state.streams = [:]
             state.recorders = [:]
-            return (state.groups, streams)
+            return (state.groups, streams, recorders)
         }
         for group in groups { group.eventLoop.execute { group.closeAll(because: error) } }
         for stream in streams { stream.finish() }
+        for recorder in recorders { recorder.finish() }
     }
 }

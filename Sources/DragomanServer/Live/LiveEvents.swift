@@ -126,6 +126,11 @@ public final class LiveEvents: Sendable {
         return recordingFolder.recordings(of: code, preSkip: recordingCodec.preSkip)
     }
 
+    /// The transcript and audit trail of one recording of the event.
+    func recordingTranscript(of name: String, code: JoinCode) -> (export: TranscriptExport, events: [[String: Any]], start: UInt64)? {
+        recordingFolder?.transcript(of: name, code: code)
+    }
+
     /// The file of one recording of the event.
     func recordingFile(named name: String, of code: JoinCode) -> URL? { recordingFolder?.file(named: name, of: code) }
 

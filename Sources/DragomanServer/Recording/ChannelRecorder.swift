@@ -7,6 +7,10 @@ import NIOConcurrencyHelpers
 /// wall clock by `RecordingTimeline` (silence where the channel carried nothing), one page per second, each
 /// written and synced to disk before the next. A `kill -9` or a power cut loses at most the last second: Ogg
 /// readers take a file up to its last whole page.
+///
+/// Beside it, `<file>.jsonl` logs what the channel's listeners were told, one JSON line each with its time: the
+/// final captions (the transcript) and every change of what the channel carries and of the floor language (the
+/// audit trail of the meeting), synced with the audio.
 final class ChannelRecorder: Sendable {
     /// How often the pages go to disk.
     static let flushInterval: Duration = .seconds(1)
@@ -17,6 +21,10 @@ final class ChannelRecorder: Sendable {
     private let preSkip: Int
     private let silence: [UInt8]
     private let arrived = NIOLockedValueBox<[(packet: [UInt8], at: UInt64)]>([])
+    private let messages = NIOLockedValueBox<[String]>([])
+
+    /// The log beside the audio file.
+    static func logFile(of audio: URL) -> URL { audio.deletingPathExtension().appendingPathExtension("jsonl") }
 
     /// - Parameter silence: an Opus packet of 20 ms of silence, from the channel's encoder settings.
     init(channel: ChannelID, fanout: ChannelFanout, file: URL, preSkip: Int, silence: [UInt8]) {
@@ -32,23 +40,60 @@ final class ChannelRecorder: Sendable {
         FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
+        let logURL = Self.logFile(of: file)
+        FileManager.default.createFile(atPath: logURL.path, contents: Data("{\"recording\":\"\(channel)\",\"start\":\(startMicros)}\n".utf8))
+        let log = try FileHandle(forWritingTo: logURL)
+        defer { try? log.close() }
+        try log.seekToEnd()
         var writer = OggOpusWriter(serial: UInt32.random(in: 1...UInt32.max), preSkip: preSkip)
         try handle.write(contentsOf: writer.headerPages())
         try handle.synchronize()
         var timeline = RecordingTimeline(startMicros: startMicros)
-        let (id, packets) = fanout.subscribeRecorder()
+        let (id, items) = fanout.subscribeRecorder()
         defer { fanout.unsubscribeRecorder(id) }
-        let collector = Task { [arrived] in
-            for await packet in packets { arrived.withLockedValue { $0.append((packet.opus, WallClock.nowMicros())) } }
+        let collector = Task { [arrived, messages] in
+            for await item in items {
+                switch item {
+                case .audio(let packet):
+                    arrived.withLockedValue { $0.append((packet.opus, WallClock.nowMicros())) }
+                case .text(let text):
+                    guard Self.isWorthKeeping(text) else { continue }
+                    messages.withLockedValue { $0.append("{\"at\":\(WallClock.nowMicros()),\"message\":\(text)}\n") }
+                }
+            }
         }
         defer { collector.cancel() }
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.flushInterval)
             try write(&writer, &timeline, to: handle)
+            try writeLog(to: log)
         }
         try write(&writer, &timeline, to: handle)
+        try writeLog(to: log)
         try handle.write(contentsOf: writer.endOfStream())
         try handle.synchronize()
+    }
+
+    /// Captions (final ones), what the channel carries, and alerts: the transcript and the audit trail.
+    static func isWorthKeeping(_ text: String) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let type = object["type"] as? String else {
+            return false
+        }
+        switch type {
+        case "caption": return object["final"] as? Bool ?? false
+        case "carrying", "alert": return true
+        default: return false
+        }
+    }
+
+    private func writeLog(to log: FileHandle) throws {
+        let lines = messages.withLockedValue { lines in
+            defer { lines = [] }
+            return lines
+        }
+        guard !lines.isEmpty else { return }
+        try log.write(contentsOf: Data(lines.joined().utf8))
+        try log.synchronize()
     }
 
     /// What arrived since the last flush, with the silence the timeline asks for, as pages on disk.

@@ -54,12 +54,46 @@ struct RecordingFolder: Sendable {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
+    /// The transcript and the log of one recording, from the log beside it: nil when there is no such recording.
+    func transcript(of name: String, code: JoinCode) -> (export: TranscriptExport, events: [[String: Any]], start: UInt64)? {
+        guard let audio = file(named: name, of: code), let parsed = Self.parse(name),
+            let text = try? String(contentsOf: ChannelRecorder.logFile(of: audio), encoding: .utf8)
+        else { return nil }
+        var start: UInt64 = 0
+        var captions: [ControlMessages.Caption] = []
+        var events: [[String: Any]] = []
+        for line in text.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }  // a cut last line
+            if let begun = object["start"] as? NSNumber, object["recording"] != nil {
+                start = begun.uint64Value
+                continue
+            }
+            guard let message = object["message"] as? [String: Any], let at = object["at"] as? NSNumber else { continue }
+            if message["type"] as? String == "caption", let data = try? JSONSerialization.data(withJSONObject: message),
+                let caption = try? JSONDecoder().decode(ControlMessages.Caption.self, from: data)
+            {
+                captions.append(caption)
+            } else {
+                events.append(["at": Double(at.uint64Value.subtractingClamped(start)) / 1e6, "message": message])
+            }
+        }
+        return (TranscriptExport(channel: parsed.channel, captions: captions, recordingStart: start), events, start)
+    }
+
     /// Deletes every recording of the event; returns how many files went.
     func deleteAll(of code: JoinCode) throws -> Int {
         let folder = folder(of: code)
         let count = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).count
         if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
         return count
+    }
+
+    /// `ru-20261130T171500Z.vtt` → (`ru-20261130T171500Z.opus`, `vtt`); nil for the audio itself.
+    static func transcriptRequest(_ name: String) -> (audio: String, format: String)? {
+        for format in ["vtt", "srt", "txt", "json"] where name.hasSuffix(".\(format)") {
+            return (String(name.dropLast(format.count + 1)) + ".opus", format)
+        }
+        return nil
     }
 
     static func stamp(_ micros: UInt64) -> String {
@@ -108,4 +142,8 @@ struct RecordingFolder: Sendable {
         }
         return nil
     }
+}
+
+extension UInt64 {
+    fileprivate func subtractingClamped(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }
