@@ -15,6 +15,8 @@ public struct EventDefinition: Sendable, Equatable {
     public var glossary: [GlossaryTerm] = []
     /// Whether every channel is recorded (and every console says so).
     public var recording = false
+    /// Recordings older than this many days are deleted by themselves; nil keeps them until the organizer deletes them.
+    public var retentionDays: Int?
     /// A PIN listeners must give, or nil when anyone with the code may listen.
     public var pin: String?
     /// The secret that allows publishing the floor of this event.

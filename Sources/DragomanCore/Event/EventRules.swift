@@ -100,6 +100,21 @@ extension String {
 }
 
 extension EventRules {
+    /// The longest retention an organizer may set: ten years.
+    public static let maximumRetentionDays = 3650
+
+    /// Checks a retention period: nil (keep) or 1…3650 days.
+    public static func retentionDays(_ raw: Int?) throws(Violation) -> Int? {
+        guard let raw else { return nil }
+        guard (1...maximumRetentionDays).contains(raw) else {
+            throw Violation(
+                field: "retentionDays",
+                message: "'retentionDays' must be between 1 and \(maximumRetentionDays) days, or null to keep recordings until they are deleted."
+            )
+        }
+        return raw
+    }
+
     /// Checks a glossary: at most `GlossaryTerm.maximumTerms` terms, each given in at least one of the event's
     /// `languages`, every rendering 1…`GlossaryTerm.maximumLength` visible characters.
     public static func glossary(_ raw: [[String: String]]?, of languages: [LanguageTag]) throws(Violation) -> [GlossaryTerm] {

@@ -39,12 +39,14 @@ struct EventAPI: Sendable {
             let pin = try EventRules.pin(changes.pin)
             let machine = try EventRules.machineBooths(changes.machine, of: languages)
             let glossary = try EventRules.glossary(changes.glossary, of: languages)
+            let retention = try EventRules.retentionDays(changes.retentionDays)
             let event = try events.create(
                 name: name,
                 languages: languages,
                 machineBooths: machine,
                 glossary: glossary,
                 recording: changes.recording ?? false,
+                retentionDays: retention,
                 pin: pin,
                 now: Date().timeIntervalSince1970
             )
@@ -88,6 +90,7 @@ struct EventAPI: Sendable {
                 event.machineBooths.removeAll { !event.languages.contains($0) }  // a removed language takes its machine along
             }
             if let recording = changes.recording { event.recording = recording }
+            if changes.retentionGiven { event.retentionDays = try EventRules.retentionDays(changes.retentionDays) }
             if let glossary = changes.glossary {
                 event.glossary = try EventRules.glossary(glossary, of: event.languages)
             } else {

@@ -20,6 +20,8 @@ enum EventJSON {
         var glossary: [[String: String]]
         /// Whether every channel is recorded.
         var recording: Bool
+        /// Days after which recordings are deleted by themselves; absent: kept.
+        var retentionDays: Int?
         var pinRequired: Bool
         var pin: String?
         var floorToken: String
@@ -63,10 +65,12 @@ enum EventJSON {
         var machine: [String]?
         var glossary: [[String: String]]?
         var recording: Bool?
+        var retentionDays: Int?
+        var retentionGiven = false
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, pin }
+        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, retentionDays, pin }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +79,8 @@ enum EventJSON {
             machine = try container.decodeIfPresent([String].self, forKey: .machine)
             glossary = try container.decodeIfPresent([[String: String]].self, forKey: .glossary)
             recording = try container.decodeIfPresent(Bool.self, forKey: .recording)
+            retentionGiven = container.contains(.retentionDays)
+            retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -92,6 +98,7 @@ enum EventJSON {
             machine: event.machineBooths.map(\.value),
             glossary: event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) },
             recording: event.recording,
+            retentionDays: event.retentionDays,
             pinRequired: event.pin != nil,
             pin: event.pin,
             floorToken: event.floorToken,

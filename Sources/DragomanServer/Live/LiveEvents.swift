@@ -126,6 +126,20 @@ public final class LiveEvents: Sendable {
         return recordingFolder.recordings(of: code, preSkip: recordingCodec.preSkip)
     }
 
+    /// Deletes the recordings that have outlived their event's retention period; returns how many files went.
+    @discardableResult
+    public func applyRetention(now: Date = Date()) -> Int {
+        guard let recordingFolder, let events = try? store.allEvents() else { return 0 }
+        var deleted = 0
+        for event in events {
+            guard let days = event.retentionDays else { continue }
+            let files = recordingFolder.deleteRecordings(of: event.code, startedBefore: now.addingTimeInterval(-Double(days) * 86400))
+            if files > 0 { logger.notice("event \(event.code): deleted \(files) recording files older than \(days) days") }
+            deleted += files
+        }
+        return deleted
+    }
+
     /// The transcript and audit trail of one recording of the event.
     func recordingTranscript(of name: String, code: JoinCode) -> (export: TranscriptExport, events: [[String: Any]], start: UInt64)? {
         recordingFolder?.transcript(of: name, code: code)
@@ -195,6 +209,7 @@ public final class LiveEvents: Sendable {
         machineBooths: [LanguageTag] = [],
         glossary: [GlossaryTerm] = [],
         recording: Bool = false,
+        retentionDays: Int? = nil,
         pin: String?,
         now: Double
     ) throws
@@ -214,6 +229,7 @@ public final class LiveEvents: Sendable {
             createdAt: now
         )
         definition.recording = recording
+        definition.retentionDays = retentionDays
         try store.insert(definition)
         return definition
     }

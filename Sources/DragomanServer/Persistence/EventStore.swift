@@ -69,6 +69,9 @@ public final class EventStore: Sendable {
                 t.add(column: "recording", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v7: retention") { db in
+            try db.alter(table: "event") { t in t.add(column: "retentionDays", .integer) }
+        }
         return migrator
     }
 
@@ -178,6 +181,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var machineBooths: String
     var glossary: String
     var recording: Bool
+    var retentionDays: Int?
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -190,6 +194,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         let renderings = event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) }
         glossary = (try? String(decoding: JSONEncoder().encode(renderings), as: UTF8.self)) ?? "[]"
         recording = event.recording
+        retentionDays = event.retentionDays
         pin = event.pin
         floorToken = event.floorToken
         createdAt = event.createdAt
@@ -214,6 +219,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
             createdAt: createdAt
         )
         definition.recording = recording
+        definition.retentionDays = retentionDays
         return definition
     }
 }

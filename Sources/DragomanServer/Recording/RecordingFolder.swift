@@ -80,6 +80,22 @@ struct RecordingFolder: Sendable {
         return (TranscriptExport(channel: parsed.channel, captions: captions, recordingStart: start), events, start)
     }
 
+    /// Deletes the event's recordings (audio and log) that started before `date`; returns how many files went.
+    func deleteRecordings(of code: JoinCode, startedBefore date: Date) -> Int {
+        let folder = folder(of: code)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let formatter = ISO8601DateFormatter()
+        var deleted = 0
+        for name in names where name.hasSuffix(".opus") {
+            guard let started = Self.parse(name).flatMap({ formatter.date(from: $0.startedAt) }), started < date else { continue }
+            let audio = folder.appendingPathComponent(name)
+            for file in [audio, ChannelRecorder.logFile(of: audio)] where (try? FileManager.default.removeItem(at: file)) != nil {
+                deleted += 1
+            }
+        }
+        return deleted
+    }
+
     /// Deletes every recording of the event; returns how many files went.
     func deleteAll(of code: JoinCode) throws -> Int {
         let folder = folder(of: code)

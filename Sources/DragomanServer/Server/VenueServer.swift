@@ -146,6 +146,7 @@ public struct VenueServer: Sendable {
         }
 
         services += localEngines.map { $0 as any Service }
+        services.append(RecordingRetention(events: events))
 
         var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Open connections (a phone that never reads, a stream with no floor) must not keep the server up.
