@@ -296,4 +296,17 @@ import Testing
         #expect(output.floorLanguages == ["ru"])
         #expect(output.all == [.caption("floor", "Мы говорим"), .caption("en", "[en] Мы говорим"), .speak(Self.en)])
     }
+
+    /// Forced to Kazakh, Whisper may write a Kazakh letter into short Russian speech; when it gave Kazakh next to
+    /// nothing among the event's languages (0.001 here), there is no second hearing to be misled by.
+    @Test func kazakhTheEngineDidNotWeighGetsNoSecondHearing() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Мы уверены", language: Self.ru, languageProbabilities: ["ru": 0.6, "en": 0.399, "kk": 0.001])],
+            forced: [0: Transcript(text: "тұа сега мақтан", language: Self.kk)]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil])
+        #expect(output.floorLanguages == ["ru"])
+    }
 }

@@ -45,19 +45,24 @@ public actor MachineInterpreter {
         /// segment, only when unsure: the summit's Russian and English are identified at 0.93–0.98, above
         /// this 0.8, and never pay it.
         public var sureIdentification: Double
+        /// A language gets that second hearing only when the engine gave it at least this much among the event's
+        /// languages: 0.12 on the summit's Kazakh, 0.003–0.034 on its Russian.
+        public var plausibleSecondHearing: Double
 
         public init(
             languages: [LanguageTag],
             targets: [LanguageTag],
             glossary: [GlossaryTerm] = [],
             maximumLag: UInt64 = 6_000_000,
-            sureIdentification: Double = 0.8
+            sureIdentification: Double = 0.8,
+            plausibleSecondHearing: Double = 0.05
         ) {
             self.languages = languages
             self.targets = targets
             self.glossary = glossary
             self.maximumLag = maximumLag
             self.sureIdentification = sureIdentification
+            self.plausibleSecondHearing = plausibleSecondHearing
         }
     }
 
@@ -123,7 +128,7 @@ public actor MachineInterpreter {
         guard filter.accepts(transcript) else { return }
         var heard = identify(transcript)
         if heard.confidence < configuration.sureIdentification,
-            let other = configuration.languages.first(where: { $0 != heard.language && LanguageScript.hasDecisiveLetters($0) }),
+            let other = secondHearing(of: transcript, heard: heard.language),
             let forced = try? await recognizer.transcribe(segment, language: other, candidates: [], hints: hints),
             filter.accepts(forced),
             LanguageScript.decisiveLanguage(of: forced.text, among: configuration.languages) == other
@@ -174,6 +179,25 @@ public actor MachineInterpreter {
         }
         guard let heard = transcript.language, languages.contains(heard) else { return (nil, 0) }
         return (heard, transcript.languageProbability ?? 0)
+    }
+
+    /// The language to transcribe an unsure segment in once more: one of the event's whose letters settle it,
+    /// not the one identified, and that the engine weighed at all (at least `plausibleSecondHearing` among the
+    /// event's languages, when it gives probabilities): forced to Kazakh, Whisper can write a Kazakh letter or
+    /// two into short Russian speech it gave Kazakh 0.003 for, and that must not make it Kazakh.
+    private func secondHearing(of transcript: Transcript, heard: LanguageTag?) -> LanguageTag? {
+        let languages = configuration.languages
+        let weights =
+            transcript.languageProbabilities.isEmpty
+            ? [:]
+            : Dictionary(
+                SpokenLanguageEvidence.rank(probabilities: transcript.languageProbabilities, detected: nil, text: "", among: languages),
+                uniquingKeysWith: { first, _ in first }
+            )
+        return languages.first { language in
+            language != heard && LanguageScript.hasDecisiveLetters(language)
+                && (weights.isEmpty || weights[language, default: 0] >= configuration.plausibleSecondHearing)
+        }
     }
 
     private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async {
