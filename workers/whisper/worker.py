@@ -29,8 +29,8 @@ detected, `language_probabilities` then holds each of them too, even outside the
 can identify among them. It changes nothing else.
 
 --request-log FILE appends one JSON line per audio request: when it arrived and was answered (Unix seconds),
-the task, the forced language if any, the audio's duration, the inference time, the status and the language
-heard; what benchmarks split a pipeline's latency with.
+the task, the forced language if any, the audio's duration, the inference time, the status, the language
+heard, the text and the probabilities of the candidate languages; what benchmarks split a pipeline's latency with.
 """
 
 import argparse
@@ -417,7 +417,11 @@ class Handler(BaseHTTPRequestHandler):
             log(f"{tasks[path]} {name}: {result['duration']:.2f} s of audio in {elapsed:.2f} s (RTF {rtf:.2f}), "
                 f"{result['language']}: {result['text'][:60]!r}")
             entry.update(task=tasks[path], language=fields.get("language", (None, b""))[1].decode() or None,
-                         duration=result["duration"], processing=round(elapsed, 4), heard=result["language"])
+                         duration=result["duration"], processing=round(elapsed, 4), heard=result["language"],
+                         text=result["text"][:200])
+            wanted = candidate_codes(fields.get("candidate_languages", (None, b""))[1].decode())
+            if wanted and "language_probabilities" in result:
+                entry["candidates"] = {c: result["language_probabilities"].get(c, 0.0) for c in sorted(wanted)}
             self.answer(200, content_type, out, {"X-Processing-Seconds": f"{elapsed:.3f}"})
             entry["status"] = 200
         except APIError as error:
