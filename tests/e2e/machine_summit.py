@@ -34,6 +34,8 @@ from whisper_support import Worker  # noqa: E402
 
 CHANNELS = ("floor", "ru", "en")
 VOICE_PEAK = 0.02  # a PCM packet louder than this (peak, full scale 1) is sound, not the machine's silence
+# The silero VAD's minimum silence: a segment closes this long after its speech ends (its default setting).
+VAD_SILENCE_S = 0.25
 # After the floor's last sentence, how long the machine may take to catch up before the run stops waiting.
 CATCH_UP_S = 60
 
@@ -281,7 +283,9 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
         assert ingest.returncode == 0, f"dragoman ingest failed ({ingest.returncode}):\n{ingest.stderr}"
         floor_packets = pcm["floor"].packets
         assert floor_packets, "the floor listener got no audio"
-        run.origin = floor_packets[0][1] - 20_000  # the first packet is complete 20 ms into the file
+        # Packet n is complete 20 ms × (n + 1) into the file; the median over the whole file keeps a stall of the
+        # ingest under load (then made up) from shifting the origin.
+        run.origin = int(np.median([p[1] - 20_000 * (n + 1) for n, p in enumerate(floor_packets)]))
 
         # The machine catches up: its last sentence (en-01) is captioned on the floor and translated into Russian, or
         # the machine has said it skipped segments and gone quiet. Waits for that, never longer than CATCH_UP_S.
@@ -371,15 +375,18 @@ def voice_delays(run: SummitRun, channel: str) -> list[tuple[str, float]]:
 
 
 def figures(run: SummitRun) -> dict:
-    caption_s, engine_s, overhead_s = [], [], []
+    caption_s, engine_s, overhead_s, own_s, by_channel = [], [], [], [], {}
     for channel in CHANNELS:
         for sentence, caption in sentence_finals(run, channel):
             end = run.at(sentence["end"])
             total = caption["receivedAt"] - end
             busy = engine_busy(run, end, caption["receivedAt"])
             caption_s.append(total / 1e6)
+            by_channel.setdefault(channel, []).append(round(total / 1e6, 2))
             engine_s.append(busy / 1e6)
             overhead_s.append((total - busy) / 1e6)
+            # Dragoman's own: what is left once the engines and the VAD's end-of-speech wait are taken out.
+            own_s.append((total - busy) / 1e6 - VAD_SILENCE_S)
     voices = voice_delays(run, "ru") + voice_delays(run, "en")
     switches = {}
     for change in run.changes:
@@ -392,6 +399,8 @@ def figures(run: SummitRun) -> dict:
         "caption_s": (percentile(caption_s, 50), percentile(caption_s, 95), len(caption_s)),
         "engine_s": (percentile(engine_s, 50), percentile(engine_s, 95)),
         "overhead_s": (percentile(overhead_s, 50), percentile(overhead_s, 95)),
+        "own_s": (percentile(own_s, 50), percentile(own_s, 95)),
+        "caption_s_by_channel": by_channel,
         "voice_s": (percentile([v for _, v in voices], 50), percentile([v for _, v in voices], 95), len(voices)),
         "switch_s": switches,
         "dropped_segments": len(run.dropped_segments()),

@@ -51,6 +51,12 @@ def keep_on_failure(summit, artifacts):
     yield
 
 
+def switch_time(summit, language: str) -> int:
+    change = next((c for c in summit.changes if c["language"] == language), None)
+    assert change is not None, f"the floor never switched to {language}: {summit.changes}\n{describe(summit)}"
+    return change["at"]
+
+
 def describe(summit) -> str:
     lines = [f"figures: {summit.figures}", f"floor-language changes: {summit.changes}"]
     for channel in CHANNELS:
@@ -130,13 +136,13 @@ def test_each_switch_alerts_a_channel_once(summit, keep_on_failure):
         assert all(changes.get(a["at"]) == a["floorLanguage"] for a in alerts), \
             f"{channel}: an alert for no logged change: {alerts} vs {summit.changes}"
     # Where the switch changes what the channel carries, the alert is there: Russian gets the machine at kk.
-    kk_at = next(c["at"] for c in summit.changes if c["language"] == "kk")
+    kk_at = switch_time(summit, "kk")
     assert any(e["message"].get("type") == "alert" and e["message"]["at"] == kk_at for e in summit.control["ru"]), \
         "the Russian channel got no alert for the switch to Kazakh"
 
 
 def test_the_booths_carry_the_machine_voice_while_the_floor_speaks_another_language(summit, keep_on_failure):
-    kk_at = next(c["at"] for c in summit.changes if c["language"] == "kk")
+    kk_at = switch_time(summit, "kk")
     ru_at = summit.changes[0]["at"]
     for channel, since in (("ru", kk_at), ("en", ru_at)):
         carrying = [(t, m) for t, m in summit.pcm[channel].control if m.get("type") == "carrying"]
