@@ -385,8 +385,10 @@ def figures(run: SummitRun) -> dict:
             by_channel.setdefault(channel, []).append(round(total / 1e6, 2))
             engine_s.append(busy / 1e6)
             overhead_s.append((total - busy) / 1e6)
-            # Dragoman's own: what is left once the engines and the VAD's end-of-speech wait are taken out.
-            own_s.append((total - busy) / 1e6 - VAD_SILENCE_S)
+            # Dragoman's own, on the server's clock alone (from the end of the segment the line renders, so the
+            # file's origin plays no part): what is left once the engines and the VAD's end-of-speech wait are out.
+            segment = caption["receivedAt"] - caption["end"]
+            own_s.append((segment - engine_busy(run, caption["end"], caption["receivedAt"])) / 1e6 - VAD_SILENCE_S)
     voices = voice_delays(run, "ru") + voice_delays(run, "en")
     switches = {}
     for change in run.changes:
