@@ -12,6 +12,7 @@ Shared by tests/e2e/test_machine_summit_e2e.py (which asserts) and scripts/bench
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import os
 import re
@@ -79,7 +80,8 @@ class PCMListener(threading.Thread):
         self.host, self.port = re.match(r"http://([^:/]+):(\d+)", server_url).groups()
         self.path = f"/ws/listen/{code}?channel={channel}&codec=pcm"
         self.channel = channel
-        self.packets: list[tuple[int, int, float, str | None]] = []  # (arrival µs, ingest µs, peak, carrying kind)
+        # (arrival µs, ingest µs, peak, carrying kind, sequence number)
+        self.packets: list[tuple[int, int, float, str | None, int]] = []
         self.control: list[tuple[int, dict]] = []
         self.carrying: str | None = None
         self.stopping = threading.Event()
@@ -163,10 +165,10 @@ class PCMListener(threading.Thread):
             if message.get("type") == "carrying":
                 self.carrying = message.get("source", {}).get("kind")
         elif opcode == 2 and len(data) >= 24 and data[1] == 2:
-            ingest = struct.unpack(">Q", data[8:16])[0]
+            sequence, ingest = struct.unpack(">IQ", data[4:16])
             samples = np.frombuffer(data[24:], dtype="<i2")
             peak = float(np.abs(samples).max()) / 32768 if len(samples) else 0.0
-            self.packets.append((now, ingest, peak, self.carrying))
+            self.packets.append((now, ingest, peak, self.carrying, sequence))
 
     def stop(self):
         self.stopping.set()
@@ -187,11 +189,14 @@ def read_jsonl(path: Path) -> list[dict]:
 
 @dataclass
 class SummitRun:
-    """Everything one run left behind, on the Unix clock in µs (`origin`: the floor file's time 0)."""
+    """Everything one run left behind, on the Unix clock in µs. `frames` maps the floor file to that clock: the
+    ingest time of each of its 20 ms frames, as the floor's listener got them (the server dates speech, captions
+    included, by the ingest time of its frames, and an ingest slowed by load stretches the file on that clock)."""
 
     timeline: list[dict]
     code: str = ""
     origin: int = 0
+    frames: list[int] = field(default_factory=list)
     ingest_ended: int = 0
     control: dict[str, list[dict]] = field(default_factory=dict)  # channel -> [{"receivedAt", "message"}]
     pcm: dict[str, PCMListener] = field(default_factory=dict)
@@ -204,7 +209,21 @@ class SummitRun:
 
     def at(self, seconds: float) -> int:
         """A time of the floor file, on the Unix clock (µs)."""
-        return self.origin + int(seconds * 1e6)
+        if not self.frames:
+            return self.origin + int(seconds * 1e6)
+        n = min(max(int(seconds / 0.02), 0), len(self.frames) - 1)
+        return self.frames[n] - 20_000 + int((seconds - n * 0.02) * 1e6)
+
+    def seconds(self, micros: int) -> float:
+        """A time on the Unix clock (µs) as a time of the floor file: where the floor's ingest was then."""
+        if not self.frames:
+            return (micros - self.origin) / 1e6
+        n = bisect.bisect_right(self.frames, micros)  # frames complete by then
+        if n == 0:
+            return (micros - self.frames[0]) / 1e6 + 0.02
+        if n == len(self.frames):
+            return n * 0.02 + (micros - self.frames[-1]) / 1e6
+        return n * 0.02 + min((micros - self.frames[n - 1]) / 1e6, 0.02)
 
     def captions(self, channel: str) -> list[dict]:
         """The caption messages a channel's listener got, in order, each with its receivedAt."""
@@ -216,7 +235,7 @@ class SummitRun:
 
     def sentence_of(self, caption: dict) -> dict | None:
         """The summit sentence whose speech the caption renders (most overlap), or None when it lies in a silence."""
-        start, end = (caption["start"] - self.origin) / 1e6, (caption["end"] - self.origin) / 1e6
+        start, end = self.seconds(caption["start"]), self.seconds(caption["end"])
         best, overlap = None, 0.0
         for s in self.timeline:
             o = min(end, s["end"]) - max(start, s["start"])
@@ -226,7 +245,7 @@ class SummitRun:
 
     def dropped_segments(self) -> list[tuple[float, float]]:
         """The segments the machine skipped as stale, as (start, end) in seconds of the floor file."""
-        return [((int(a) - self.origin) / 1e6, (int(b) - self.origin) / 1e6) for a, b in
+        return [(self.seconds(int(a)), self.seconds(int(b))) for a, b in
                 re.findall(r"fell \d+ ms behind and skipped a segment \((\d+)–(\d+) µs\)", self.server_log)]
 
     def skipped_sentences(self) -> set[str]:
@@ -283,9 +302,12 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
         assert ingest.returncode == 0, f"dragoman ingest failed ({ingest.returncode}):\n{ingest.stderr}"
         floor_packets = pcm["floor"].packets
         assert floor_packets, "the floor listener got no audio"
-        # Packet n is complete 20 ms × (n + 1) into the file; the median over the whole file keeps a stall of the
-        # ingest under load (then made up) from shifting the origin.
-        run.origin = int(np.median([p[1] - 20_000 * (n + 1) for n, p in enumerate(floor_packets)]))
+        # Frame n (by sequence number) is complete 20 ms × (n + 1) into the file.
+        first = floor_packets[0][4]
+        frames: dict[int, int] = {p[4] - first: p[1] for p in floor_packets}
+        run.frames = list(np.maximum.accumulate([frames.get(n, 0) for n in range(max(frames) + 1)]))
+        run.frames = [int(f) for f in run.frames]
+        run.origin = run.frames[0] - 20_000
 
         # The machine catches up: its last sentence (en-01) is captioned on the floor and translated into Russian, or
         # the machine has said it skipped segments and gone quiet. Waits for that, never longer than CATCH_UP_S.
@@ -294,7 +316,7 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
         while time.monotonic() < deadline:
             floor_log = read_jsonl(workdir / "listen-floor.jsonl")
             ru_log = read_jsonl(workdir / "listen-ru.jsonl")
-            ends = [(m["message"]["end"] - run.origin) / 1e6 for m in floor_log + ru_log
+            ends = [run.seconds(m["message"]["end"]) for m in floor_log + ru_log
                     if m["message"].get("type") == "caption"]
             if sum(1 for e in ends if e > last["start"]) >= 2:
                 run.caught_up = True
@@ -375,7 +397,7 @@ def voice_delays(run: SummitRun, channel: str) -> list[tuple[str, float]]:
 
 
 def figures(run: SummitRun) -> dict:
-    caption_s, engine_s, overhead_s, own_s, by_channel = [], [], [], [], {}
+    caption_s, engine_s, overhead_s, own_s, after_engine_s, by_channel = [], [], [], [], [], {}
     for channel in CHANNELS:
         for sentence, caption in sentence_finals(run, channel):
             end = run.at(sentence["end"])
@@ -389,6 +411,11 @@ def figures(run: SummitRun) -> dict:
             # file's origin plays no part): what is left once the engines and the VAD's end-of-speech wait are out.
             segment = caption["receivedAt"] - caption["end"]
             own_s.append((segment - engine_busy(run, caption["end"], caption["receivedAt"])) / 1e6 - VAD_SILENCE_S)
+            # And the plainest part of it: from the engine's last answer to the line on the listener.
+            answers = [int(r["answered"] * 1e6) for r in run.worker_requests + run.translator_requests
+                       if "answered" in r and int(r["answered"] * 1e6) <= caption["receivedAt"]]
+            if answers:
+                after_engine_s.append((caption["receivedAt"] - max(answers)) / 1e6)
     voices = voice_delays(run, "ru") + voice_delays(run, "en")
     switches = {}
     for change in run.changes:
@@ -402,6 +429,7 @@ def figures(run: SummitRun) -> dict:
         "engine_s": (percentile(engine_s, 50), percentile(engine_s, 95)),
         "overhead_s": (percentile(overhead_s, 50), percentile(overhead_s, 95)),
         "own_s": (percentile(own_s, 50), percentile(own_s, 95)),
+        "answer_to_caption_s": (percentile(after_engine_s, 50), percentile(after_engine_s, 95)),
         "caption_s_by_channel": by_channel,
         "voice_s": (percentile([v for _, v in voices], 50), percentile([v for _, v in voices], 95), len(voices)),
         "switch_s": switches,

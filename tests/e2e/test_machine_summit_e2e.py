@@ -41,6 +41,7 @@ def summit(dragoman_bin, summit_audio, tmp_path_factory):
     run = run_summit(dragoman_bin, cli, summit_audio, workdir, keep=kept.append)
     run.kept = kept + [workdir / "cli-transcript.log"] + [workdir / f"listen-{c}.jsonl" for c in CHANNELS]
     run.figures = figures(run)
+    print(f"machine summit: {run.figures}")  # shown with -s, or -rP for passing tests
     return run
 
 
@@ -63,7 +64,7 @@ def describe(summit) -> str:
         for c in summit.captions(channel):
             s = summit.sentence_of(c)
             lines.append(f"  {channel} {c['id']} {'final' if c.get('final') else 'partial'} "
-                         f"{(c['start'] - summit.origin) / 1e6:.2f}–{(c['end'] - summit.origin) / 1e6:.2f} s "
+                         f"{summit.seconds(c['start']):.2f}–{summit.seconds(c['end']):.2f} s "
                          f"({s['id'] if s else 'silence'}) {c.get('language')}: {c['text'][:50]!r}")
     return "\n".join(lines)
 
@@ -99,7 +100,7 @@ def test_captions_arrive_in_order_on_every_channel(summit, keep_on_failure):
 def test_no_caption_lies_in_a_silence(summit, keep_on_failure):
     for channel in CHANNELS:
         for c in summit.captions(channel):
-            start, end = (c["start"] - summit.origin) / 1e6, (c["end"] - summit.origin) / 1e6
+            start, end = summit.seconds(c["start"]), summit.seconds(c["end"])
             assert any(start < s["end"] + SILENCE_SLACK_S and end > s["start"] - SILENCE_SLACK_S
                        for s in summit.timeline), \
                 f"{channel} {c['id']} renders {start:.2f}–{end:.2f} s, a silence of the timeline\n{describe(summit)}"
