@@ -24,6 +24,8 @@ MAX_SWITCH_TO_EN_S = 30
 MAX_SWITCH_TO_RU_S = 20
 # The Whisper worker's real-time factor when the bounds above were measured; a slower run stretches them.
 MEASURED_RTF = 1.0
+# The machine's voice follows its caption: synthesis (espeak-ng, in process) and the voice's next 20 ms frame.
+MAX_VOICE_AFTER_CAPTION_S = 5
 # A caption's speech must overlap a sentence of the timeline, give or take the VAD's padding of a segment.
 SILENCE_SLACK_S = 0.35
 
@@ -144,17 +146,30 @@ def test_each_switch_alerts_a_channel_once(summit, keep_on_failure):
 
 def test_the_booths_carry_the_machine_voice_while_the_floor_speaks_another_language(summit, keep_on_failure):
     kk_at = switch_time(summit, "kk")
-    ru_at = summit.changes[0]["at"]
-    for channel, since in (("ru", kk_at), ("en", ru_at)):
-        carrying = [(t, m) for t, m in summit.pcm[channel].control if m.get("type") == "carrying"]
+    for channel in ("ru", "en"):
+        listener = summit.pcm[channel]
+        carrying = [(t, m) for t, m in listener.control if m.get("type") == "carrying"]
         machine = [(t, m) for t, m in carrying if m["source"]["kind"] == "machine"]
-        assert machine, f"{channel} never carried the machine: {[m['source'] for _, m in carrying]}"
         assert all(m["floorLanguage"] not in (None, channel) for _, m in machine), \
             f"{channel} carried the machine while the floor spoke {channel} or nothing known"
-        assert any(t >= since for t, _ in machine), f"{channel}: the machine came on before the floor changed"
-        voiced = [p for p in summit.pcm[channel].packets if p[3] == "machine" and p[2] > VOICE_PEAK]
-        assert len(voiced) * 0.02 > 1.0, \
-            f"{channel}: {len(voiced) * 0.02:.2f} s of machine voice; the translations should be spoken"
+        if channel == "ru":
+            assert any(t >= kk_at for t, _ in machine), \
+                f"ru did not carry the machine after the switch to Kazakh: {[m['source'] for _, m in carrying]}"
+        # Every line that reaches the channel while the machine carries it is spoken there: sound within
+        # MAX_VOICE_AFTER_CAPTION_S of the caption (the voice is synthesized and queued right after it).
+        spoken = 0
+        for c in summit.finals(channel):
+            state = [m for t, m in carrying if t <= c["receivedAt"]]
+            if not state or state[-1]["source"]["kind"] != "machine":
+                continue
+            window = [p for p in listener.packets
+                      if c["receivedAt"] <= p[0] <= c["receivedAt"] + MAX_VOICE_AFTER_CAPTION_S * 1e6]
+            assert any(p[2] > VOICE_PEAK and p[3] == "machine" for p in window), \
+                f"{channel} {c['id']} {c['text'][:40]!r} was captioned while the machine carried {channel}, " \
+                f"but no machine voice followed within {MAX_VOICE_AFTER_CAPTION_S} s"
+            spoken += 1
+        if channel == "ru":
+            assert spoken, f"no line reached ru while the machine carried it\n{describe(summit)}"
     # While the floor speaks Russian, the Russian channel carries the floor, not the machine.
     ru = summit.pcm["ru"]
     before_kk = [m for t, m in ru.control if m.get("type") == "carrying" and t < kk_at - 1_000_000]
