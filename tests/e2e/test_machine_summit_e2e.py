@@ -61,7 +61,9 @@ def switch_time(summit, language: str) -> int:
 
 
 def describe(summit) -> str:
-    lines = [f"figures: {summit.figures}", f"floor-language changes: {summit.changes}"]
+    lines = [f"figures: {summit.figures}", f"floor-language changes: {summit.changes}",
+             f"the Whisper worker ran at RTF {summit.whisper_rtf():.2f} (about 1 on an unshared two-core machine; above "
+             f"about 2.5 the machine skips most of the summit as stale, Kazakh included)"]
     for channel in CHANNELS:
         for c in summit.captions(channel):
             s = summit.sentence_of(c)
