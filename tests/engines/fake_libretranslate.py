@@ -201,17 +201,18 @@ class FakeLibreTranslate:
         except BadRequest as error:
             status, answer = error.status, {"error": error.message}
         out = json.dumps(answer, ensure_ascii=False).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(out)))
-        handler.end_headers()
-        handler.wfile.write(out)
+        # Recorded before the answer goes out, so that whoever got the answer finds the request recorded.
         record.update(status=status, answered=time.time(), answer=answer)
         with self.lock:
             self.requests.append(record)
             if self.log:
                 self.log.write(json.dumps(record, ensure_ascii=False) + "\n")
                 self.log.flush()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(out)))
+        handler.end_headers()
+        handler.wfile.write(out)
 
     def translate(self, fields: dict, record: dict) -> dict:
         q, source, target = fields.get("q"), fields.get("source"), fields.get("target")
