@@ -123,8 +123,12 @@ def test_the_floor_language_follows_the_switches_by_ear(summit, keep_on_failure)
         sentences = [s for s in summit.timeline if s["lang"] == lang]
         change = next((c for c in summit.changes if c["language"] == lang), None)
         if change is None:
-            assert any(s["id"] in skipped for s in sentences), \
-                f"the floor never switched to {lang}, though no {lang} speech was skipped\n{describe(summit)}"
+            # Not required when the machine skipped that speech as stale, or the run ended before its turn came (a
+            # line still queued at the end of the wait): then no line of the floor renders it.
+            heard = [c for c in summit.finals("floor") if (summit.sentence_of(c) or {}).get("lang") == lang]
+            assert any(s["id"] in skipped for s in sentences) or not heard, \
+                f"the floor never switched to {lang}, though the machine heard {lang} speech and skipped none\n" \
+                f"{describe(summit)}"
             continue
         delay = (change["at"] - summit.at(sentences[0]["start"])) / 1e6
         assert 0 < delay <= bound * slower, \
