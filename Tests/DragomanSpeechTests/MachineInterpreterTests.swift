@@ -10,14 +10,22 @@ import Testing
 @Suite struct MachineInterpreterTests {
     static let ru = LanguageTag("ru")!, kk = LanguageTag("kk")!, en = LanguageTag("en")!
 
-    /// A recognizer that hears what the script says for each segment (by start time).
+    /// A recognizer that hears what the script says for each segment (by start time): `lines` when it identifies
+    /// the language itself, `forced` when the language is fixed. It remembers the language of every call.
     struct ScriptedRecognizer: SpeechRecognizer {
         var lines: [UInt64: Transcript]
+        var forced: [UInt64: Transcript] = [:]
         var failing = false
-        func transcribe(_ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Transcript {
-            if failing { throw SpeechError(.unavailable, engine: "scripted", "down") }
-            return lines[segment.startMicros] ?? Transcript(text: "")
+        let calls = Calls()
+        final class Calls: Sendable {
+            let languages = Mutex<[LanguageTag?]>([])
         }
+        func transcribe(_ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Transcript {
+            calls.languages.withLock { $0.append(language) }
+            if failing { throw SpeechError(.unavailable, engine: "scripted", "down") }
+            return (language == nil ? lines : forced)[segment.startMicros] ?? Transcript(text: "")
+        }
+        var languagesAsked: [LanguageTag?] { calls.languages.withLock { $0 } }
     }
 
     /// A translator that writes the target language before the text; fails into `broken`.
@@ -51,7 +59,13 @@ import Testing
             case dropped
         }
         let events = Mutex<[Event]>([])
-        func caption(_ caption: ControlMessages.Caption) async { events.withLock { $0.append(.caption(caption.channel, caption.text)) } }
+        let lines = Mutex<[ControlMessages.Caption]>([])
+        func caption(_ caption: ControlMessages.Caption) async {
+            events.withLock { $0.append(.caption(caption.channel, caption.text)) }
+            lines.withLock { $0.append(caption) }
+        }
+        /// The languages of the floor channel's captions, in order.
+        var floorLanguages: [String?] { lines.withLock { $0.filter { $0.channel == "floor" }.map(\.language) } }
         func speak(_ audio: PCMAudio, in language: LanguageTag, for segment: SpeechSegment) async {
             events.withLock { $0.append(.speak(language)) }
         }
@@ -191,5 +205,109 @@ import Testing
                 .speak(Self.en),
             ]
         )
+    }
+
+    /// Whisper hears the summit's synthetic Kazakh as English (0.55 among kk/ru/en) and writes Latin garbage; forced
+    /// to Kazakh it writes Kazakh letters. The unsure segment gets that one more hearing, and Kazakh wins with its text:
+    /// captioned as Kazakh, translated from Kazakh, and the floor follows.
+    @Test func unsureIdentificationHearsKazakhOnceMoreAndItsLettersWin() async {
+        let output = Recorder()
+        let unsure = ["en": 0.55, "ru": 0.33, "kk": 0.12]
+        let recognizer = ScriptedRecognizer(
+            lines: [
+                0: Transcript(text: "Kurmet the Vladimir", language: Self.en, languageProbabilities: unsure),
+                2_000_000: Transcript(text: "Astana is cash", language: Self.en, languageProbabilities: unsure),
+            ],
+            forced: [
+                0: Transcript(text: "Құрметті Владимир Владимирович!", language: Self.kk),
+                2_000_000: Transcript(text: "Астанаға қош келдіңіз.", language: Self.kk),
+            ]
+        )
+        let interpreter = machine(recognizer, output: output)
+        await interpreter.process(segment(at: 0))
+        await interpreter.process(segment(at: 2_000_000))
+        #expect(recognizer.languagesAsked == [nil, Self.kk, nil, Self.kk])
+        #expect(output.floorLanguages == ["kk", "kk"])
+        #expect(
+            output.all == [
+                .caption("floor", "Құрметті Владимир Владимирович!"),
+                .caption("ru", "[ru] Құрметті Владимир Владимирович!"), .speak(Self.ru),
+                .caption("en", "[en] Құрметті Владимир Владимирович!"), .speak(Self.en),
+                .floor(Self.kk),
+                .caption("floor", "Астанаға қош келдіңіз."),
+                .caption("ru", "[ru] Астанаға қош келдіңіз."), .speak(Self.ru),
+                .caption("en", "[en] Астанаға қош келдіңіз."), .speak(Self.en),
+            ]
+        )
+    }
+
+    /// Russian identified at 0.95 among the event's languages is sure: no second pass, whatever its text looks like.
+    @Test func sureIdentificationCostsNoSecondPass() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Мы говорим", language: Self.ru, languageProbabilities: ["ru": 0.95, "kk": 0.03, "en": 0.02])],
+            forced: [0: Transcript(text: "Біз айтамыз", language: Self.kk)]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil])
+        #expect(output.all == [.caption("floor", "Мы говорим"), .caption("en", "[en] Мы говорим"), .speak(Self.en)])
+    }
+
+    /// A second hearing that writes no Kazakh letters (or nothing) changes nothing, and is not tried again.
+    @Test func aSecondPassWithoutTheLettersLeavesTheFirstHearing() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Мы уверены", language: Self.ru, languageProbabilities: ["ru": 0.6, "en": 0.3, "kk": 0.1])],
+            forced: [0: Transcript(text: "Мы уверены", language: Self.kk)]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil, Self.kk])
+        #expect(output.floorLanguages == ["ru"])
+        #expect(output.all == [.caption("floor", "Мы уверены"), .caption("en", "[en] Мы уверены"), .speak(Self.en)])
+    }
+
+    /// Text that already carries Kazakh letters is settled: no second pass even when the engine was unsure.
+    @Test func kazakhLettersInTheFirstHearingNeedNoSecondPass() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Қош келдіңіз", language: Self.en, languageProbabilities: ["en": 0.5, "ru": 0.4, "kk": 0.1])]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil])
+        #expect(output.floorLanguages == ["kk"])
+    }
+
+    /// The engine's own pick outside the event ("uk") does not count: identification is among the event's
+    /// languages, where Russian is sure (0.38 of 0.40).
+    @Test func identificationIsAmongTheEventsLanguages() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [
+                0: Transcript(
+                    text: "Мы говорим",
+                    language: LanguageTag("uk"),
+                    languageProbability: 0.6,
+                    languageProbabilities: ["uk": 0.6, "ru": 0.38, "en": 0.015, "kk": 0.005]
+                )
+            ]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil])
+        #expect(output.floorLanguages == ["ru"])
+        #expect(output.all == [.caption("floor", "Мы говорим"), .caption("en", "[en] Мы говорим"), .speak(Self.en)])
+    }
+
+    /// Forced to Kazakh, Whisper may write Kazakh letters into Russian it cannot make out; when it gave Kazakh
+    /// little among the event's languages (0.06 here, as on the summit's ru-03), there is no second hearing to be
+    /// misled by.
+    @Test func kazakhTheEngineDidNotWeighGetsNoSecondHearing() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Мы уверены", language: Self.ru, languageProbabilities: ["ru": 0.6, "en": 0.34, "kk": 0.06])],
+            forced: [0: Transcript(text: "тұа сега мақтан", language: Self.kk)]
+        )
+        await machine(recognizer, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [nil])
+        #expect(output.floorLanguages == ["ru"])
     }
 }

@@ -77,6 +77,12 @@ def test_hallucination_rules():
     assert ww.hallucination({**speech, "compression_ratio": 3.1}, 0.6, -1.0, 2.4) == "repetition"
 
 
+def test_candidate_languages_are_read_as_whisper_codes():
+    assert ww.candidate_codes("kk, ru,en") == {"kk", "ru", "en"}
+    assert ww.candidate_codes("Kazakh,xx,") == {"kk"}  # names as the language field takes them; unknown ones left out
+    assert ww.candidate_codes("") == set()
+
+
 def test_srt_and_vtt_rendering():
     result = {"text": "Hi there", "segments": [{"start": 0.0, "end": 1.5, "text": " Hi there"}]}
     assert ww.render(result, "srt")[1].decode() == "1\n00:00:00,000 --> 00:00:01,500\nHi there\n"

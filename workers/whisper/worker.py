@@ -23,7 +23,14 @@ running the model; segments with no_speech_prob > --no-speech-threshold and avg_
 --logprob-threshold, or compression_ratio > --compression-ratio-threshold, are dropped from `text` and
 `segments` (verbose_json's `dropped_segments` lists them with their reason), unless --keep-hallucinations.
 verbose_json also carries `language_probabilities` (code -> probability, top 10) when the language was
-detected: an extension that OpenAI clients ignore.
+detected: an extension that OpenAI clients ignore. A transcription request may name the languages that may
+be spoken in `candidate_languages` (another extension: comma-separated ISO 639-1 codes); when the language is
+detected, `language_probabilities` then holds each of them too, even outside the top 10, so that a caller
+can identify among them. It changes nothing else.
+
+--request-log FILE appends one JSON line per audio request: when it arrived and was answered (Unix seconds),
+the task, the forced language if any, the audio's duration, the inference time, the status, the language
+heard, the text and the probabilities of the candidate languages; what benchmarks split a pipeline's latency with.
 """
 
 import argparse
@@ -128,6 +135,11 @@ def hallucination(segment, no_speech_threshold, logprob_threshold, compression_t
     return None
 
 
+def candidate_codes(field):
+    """The Whisper codes named in a `candidate_languages` field ("kk,ru,en"); unknown names are left out."""
+    return {c for c in (code_of(part.strip()) for part in field.split(",") if part.strip()) if c}
+
+
 def timestamp(seconds, separator):
     ms = int(round(seconds * 1000))
     h, ms = divmod(ms, 3_600_000)
@@ -196,6 +208,7 @@ class Engine:
         self.lock = threading.Lock()
         self.busy = 0
         self.waiting = 0
+        self.request_log = open(args.request_log, "a", encoding="utf-8") if args.request_log else None
 
     def model_named(self, name):
         if not name or name in ALIASES:
@@ -289,7 +302,9 @@ class Engine:
         if dropped:
             result["dropped_segments"] = dropped
         if info.all_language_probs and language is None:
-            result["language_probabilities"] = {code: round(p, 4) for code, p in info.all_language_probs[:10]}
+            wanted = candidate_codes(text_field.get("candidate_languages", ""))
+            result["language_probabilities"] = {code: round(p, 4) for i, (code, p) in enumerate(info.all_language_probs)
+                                                if i < 10 or code in wanted}
         return name, result, elapsed
 
     def acquire(self):
@@ -364,6 +379,18 @@ class Handler(BaseHTTPRequestHandler):
         return {"id": name, "object": "model", "created": 0, "owned_by": "dragoman"}
 
     def do_POST(self):
+        received = time.time()
+        entry = {"received": received, "path": self.path}
+        try:
+            self.post(entry)
+        finally:
+            if self.engine.request_log:
+                entry["answered"] = time.time()
+                with self.engine.lock:
+                    self.engine.request_log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                    self.engine.request_log.flush()
+
+    def post(self, entry):
         path = self.path.split("?", 1)[0].rstrip("/")
         tasks = {"/v1/audio/transcriptions": "transcribe", "/v1/audio/translations": "translate"}
         try:
@@ -389,8 +416,16 @@ class Handler(BaseHTTPRequestHandler):
             rtf = elapsed / result["duration"] if result["duration"] else 0
             log(f"{tasks[path]} {name}: {result['duration']:.2f} s of audio in {elapsed:.2f} s (RTF {rtf:.2f}), "
                 f"{result['language']}: {result['text'][:60]!r}")
+            entry.update(task=tasks[path], language=fields.get("language", (None, b""))[1].decode() or None,
+                         duration=result["duration"], processing=round(elapsed, 4), heard=result["language"],
+                         text=result["text"][:200])
+            wanted = candidate_codes(fields.get("candidate_languages", (None, b""))[1].decode())
+            if wanted and "language_probabilities" in result:
+                entry["candidates"] = {c: result["language_probabilities"].get(c, 0.0) for c in sorted(wanted)}
             self.answer(200, content_type, out, {"X-Processing-Seconds": f"{elapsed:.3f}"})
+            entry["status"] = 200
         except APIError as error:
+            entry["status"] = error.status
             self.answer_error(error)
         except Exception as error:  # a bug: still answer in the API's shape
             self.answer_error(APIError(500, f"internal error: {error!r}", type_="server_error"))
@@ -426,6 +461,7 @@ def main(argv=None):
     parser.add_argument("--no-speech-threshold", type=float, default=0.6)
     parser.add_argument("--logprob-threshold", type=float, default=-1.0)
     parser.add_argument("--compression-ratio-threshold", type=float, default=2.4)
+    parser.add_argument("--request-log", help="append one JSON line per audio request (times, task, durations)")
     parser.add_argument("--keep-hallucinations", action="store_true",
                         help="report suspect segments instead of dropping them")
     parser.add_argument("--exit-with-parent", action="store_true",

@@ -124,7 +124,9 @@ final class MachineBooths: Sendable {
         }
 
         func dropped(_ segment: SpeechSegment, lateBy micros: UInt64) async {
-            logger.warning("event \(event.definition.code): the machine fell \(micros / 1000) ms behind and skipped a segment")
+            logger.warning(
+                "event \(event.definition.code): the machine fell \(micros / 1000) ms behind and skipped a segment (\(segment.startMicros)–\(segment.endMicros) µs)"
+            )
         }
     }
 }

@@ -14,6 +14,26 @@ public protocol SpeechRecognizer: Sendable {
     /// Transcribes `segment`. `language` fixes the language when known; `hints` are words and names the
     /// engine should expect (the event's glossary), where it can use them.
     func transcribe(_ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Transcript
+    /// Transcribes `segment` as above; when the language is not fixed, the transcript's
+    /// `languageProbabilities` should include each of `candidates` (the languages that may be spoken),
+    /// where the engine can tell. By default the same as without them.
+    func transcribe(
+        _ segment: SpeechSegment,
+        language: LanguageTag?,
+        candidates: [LanguageTag],
+        hints: [String]
+    ) async throws(SpeechError) -> Transcript
+}
+
+extension SpeechRecognizer {
+    public func transcribe(
+        _ segment: SpeechSegment,
+        language: LanguageTag?,
+        candidates: [LanguageTag],
+        hints: [String]
+    ) async throws(SpeechError) -> Transcript {
+        try await transcribe(segment, language: language, hints: hints)
+    }
 }
 
 /// Tells which of `candidates` a segment of speech is in, with a probability each, most likely first.

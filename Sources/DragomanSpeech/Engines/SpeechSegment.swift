@@ -33,6 +33,9 @@ public struct Transcript: Sendable, Equatable {
     public var language: LanguageTag?
     /// How sure it is of that language, 0…1, when it says.
     public var languageProbability: Double?
+    /// The engine's probability of each language it weighed, by primary code (`"kk"`), when it says: what
+    /// identification among an event's languages is made from. Empty when the engine gives none.
+    public var languageProbabilities: [String: Double]
     /// The engine's probability that the segment holds no speech at all (Whisper's `no_speech_prob`).
     public var noSpeechProbability: Double?
     /// How repetitive the text is (Whisper's `compression_ratio`): high values are hallucinated loops.
@@ -42,12 +45,14 @@ public struct Transcript: Sendable, Equatable {
         text: String,
         language: LanguageTag? = nil,
         languageProbability: Double? = nil,
+        languageProbabilities: [String: Double] = [:],
         noSpeechProbability: Double? = nil,
         compressionRatio: Double? = nil
     ) {
         self.text = text
         self.language = language
         self.languageProbability = languageProbability
+        self.languageProbabilities = languageProbabilities
         self.noSpeechProbability = noSpeechProbability
         self.compressionRatio = compressionRatio
     }

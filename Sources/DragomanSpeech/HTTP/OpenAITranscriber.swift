@@ -47,7 +47,18 @@ public struct OpenAITranscriber: SpeechRecognizer, SpokenLanguageIdentifier, Spe
     public var targetLanguages: Set<LanguageTag> { [LanguageTag("en")!] }
 
     public func transcribe(_ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Transcript {
-        let answer = try await send(.transcriptions, segment, language: language, hints: hints)
+        try await transcribe(segment, language: language, candidates: [], hints: hints)
+    }
+
+    /// Sends `candidates` as `candidate_languages`, the local worker's extension: its `language_probabilities`
+    /// then hold each of them besides its top ten (other servers ignore the field).
+    public func transcribe(
+        _ segment: SpeechSegment,
+        language: LanguageTag?,
+        candidates: [LanguageTag],
+        hints: [String]
+    ) async throws(SpeechError) -> Transcript {
+        let answer = try await send(.transcriptions, segment, language: language, candidates: language == nil ? candidates : [], hints: hints)
         return answer.transcript(language: nil)
     }
 
@@ -103,13 +114,20 @@ public struct OpenAITranscriber: SpeechRecognizer, SpokenLanguageIdentifier, Spe
                 text: text.trimmingCharacters(in: .whitespacesAndNewlines),
                 language: tag,
                 languageProbability: probability,
+                languageProbabilities: fixed == nil ? language_probabilities ?? [:] : [:],
                 noSpeechProbability: noSpeech,
                 compressionRatio: segments.compactMap(\.compression_ratio).max()
             )
         }
     }
 
-    func send(_ endpoint: Endpoint, _ segment: SpeechSegment, language: LanguageTag?, hints: [String]) async throws(SpeechError) -> Verbose {
+    func send(
+        _ endpoint: Endpoint,
+        _ segment: SpeechSegment,
+        language: LanguageTag?,
+        candidates: [LanguageTag] = [],
+        hints: [String]
+    ) async throws(SpeechError) -> Verbose {
         guard !segment.samples.isEmpty else {
             throw engine.error(.unsupported, "an empty segment has nothing to transcribe")
         }
@@ -120,6 +138,7 @@ public struct OpenAITranscriber: SpeechRecognizer, SpokenLanguageIdentifier, Spe
         builder.add("response_format", "verbose_json")
         builder.add("temperature", "0")
         if let language { builder.add("language", SpokenLanguageEvidence.primary(language)) }
+        if !candidates.isEmpty { builder.add("candidate_languages", candidates.map(SpokenLanguageEvidence.primary).joined(separator: ",")) }
         if let prompt = Self.prompt(hints) { builder.add("prompt", prompt) }
         let form = builder
         let body = form.finished()

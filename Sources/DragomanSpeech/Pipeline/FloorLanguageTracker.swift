@@ -16,8 +16,10 @@ public struct FloorLanguageTracker: Equatable, Sendable {
 
     /// Shorter segments do not count (a name, a greeting in another language).
     public var minimumSpeech: UInt64 = 700_000
-    /// Less sure identifications do not count.
-    public var minimumConfidence = 0.7
+    /// Less sure identifications do not count. Among the event's languages, Whisper base heard the summit's
+    /// Russian and English at 0.93–0.98, but also a piece of synthetic Russian as English at 0.83, which at 0.7
+    /// counted towards a switch to English (with a Kazakh piece it heard as English at 0.93, it made one).
+    public var minimumConfidence = 0.9
     /// How much speech in a new language switches the floor, µs.
     public var evidence: UInt64 = 2_000_000
 

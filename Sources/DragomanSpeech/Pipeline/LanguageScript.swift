@@ -13,6 +13,12 @@ public enum LanguageScript {
         return nil
     }
 
+    /// Whether letters of its own settle `language` in a text (Kazakh's do; Russian's and English's are
+    /// shared with other languages).
+    public static func hasDecisiveLetters(_ language: LanguageTag) -> Bool {
+        language.value.prefix { $0 != "-" } == "kk"
+    }
+
     /// The script a text is mostly written in: `cyrillic`, `latin`, or nil.
     public static func dominantScript(of text: String) -> String? {
         var cyrillic = 0
