@@ -81,7 +81,7 @@ public actor MachineInterpreter {
     /// - Parameters:
     ///   - translator: text translation between the event's languages; nil when none is configured
     ///   - speechTranslator: speech straight into another language (Whisper: into English), used for the booths of
-    ///     its target languages when given (it hears the speech rather than a transcript, and needs no text engine)
+    ///     its target languages when there is no text translator (it needs no text engine, but costs a second pass)
     ///   - synthesizer: the machine's voices; nil for captions only
     ///   - floorLanguage: the floor language now, as the operator set it
     ///   - now: the server's clock, µs since the Unix epoch
@@ -205,11 +205,13 @@ public actor MachineInterpreter {
         let glossary = configuration.glossary.translations(from: source, to: target)
         let translated: String
         do {
-            if let speechTranslator, speechTranslator.targetLanguages.contains(target) {
+            // A text translator serves every booth from the one transcript; hearing the speech again for English would
+            // cost a second recognition pass per segment, which a laptop's CPU cannot spare in real time.
+            if let translator {
+                translated = try await translator.translate(text, from: source, to: target, glossary: glossary)
+            } else if let speechTranslator, speechTranslator.targetLanguages.contains(target) {
                 let hints = configuration.glossary.terms(in: target)
                 translated = try await speechTranslator.translate(segment, into: target, hints: hints).text.trimmingWhitespace()
-            } else if let translator {
-                translated = try await translator.translate(text, from: source, to: target, glossary: glossary)
             } else {
                 return
             }
