@@ -29,7 +29,7 @@ public struct DeepLTranslator: TextTranslator {
         authKey: String,
         glossaryID: String? = nil,
         options: HTTPEngineOptions = .init(),
-        httpClient: HTTPClient = .shared
+        httpClient: HTTPClient = .engines
     ) {
         self.engine = HTTPEngine(kind: "deepl", baseURL: baseURL, client: httpClient, options: options)
         self.authKey = authKey

@@ -18,7 +18,7 @@ public struct LibreTranslateTranslator: TextTranslator {
     ///   - apiKey: the `api_key` field, for servers that require one.
     ///   - options: timeout, retries and circuit breaker.
     ///   - httpClient: the client to send with.
-    public init(baseURL: String, apiKey: String? = nil, options: HTTPEngineOptions = .init(), httpClient: HTTPClient = .shared) {
+    public init(baseURL: String, apiKey: String? = nil, options: HTTPEngineOptions = .init(), httpClient: HTTPClient = .engines) {
         self.engine = HTTPEngine(kind: "libretranslate", baseURL: baseURL, client: httpClient, options: options)
         self.apiKey = apiKey
     }

@@ -31,7 +31,7 @@ public struct OpenAIChatTranslator: TextTranslator {
         model: String,
         apiKey: String? = nil,
         options: HTTPEngineOptions = .init(),
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = .engines,
         onDelta: (@Sendable (String) -> Void)? = nil
     ) {
         self.engine = HTTPEngine(kind: "openai-chat", baseURL: baseURL, client: httpClient, options: options)

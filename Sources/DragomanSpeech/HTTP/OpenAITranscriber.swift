@@ -25,13 +25,13 @@ public struct OpenAITranscriber: SpeechRecognizer, SpokenLanguageIdentifier, Spe
     ///   - model: the `model` field of each request.
     ///   - apiKey: sent as `Authorization: Bearer …` when given.
     ///   - options: timeout, retries and circuit breaker.
-    ///   - httpClient: the client to send with (the process-wide shared one by default).
+    ///   - httpClient: the client to send with (`HTTPClient.engines` by default).
     public init(
         baseURL: String = "http://127.0.0.1:8971",
         model: String = "whisper-1",
         apiKey: String? = nil,
         options: HTTPEngineOptions = .init(timeout: .seconds(30)),
-        httpClient: HTTPClient = .shared
+        httpClient: HTTPClient = .engines
     ) {
         self.engine = HTTPEngine(kind: "openai-audio", baseURL: baseURL, client: httpClient, options: options)
         self.model = model
