@@ -431,7 +431,7 @@ def test_the_machine_covers_a_dropped_interpreter_within_a_second_and_never_spea
             if 0 < i < len(tone_on) - 1 and tone_on[i - 1] == tone_on[i + 1]]
     on_air_at_drop = [k for at, k in carrying if at <= dropped_at]
     summary = (f"carrying (s after the listener joined) {timeline}, the line dropped at {dropped_at - t_first:.2f} s; "
-               f"the tone heard at (s of received audio) {[(round(a * 0.02, 2), round(b * 0.02, 2)) for a, b in runs]}; "
+               f"the tone heard at (s of received audio) {[(round(float(a) * 0.02, 2), round(float(b) * 0.02, 2)) for a, b in runs]}; "
                f"packets {stats['packets']} ({stats['packets'] * 0.02:.2f} s) over {stats['seconds']:.2f} s, lost "
                f"{stats['lost']}")
     assert on_air_at_drop[-1:] == ["interpreter"], \
@@ -452,4 +452,4 @@ def test_the_machine_covers_a_dropped_interpreter_within_a_second_and_never_spea
     assert failover_s <= MAX_FAILOVER_S, f"the machine came {failover_s:.2f} s after the interpreter's last tone: " \
                                          f"{summary}"
     assert not both, f"the machine's voice and the interpreter's tone together at " \
-                     f"{[round(i * 0.02, 2) for i in both][:20]} s of received audio: {summary}"
+                     f"{[round(float(i) * 0.02, 2) for i in both][:20]} s of received audio: {summary}"
