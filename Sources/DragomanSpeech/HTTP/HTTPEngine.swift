@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -27,6 +27,18 @@ public struct HTTPEngineOptions: Sendable, Equatable {
         self.circuitBreaker = circuitBreaker
         self.maxResponseBytes = maxResponseBytes
     }
+}
+
+extension HTTPClient {
+    /// The client the engine adapters send with unless given another: `HTTPClient.shared`'s settings, except that a
+    /// connection that cannot be made fails at once. AsyncHTTPClient's own default retries connecting until the
+    /// request's deadline, so a dead engine (connection refused) would cost every call the whole timeout (30 s for the
+    /// transcriber) before the dashboard heard of it; `HTTPEngine` retries by itself, with backoff, and counts the failure.
+    public static let engines: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
 
 /// One failed attempt, and what it says about the engine.
@@ -103,9 +115,8 @@ final class HTTPEngine: Sendable {
                     breaker.withLockedValue { $0.recordFailure(at: .now) }
                     throw error.error
                 case .transient:
-                    // An attempt that took half the timeout or more (a timeout; connecting to a dead engine,
-                    // which AsyncHTTPClient retries until the deadline) is not repeated: the caller's time is
-                    // worth more than another wait.
+                    // An attempt that took half the timeout or more (a timeout) is not repeated: the caller's
+                    // time is worth more than another wait.
                     let slow = ContinuousClock.now - attemptStarted >= options.timeout / 2
                     if attempt >= options.retry.maxAttempts || Task.isCancelled || slow {
                         breaker.withLockedValue { $0.recordFailure(at: .now) }
