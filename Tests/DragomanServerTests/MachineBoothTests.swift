@@ -72,6 +72,12 @@ struct MachineBoothTests {
 
     static func useEngines(_ configuration: inout ServerConfiguration) { configuration.machineEngines = engines }
 
+    static func useEnginesThatSuggest(_ configuration: inout ServerConfiguration) {
+        var engines = Self.engines
+        engines.floorLanguage = .suggest
+        configuration.machineEngines = engines
+    }
+
     /// The floor speaks: the floor channel gets the transcript, the Russian channel its translation and the machine's
     /// voice, and the floor language follows by ear to Kazakh, with the alert saying interpretation is live.
     @Test func theMachineCaptionsSpeaksAndFollowsTheFloor() async throws {
@@ -157,9 +163,7 @@ struct MachineBoothTests {
     /// Suggest mode: the machine hears Kazakh and the dashboard offers it, but the floor language and the listeners stay
     /// as they were until the operator taps it.
     @Test func inSuggestModeTheDashboardOffersWhatTheMachineHearsAndNothingChangesUntilTheOperatorConfirms() async throws {
-        var engines = Self.engines
-        engines.floorLanguage = .suggest
-        try await LiveServer.with(configure: { $0.machineEngines = engines }) { server in
+        try await LiveServer.with(configure: Self.useEnginesThatSuggest) { server in
             let event = try server.createEvent(machine: ["ru"])
             let live = try server.live(event)
             try server.venue.events.setFloorLanguage(LanguageTag("ru"), of: live, at: 1)

@@ -29,18 +29,6 @@ public struct HTTPEngineOptions: Sendable, Equatable {
     }
 }
 
-extension HTTPClient {
-    /// The client the engine adapters send with unless given another: `HTTPClient.shared`'s settings, except that a
-    /// connection that cannot be made fails at once. AsyncHTTPClient's own default retries connecting until the
-    /// request's deadline, so a dead engine (connection refused) would cost every call the whole timeout (30 s for the
-    /// transcriber) before the dashboard heard of it; `HTTPEngine` retries by itself, with backoff, and counts the failure.
-    public static let engines: HTTPClient = {
-        var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
-}
-
 /// One failed attempt, and what it says about the engine.
 struct AttemptFailure: Error, Sendable {
     enum Kind {
