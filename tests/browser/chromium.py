@@ -6,6 +6,7 @@ a proxy on a closed loopback port, and the browser's background services are off
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,17 @@ def screenshot(d, name, *, width=None, full=False):
     finally:
         d.set_window_size(before["width"], before["height"])
     return path
+
+
+def axe_violations(d, *, disable=()):
+    """Runs axe-core (shipped in the PyPI wheel axe-selenium-python, which scripts/setup installs) on the page and
+    returns its violations as [(rule id, impact, the first offending element)]."""
+    import axe_selenium_python
+    script = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    d.execute_script(script.read_text())
+    options = {"rules": {rule: {"enabled": False} for rule in disable}}
+    result = d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, arguments[0]).then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes[0] && v.nodes[0].html])),"
+        " e => done([['axe-error', String(e), '']]));", options)
+    return [tuple(v) for v in result]

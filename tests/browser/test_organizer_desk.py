@@ -6,7 +6,7 @@ and en."""
 
 import pytest
 
-from chromium import click, poll, screenshot, selenium
+from chromium import axe_violations, click, poll, screenshot, selenium
 
 
 def desk_state(d):
@@ -142,6 +142,7 @@ def test_the_desk_in_every_language_on_a_phone_a_tablet_and_a_laptop(server, bro
     d.refresh()
     poll("the list in its language", lambda: d.execute_script(
         "return [document.documentElement.lang, document.querySelectorAll('.org-event').length]"), lambda v: v == [lang, 1], 10)
+    assert axe_violations(d) == [], "axe-core finds no accessibility problem on the list"
     for width, height in SIZES:
         set_viewport(d, width, height)
         assert d.execute_script("return window.innerWidth") == width
@@ -149,6 +150,9 @@ def test_the_desk_in_every_language_on_a_phone_a_tablet_and_a_laptop(server, bro
         whole_page(d, f"organizer-list-{lang}-{width}x{height}.png", width, height)
     click(d, "#new-event")
     add_language(d, "kk")
+    click(d, "#add-interpreter")
+    click(d, "#add-term")
+    assert axe_violations(d) == [], "axe-core finds no accessibility problem on the form"
     for width, height in SIZES:
         set_viewport(d, width, height)
         assert sideways_overflow(d) <= 0, f"the form scrolls sideways by {sideways_overflow(d)} px at {width}×{height}"
