@@ -25,6 +25,7 @@ export const words = {
   orgRecordings: 'Recordings',
   orgRecordingFile: '{channel}, {minutes} min, from {at}',
   orgNoRecordings: 'Nothing recorded yet.',
+  orgBoothsLive: 'interpreting now: {booths}',
   orgGlossary: 'Glossary',
   orgGlossaryHint: 'Names and terms of the meeting, in each language: the machine booths recognize and translate them as given.',
   orgAddTerm: 'Add a term',

@@ -31,6 +31,7 @@ export const words = {
   orgRecordings: 'Жазбалар',
   orgRecordingFile: '{channel}, {minutes} мин, {at} бастап',
   orgNoRecordings: 'Әзірге жазба жоқ.',
+  orgBoothsLive: 'қазір аударып жатыр: {booths}',
   orgGlossary: 'Глоссарий',
   orgGlossaryHint: 'Іс-шараның есімдері мен терминдері әр тілде: машиналық кабиналар оларды көрсетілгендей таниды және аударады.',
   orgAddTerm: 'Термин қосу',

@@ -25,6 +25,7 @@ export const words = {
   orgRecordings: 'Записи',
   orgRecordingFile: '{channel}, {minutes} мин, с {at}',
   orgNoRecordings: 'Записей пока нет.',
+  orgBoothsLive: 'сейчас переводят: {booths}',
   orgGlossary: 'Глоссарий',
   orgGlossaryHint: 'Имена и термины мероприятия на каждом языке: машинные кабины распознают и переводят их так, как указано.',
   orgAddTerm: 'Добавить термин',

@@ -13,8 +13,11 @@ export function eventItem({ event, live, interpreters }, actions) {
     const machine = event.machine.includes(code) ? ` (${t('orgMachineShort')})` : '';
     return `${ownName(code)}${machine}`;
   });
+  // A booth is staffed when its channel carries its interpreter now (the public state says what each carries).
+  const staffed = live ? live.channels.filter((c) => c.carrying && c.carrying.kind === 'interpreter').map((c) => ownName(c.language || c.id)) : [];
   const state = [
     live && live.floorLive ? t('orgFloorLive') : t('orgFloorOff'),
+    staffed.length ? t('orgBoothsLive', { booths: staffed.join(', ') }) : null,
     live && live.floorLanguage ? t('orgSpeaking', { language: live.floorLanguage }) : null,
     t('orgListeners', { count: listeners }),
     t('orgInterpreterCount', { count: interpreters.length }),
