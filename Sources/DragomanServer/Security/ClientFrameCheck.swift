@@ -11,24 +11,19 @@ struct ClientFrameCheck: Equatable {
 
     private var position: Position = .header([])
 
-    /// Reads `bytes`; returns false at the first unmasked frame.
-    mutating func read(_ bytes: some Sequence<UInt8>) -> Bool {
-        var iterator = bytes.makeIterator()
-        while true {
+    /// Reads `bytes`; returns false at the first unmasked frame. A payload is skipped by its length,
+    /// never walked byte by byte: this runs on every byte a client sends (microphones included).
+    mutating func read(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
             switch position {
             case .payload(let remaining):
-                var left = remaining
-                while left > 0 {
-                    guard iterator.next() != nil else {
-                        position = .payload(left)
-                        return true
-                    }
-                    left -= 1
-                }
-                position = .header([])
+                let skipped = min(remaining, UInt64(bytes.count - index))
+                index += Int(skipped)
+                position = skipped == remaining ? .header([]) : .payload(remaining - skipped)
             case .header(var header):
-                guard let byte = iterator.next() else { return true }
-                header.append(byte)
+                header.append(bytes[index])
+                index += 1
                 if header.count == 2, header[1] & 0x80 == 0 { return false }
                 guard header.count >= 2, header.count == Self.headerLength(header) else {
                     position = .header(header)
@@ -38,6 +33,12 @@ struct ClientFrameCheck: Equatable {
                 position = payload > 0 ? .payload(payload) : .header([])
             }
         }
+        return true
+    }
+
+    /// Reads `bytes`; returns false at the first unmasked frame.
+    mutating func read(_ bytes: some Collection<UInt8>) -> Bool {
+        Array(bytes).withUnsafeBytes { read($0) }
     }
 
     /// The whole header's length, once its first two bytes are known: 2, plus 2 or 8 of extended

@@ -69,7 +69,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(wrapInboundOut(bytes))
                 return
             case .webSocket(var frames):
-                guard frames.read(bytes.readableBytesView) else {
+                guard bytes.withUnsafeReadableBytes({ frames.read($0) }) else {
                     refuseUnmasked(context)
                     return
                 }
