@@ -52,6 +52,14 @@ struct MachineOptions: ParsableArguments {
     )
     var noLocalEngines = false
 
+    @Option(
+        help: """
+            The longest one request to a recognition or translation engine may take, in seconds, before the machine \
+            booth shows it failed (default: 30 for recognition, 20 for translation).
+            """
+    )
+    var engineTimeout: Double?
+
     @Option(help: "The silero VAD model (default: vendor/models/silero_vad.onnx, which scripts/setup makes).")
     var vadModel: String?
 
@@ -59,6 +67,9 @@ struct MachineOptions: ParsableArguments {
     var floorLanguage = FloorLanguageMode.auto.rawValue
 
     func validate() throws {
+        if let engineTimeout, !(1...600).contains(engineTimeout) {
+            throw ValidationError("--engine-timeout \(engineTimeout): use 1 to 600 seconds")
+        }
         if let translator { _ = try Self.translator(translator) }
         if let recognizer { _ = try Self.sherpaFolder(recognizer) }
         for spec in voice { _ = try Self.voice(spec) }
@@ -82,11 +93,11 @@ struct MachineOptions: ParsableArguments {
         // A local worker found by itself never stops the server from starting: without the VAD it is left off.
         if whisperURL == nil && vadModel == nil && InstallFolders.find(Self.vadModelPath) == nil { return nil }
         let model = try vadModel ?? Self.defaultVADModel()
-        let transcriber = OpenAITranscriber(baseURL: recognizerURL)
+        let transcriber = OpenAITranscriber(baseURL: recognizerURL, options: recognitionOptions)
         return MachineEngines(
             makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
             recognizer: transcriber,
-            translator: try translator.map(Self.translator),
+            translator: try translator.map { try Self.translator($0, options: translationOptions) },
             speechTranslator: transcriber,
             synthesizer: try synthesizer(),
             floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto,
@@ -102,8 +113,8 @@ struct MachineOptions: ParsableArguments {
         return MachineEngines(
             makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
             recognizer: try SherpaOnnxEngines.recognizer(folder: folder, threads: sherpaThreads),
-            translator: try translator.map(Self.translator),
-            speechTranslator: whisperURL.map { OpenAITranscriber(baseURL: $0) },
+            translator: try translator.map { try Self.translator($0, options: translationOptions) },
+            speechTranslator: whisperURL.map { OpenAITranscriber(baseURL: $0, options: recognitionOptions) },
             synthesizer: try synthesizer(),
             floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto
         )
@@ -137,14 +148,20 @@ struct MachineOptions: ParsableArguments {
         return (language, parts[1])
     }
 
+    /// The recognizer's request options: --engine-timeout, or 30 s.
+    var recognitionOptions: HTTPEngineOptions { .init(timeout: engineTimeout.map { .seconds($0) } ?? .seconds(30)) }
+
+    /// The translator's request options: --engine-timeout, or 20 s.
+    var translationOptions: HTTPEngineOptions { .init(timeout: engineTimeout.map { .seconds($0) } ?? .seconds(20)) }
+
     /// Reads `libretranslate=URL`, `deepl=URL,KEY` or `openai=URL,MODEL`.
-    static func translator(_ text: String) throws -> any TextTranslator {
+    static func translator(_ text: String, options: HTTPEngineOptions = .init()) throws -> any TextTranslator {
         let (kind, rest) = (text.prefix { $0 != "=" }, text.drop { $0 != "=" }.dropFirst())
         let parts = rest.split(separator: ",", maxSplits: 1).map(String.init)
         switch (kind, parts.count) {
-        case ("libretranslate", 1): return LibreTranslateTranslator(baseURL: parts[0])
-        case ("deepl", 2): return DeepLTranslator(baseURL: parts[0], authKey: parts[1])
-        case ("openai", 2): return OpenAIChatTranslator(baseURL: parts[0], model: parts[1])
+        case ("libretranslate", 1): return LibreTranslateTranslator(baseURL: parts[0], options: options)
+        case ("deepl", 2): return DeepLTranslator(baseURL: parts[0], authKey: parts[1], options: options)
+        case ("openai", 2): return OpenAIChatTranslator(baseURL: parts[0], model: parts[1], options: options)
         default:
             throw ValidationError("--translator \(text): expected libretranslate=URL, deepl=URL,KEY or openai=URL,MODEL")
         }

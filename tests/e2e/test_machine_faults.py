@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engines"))
 
 from fake_engines import KAZAKH, FakeLibreTranslate, FakeOpenAIAudio  # noqa: E402
 
-FAULT_WAIT_S = 45        # the longest a fault may take to show: the transcriber's timeout (30 s) and a segment
+ENGINE_TIMEOUT_S = 5     # serve --engine-timeout: how long a hung engine is waited for (30 s and 20 s by default)
+FAULT_WAIT_S = 30        # the longest a fault may take to show: the engine timeout and a segment
 RECOVERY_WAIT_S = 20     # the longest captions may take to come back once the engine is well
 MAX_DELAY_P50_MS = 50    # a listener's median delay (server and loopback network) stays what it is without faults
 
@@ -166,7 +167,8 @@ def machine_server(dragoman_bin, tmp_path, artifacts, fakes):
     whisper, libre = fakes
     s = MachineServer(dragoman_bin, tmp_path / "server",
                       ["--whisper-url", whisper.url, "--translator", f"libretranslate={libre.url}",
-                       "--vad-model", dt.REPO / "vendor" / "models" / "silero_vad.onnx", "--log-level", "info"])
+                       "--vad-model", dt.REPO / "vendor" / "models" / "silero_vad.onnx", "--log-level", "info",
+                       "--engine-timeout", ENGINE_TIMEOUT_S])
     artifacts.keep(s.log_path)
     s.start()
     yield s
@@ -209,14 +211,14 @@ FAULTS = [
                             r"answer)"),
     ("transcriber", "kill", r"openai-audio .*POST /v1/audio/transcriptions: (cannot reach the engine|no complete "
                             r"answer)"),
-    ("transcriber", "hang", r"openai-audio .*POST /v1/audio/transcriptions: no complete answer within 30 s"),
+    ("transcriber", "hang", r"openai-audio .*POST /v1/audio/transcriptions: no complete answer within 5 s"),
     ("translator", "error500", r"libretranslate http://127\.0\.0\.1:\d+: .*POST /translate: HTTP 500 Internal Server "
                                r"Error"),
     ("translator", "garbage", r"libretranslate .*POST /translate: the answer is not the expected JSON"),
     ("translator", "truncated", r"libretranslate .*POST /translate: the answer is not the expected JSON"),
     ("translator", "cut", r"libretranslate .*POST /translate: .*(cut off|body|closed)"),
     ("translator", "dead", r"libretranslate .*POST /translate: (cannot reach the engine|no complete answer)"),
-    ("translator", "hang", r"libretranslate .*POST /translate: no complete answer within 20 s"),
+    ("translator", "hang", r"libretranslate .*POST /translate: no complete answer within 5 s"),
 ]
 
 
