@@ -348,7 +348,7 @@ def floor_roundtrip(server: Server, cli: Cli, ev: dict, reference: Path, *,
     ing = cli.run("ingest", "--server", server.url, "--event", ev["code"], "--token", ev["floorToken"],
                   *ingest_args, src, timeout=len(ref) / rate + 20, input=stdin)
     assert ing.returncode == 0, f"ingest of {src} failed ({ing.returncode}):\n{ing.stderr}"
-    rc = listener.wait(timeout=15)
+    rc = listener.wait(timeout=60)
     assert rc == 0, f"listener exit {rc}:\n{listener.stderr}"
     got, _ = read_wav(out)
     ncc, _ = aligned_ncc(ref, got, max_lag=rate)

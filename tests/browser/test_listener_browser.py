@@ -218,7 +218,7 @@ def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, 
     d.get(f"http://{host}:{server.port}/j/{ev['code']}")
     click(d, "#play")
     wait_for(d, "the square wave playing", lambda s, lv: s.get("connection") == "connected" and lv > SILENT, 15)
-    assert listen.wait(timeout=30) == 0, listen.stderr
+    assert listen.wait(timeout=60) == 0, listen.stderr
     import wave
     with wave.open(str(decoded)) as w:
         samples = w.readframes(w.getnframes())

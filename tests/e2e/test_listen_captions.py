@@ -29,7 +29,7 @@ def test_listen_prints_final_captions_only(cli, tmp_path):
             time.sleep(0.05)
         for s in fake.open_sockets("ru"):
             s.send_close()
-        listen.wait(timeout=15)
+        listen.wait(timeout=60)
     lines = [line for line in listen.stdout.splitlines() if line.strip()]
     assert len(lines) == 2, lines
     assert lines[0].endswith("ru  Уважаемые коллеги, добро пожаловать.") and lines[1].endswith("ru  Сегодня мы обсудим бюджет."), lines

@@ -106,7 +106,7 @@ def test_summit_with_a_russian_booth(server, cli, artifacts, summit_audio, tmp_p
     ingest = cli.run("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"],
                      "--timeline", floor_json, floor_wav, timeout=seconds + 30)
     assert ingest.returncode == 0, f"ingest failed ({ingest.returncode}):\n{ingest.stderr}"
-    rc = interpreter.wait(timeout=15)
+    rc = interpreter.wait(timeout=60)
     assert rc == 0, f"dragoman interpret: exit {rc}\n{interpreter.stderr}"
     for listen in listens:
         rc = listen.wait(timeout=IDLE_TIMEOUT_S + 20)
