@@ -51,9 +51,11 @@ public struct ChannelListener: Sendable {
         }
     }
 
-    /// Listens until the duration, the idle timeout, or the server closes; `onAudio` gets each decoded 20 ms frame.
-    /// `onControl` gets every text message with the time it arrived (µs since the Unix epoch).
+    /// Listens until the duration, the idle timeout, `stopRequested` says so (looked at every 50 ms), or the
+    /// server closes; `onAudio` gets each decoded 20 ms frame. `onControl` gets every text message with the time it
+    /// arrived (µs since the Unix epoch).
     public func run(
+        stopRequested: @escaping @Sendable () -> Bool = { false },
         onControl: (@Sendable (String, UInt64) -> Void)? = nil,
         onAudio: @escaping @Sendable ([Float]) throws -> Void
     ) async throws -> Report {
@@ -70,6 +72,7 @@ public struct ChannelListener: Sendable {
                 let idle = await state.idleFor
                 if let duration, ContinuousClock.now - started >= .seconds(duration) { break }
                 if let idleTimeout, let idle, idle >= .seconds(idleTimeout) { break }
+                if stopRequested() { break }
             }
             await connection.close(reason: "done")
         }

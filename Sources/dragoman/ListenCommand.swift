@@ -9,6 +9,7 @@ struct ListenCommand: AsyncParsableCommand {
         commandName: "listen",
         abstract: "Listen to a channel: write what it carries to a WAV file or stdout, then print packets, loss and delay.",
         discussion: """
+            Ctrl-C (or SIGTERM) stops listening and still writes the WAV file and the statistics; a second one stops at once.
             With --count N, opens N listeners at once; in --output, --stats-json and --control-log, {n} stands for 1…N.
               dragoman listen --event K7QM2X --channel ru --count 50 --output 'l{n}.wav' --control-log 'l{n}.jsonl'
             """
@@ -44,9 +45,10 @@ struct ListenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server = try ServerAddress(listening.server)
+        let stop = StopRequest.onInterrupt()
         let reports = try await withThrowingTaskGroup(of: (Int, Result<ChannelListener.Report, CommandFailure>).self) { group in
             for n in 1...count {
-                group.addTask { (n, await listenOnce(n, server: server)) }
+                group.addTask { (n, await listenOnce(n, server: server, stop: stop)) }
             }
             var reports: [(Int, Result<ChannelListener.Report, CommandFailure>)] = []
             for try await result in group { reports.append(result) }
@@ -85,7 +87,7 @@ struct ListenCommand: AsyncParsableCommand {
         template.map { $0.replacingOccurrences(of: "{n}", with: String(n)) }
     }
 
-    private func listenOnce(_ n: Int, server: ServerAddress) async -> Result<ChannelListener.Report, CommandFailure> {
+    private func listenOnce(_ n: Int, server: ServerAddress, stop: StopRequest) async -> Result<ChannelListener.Report, CommandFailure> {
         do {
             let writer: WAVWriter?
             switch path(output, n) {
@@ -117,7 +119,9 @@ struct ListenCommand: AsyncParsableCommand {
             )
             let report: ChannelListener.Report
             do {
-                report = try await listener.run(onControl: control) { samples in try sink.append(samples) }
+                report = try await listener.run(stopRequested: { stop.isRequested }, onControl: control) { samples in
+                    try sink.append(samples)
+                }
             } catch {
                 try? sink.finish()
                 return .failure(CommandFailure("\(error)"))
