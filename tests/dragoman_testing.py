@@ -310,6 +310,12 @@ class Background:
         self._finish(f"exit {self.returncode}")
         return self.returncode
 
+    def interrupt(self, timeout: float = 30) -> int:
+        """Ctrl-C: the command finishes what it writes (a WAV file, statistics) and ends; returns its exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        return self.wait(timeout)
+
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
@@ -327,18 +333,35 @@ class Background:
                        f"  stdout: {self.stdout.strip()}\n  stderr: {self.stderr.strip()}")
 
 
+def wav_seconds(path: Path, rate: int = 48000) -> float:
+    """How much a 16-bit mono WAV being written holds so far, in seconds."""
+    try:
+        return max(0, path.stat().st_size - 44) / 2 / rate
+    except FileNotFoundError:
+        return 0.0
+
+
+def stop_when_recorded(listener: Background, wav: Path, seconds: float, limit: float = 30) -> int:
+    """Waits until `dragoman listen` has written `seconds` of sound to `wav` (or `limit` seconds passed), then stops
+    it with Ctrl-C; returns its exit code. A busy machine delays the last packets; it never ends the listener early."""
+    deadline = time.monotonic() + limit
+    while wav_seconds(wav) < seconds - 0.05 and time.monotonic() < deadline and listener.running():
+        time.sleep(0.1)
+    return listener.interrupt()
+
+
 def floor_roundtrip(server: Server, cli: Cli, ev: dict, reference: Path, *,
                     send: Path | str | None = None, stdin: bytes | None = None, ingest_args=(),
                     pin: str | None = None, channel: str = "floor",
                     name: str = "roundtrip") -> tuple[float, dict, Path]:
     """Starts `dragoman listen`, publishes the floor with `dragoman ingest` (the file `send`, default `reference`, or
-    `stdin` bytes with `send="-"`), waits for the listener's end (idle timeout 2 s) and compares what it heard with
-    `reference`. Asserts that both commands succeeded; returns (NCC after alignment, stats, received WAV)."""
+    `stdin` bytes with `send="-"`), waits until the listener has recorded as long as `reference` (or 30 s), stops it
+    with Ctrl-C and compares what it heard with `reference`. Asserts that both commands succeeded; returns (NCC after alignment, stats, received WAV)."""
     ref, rate = read_wav(reference)
     out = cli.transcript.parent / f"{name}.wav"
     stats = cli.transcript.parent / f"{name}.stats.json"
     args = ["listen", "--server", server.url, "--event", ev["code"], "--channel", channel, "--output", out,
-            "--duration", 60, "--idle-timeout", 2, "--stats-json", stats]
+            "--duration", 120, "--stats-json", stats]
     if pin is not None:
         args += ["--pin", pin]
     listener = cli.start(*args)
@@ -348,7 +371,7 @@ def floor_roundtrip(server: Server, cli: Cli, ev: dict, reference: Path, *,
     ing = cli.run("ingest", "--server", server.url, "--event", ev["code"], "--token", ev["floorToken"],
                   *ingest_args, src, timeout=len(ref) / rate + 20, input=stdin)
     assert ing.returncode == 0, f"ingest of {src} failed ({ing.returncode}):\n{ing.stderr}"
-    rc = listener.wait(timeout=60)
+    rc = stop_when_recorded(listener, out, len(ref) / rate)
     assert rc == 0, f"listener exit {rc}:\n{listener.stderr}"
     got, _ = read_wav(out)
     ncc, _ = aligned_ncc(ref, got, max_lag=rate)

@@ -29,7 +29,6 @@ MAX_ALERT_S = 1.0          # the design's bar: every phone knows of the switch w
 # before kk-01 is 0.8 s, so no Russian speech is cut) or after (Kazakh heard on the Russian channel).
 MAX_SWITCH_EARLY_S = 0.75
 MAX_SWITCH_LATE_S = 0.3
-IDLE_TIMEOUT_S = 3
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -86,8 +85,7 @@ def test_summit_with_a_russian_booth(server, cli, artifacts, summit_audio, tmp_p
             for f in files:
                 artifacts.keep(f, f"{group}-{f.name}")
         listens.append(cli.start("listen", "--server", server.url, "--event", code, "--channel", "ru",
-                                 "--count", count, *args, "--duration", round(seconds + 40),
-                                 "--idle-timeout", IDLE_TIMEOUT_S))
+                                 "--count", count, *args, "--duration", round(seconds + 120)))
     dt.wait_listeners(server, code, "ru", LISTENERS, timeout=30)
     for listen in listens:
         assert listen.running(), f"dragoman listen ended early: exit {listen.proc.poll()}\n{listen.stderr}"
@@ -108,8 +106,12 @@ def test_summit_with_a_russian_booth(server, cli, artifacts, summit_audio, tmp_p
     assert ingest.returncode == 0, f"ingest failed ({ingest.returncode}):\n{ingest.stderr}"
     rc = interpreter.wait(timeout=60)
     assert rc == 0, f"dragoman interpret: exit {rc}\n{interpreter.stderr}"
+    # A busy machine delays the last packets: the listeners stop (Ctrl-C) once every recording holds the summit.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(dt.wav_seconds(wav) < seconds - 0.05 for *_, wav in listeners if wav):
+        time.sleep(0.1)
     for listen in listens:
-        rc = listen.wait(timeout=IDLE_TIMEOUT_S + 20)
+        rc = listen.interrupt()
         assert rc == 0, f"dragoman listen: exit {rc}\n{listen.stderr}"
 
     # The floor-language changes the ingest made, as the server logged them.
