@@ -119,9 +119,11 @@ struct ListenCommand: AsyncParsableCommand {
             )
             let report: ChannelListener.Report
             do {
-                report = try await listener.run(stopRequested: { stop.isRequested }, onControl: control) { samples in
-                    try sink.append(samples)
-                }
+                report = try await listener.run(
+                    stopRequested: { stop.isRequested },
+                    onControl: control,
+                    onAudio: { samples in try sink.append(samples) }
+                )
             } catch {
                 try? sink.finish()
                 return .failure(CommandFailure("\(error)"))
