@@ -319,4 +319,28 @@ import Testing
         #expect(event.desks[en]?.machine == MachineStatus.none)
         #expect(event.route(.machine(en)) == .nowhere)
     }
+
+    /// A recording that stops (a full disk) raises the alarm on the dashboard once, names the channel and whether
+    /// the disk is full, and leaves the audio routes alone; recording again, or switching it off, clears it.
+    @Test func aStoppedRecordingIsAnAlarmOnTheDashboardUntilRecordingStartsAgain() {
+        var event = summit()
+        let full = RecordingProblem(diskFull: true, detail: "No space left on device")
+        #expect(event.recordingStopped(.floor, problem: full).isEmpty, "an event that does not record has no alarm")
+        var definition = event.definition
+        definition.recording = true
+        _ = event.update(definition)
+        let routes = event.routes
+        #expect(event.recordingStopped(.language(ru), problem: full) == [.dashboards(.refresh)])
+        #expect(event.recordingStopped(.language(ru), problem: full).isEmpty, "told once")
+        #expect(event.routes == routes, "the live audio is not concerned")
+        let links = PublicLinks(base: "http://h")
+        let stopped = event.dashboard(links: links, census: [:], levels: [:], at: 0).recording?.stopped
+        #expect(stopped == [.init(channel: "ru", diskFull: true, problem: "No space left on device")])
+        #expect(event.recordingStarted() == [.dashboards(.refresh)])
+        #expect(event.dashboard(links: links, census: [:], levels: [:], at: 0).recording?.stopped == [])
+        _ = event.recordingStopped(.floor, problem: full)
+        definition.recording = false
+        _ = event.update(definition)
+        #expect(event.recordingProblems.isEmpty && event.dashboard(links: links, census: [:], levels: [:], at: 0).recording == nil)
+    }
 }

@@ -79,7 +79,13 @@ extension EventState {
             ),
             channels: channels,
             booths: definition.languages.compactMap { boothState($0, audience: census[.language($0)]?.audience ?? 0, at: now) },
-            signals: recentSignals(at: now)
+            signals: recentSignals(at: now),
+            recording: definition.recording
+                ? .init(
+                    stopped: recordingProblems.sorted { $0.key.description < $1.key.description }
+                        .map { .init(channel: $0.key.description, diskFull: $0.value.diskFull, problem: $0.value.detail) }
+                )
+                : nil
         )
     }
 

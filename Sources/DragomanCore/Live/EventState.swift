@@ -36,6 +36,8 @@ public struct EventState: Sendable {
     private var relays: [ChannelID: Int] = [:]
     /// Signals of the last minute, oldest first.
     private var signals: [ControlMessages.Signal] = []
+    /// Channels whose recording stopped, and why (a full disk); cleared when recording starts again.
+    public private(set) var recordingProblems: [ChannelID: RecordingProblem] = [:]
     /// How fast each interpreter may chat and signal; kept per interpreter, so reconnecting does not reset it.
     private var limits: [InterpreterID: ConsoleLimits] = [:]
 
@@ -151,6 +153,7 @@ public struct EventState: Sendable {
         }
         let notices = change { state in
             state.definition = newDefinition
+            if !newDefinition.recording { state.recordingProblems = [:] }
             for booth in removedBooths {
                 state.desks[booth] = nil
                 state.consoles[booth] = nil
@@ -298,6 +301,23 @@ public struct EventState: Sendable {
     public mutating func setMachineStatus(_ status: MachineStatus, of booth: LanguageTag) -> [EventNotice] {
         guard let desk = desks[booth], desk.machine != .none, status != .none, desk.machine != status else { return [] }
         return change { $0.desks[booth]?.machine = status }
+    }
+
+    // MARK: Recording
+
+    /// The recording of `channel` stopped (the disk is full, the folder went away): the dashboard raises the alarm.
+    /// The live audio is not concerned.
+    public mutating func recordingStopped(_ channel: ChannelID, problem: RecordingProblem) -> [EventNotice] {
+        guard definition.recording, definition.has(channel), recordingProblems[channel] != problem else { return [] }
+        recordingProblems[channel] = problem
+        return [.dashboards(.refresh)]
+    }
+
+    /// Recording (re)started on every channel: the alarm goes.
+    public mutating func recordingStarted() -> [EventNotice] {
+        guard !recordingProblems.isEmpty else { return [] }
+        recordingProblems = [:]
+        return [.dashboards(.refresh)]
     }
 
     // MARK: Chat and signals

@@ -68,6 +68,24 @@ extension ControlMessages {
             }
         }
 
+        /// Whether the event records, and the channels whose recording stopped (absent: not recording).
+        public struct Recording: Codable, Equatable, Sendable {
+            public struct Stopped: Codable, Equatable, Sendable {
+                public var channel: String
+                /// The disk (or the folder's quota) is full: the page says so in the organizer's language.
+                public var diskFull: Bool
+                /// What stopped it, in the system's words (English): "No space left on device".
+                public var problem: String
+                public init(channel: String, diskFull: Bool, problem: String) {
+                    self.channel = channel
+                    self.diskFull = diskFull
+                    self.problem = problem
+                }
+            }
+            public var stopped: [Stopped]
+            public init(stopped: [Stopped]) { self.stopped = stopped }
+        }
+
         public var type = "dashboard"
         public var serverTime: UInt64
         public var event: Event
@@ -76,8 +94,18 @@ extension ControlMessages {
         public var booths: [BoothState]
         /// Signals of the last minute, newest first.
         public var signals: [Signal]
+        public var recording: Recording?
 
-        public init(serverTime: UInt64, event: Event, floor: Floor, channels: [Channel], booths: [BoothState], signals: [Signal]) {
+        public init(
+            serverTime: UInt64,
+            event: Event,
+            floor: Floor,
+            channels: [Channel],
+            booths: [BoothState],
+            signals: [Signal],
+            recording: Recording? = nil
+        ) {
+            self.recording = recording
             self.serverTime = serverTime
             self.event = event
             self.floor = floor

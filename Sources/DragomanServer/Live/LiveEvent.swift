@@ -452,6 +452,16 @@ public final class LiveEvent: Sendable {
         apply { $0.setMachineStatus(status, of: booth) }
     }
 
+    /// The recording of `channel` stopped; the dashboard shows `problem` until recording starts again.
+    func recordingStopped(_ channel: ChannelID, problem: RecordingProblem) {
+        apply { $0.recordingStopped(channel, problem: problem) }
+    }
+
+    /// Recording started on every channel.
+    func recordingStarted() {
+        apply { $0.recordingStarted() }
+    }
+
     /// The machine hears the floor speak `language`; the operator confirms it on the dashboard (suggest mode).
     func suggestFloorLanguage(_ language: LanguageTag) {
         apply { $0.suggestFloorLanguage(language) }

@@ -100,6 +100,7 @@ public final class LiveEvents: Sendable {
             )
         }
         logger.notice("event \(code): recording \(channelRecorders.count) channels")
+        event.recordingStarted()
         let task = Task { [logger] in
             await withTaskGroup(of: Void.self) { group in
                 for recorder in channelRecorders {
@@ -107,7 +108,9 @@ public final class LiveEvents: Sendable {
                         do {
                             try await recorder.run(startMicros: start)
                         } catch {
-                            logger.error("event \(code): the recording of \(recorder.channel) stopped: \(error)")
+                            let problem = RecordingFailure.problem(error)
+                            logger.error("event \(code): the recording of \(recorder.channel) stopped: \(problem.detail)")
+                            event.recordingStopped(recorder.channel, problem: problem)
                         }
                     }
                 }

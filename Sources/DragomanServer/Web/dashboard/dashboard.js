@@ -16,7 +16,7 @@ import { renderCards } from './cards.js';
 import { $, el, setText } from '../shared/dom.js';
 import { Interpreters } from './interpreters.js';
 import { LiveView } from './live.js';
-import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, languageName, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
@@ -274,11 +274,23 @@ function render() {
   if (!state) return;
   dash.alerts.update(state.signals, state.serverTime);
   dash.live.update(state);
+  renderRecordingAlarm(state.recording);
   const languages = (state.event && state.event.languages) || [];
   dash.interpreters.setLanguages(languages);
   dash.interpreters.setStatus(state.booths);
   if (dash.view === 'cards') drawCards();
   renderTitle();
+}
+
+/** A recording that stopped (a full disk) is an alarm until it records again; the meeting itself goes on. */
+function renderRecordingAlarm(recording) {
+  const stopped = (recording && recording.stopped) || [];
+  $('recording-alarm').hidden = stopped.length === 0;
+  if (!stopped.length) return;
+  const channels = stopped.map((s) => (s.channel === 'floor' ? t('dashFloor') : languageName(s.channel))).join(', ');
+  const key = stopped.some((s) => s.diskFull) ? 'dashRecordingDiskFull' : 'dashRecordingStopped';
+  setText($('recording-alarm-text'), t(key, { channels }));
+  setText($('recording-alarm-detail'), [...new Set(stopped.map((s) => s.problem))].join(' · '));
 }
 
 setInterval(() => {

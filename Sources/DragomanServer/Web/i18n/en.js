@@ -216,6 +216,8 @@ export const words = {
   dashFloorLanguageSending: 'Floor language: {language}…',
   dashTranscriptTitle: 'Floor transcript',
   dashTranscriptEmpty: 'With machine booths, what the floor says appears here.',
+  dashRecordingDiskFull: 'Recording stopped on {channels}: the disk is full. The meeting goes on and everyone still hears it. Free some space, then switch recording off and on at the desk.',
+  dashRecordingStopped: 'Recording stopped on {channels}: it cannot be written. The meeting goes on and everyone still hears it.',
   dashSuggestHeard: 'The machine hears {language}.',
   dashSuggestSet: 'Set the floor language to {language}?',
   dashChannels: 'Channels',

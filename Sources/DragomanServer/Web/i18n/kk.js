@@ -220,6 +220,8 @@ export const words = {
   dashFloorLanguageSending: 'Зал тілі: {language}…',
   dashTranscriptTitle: 'Зал мәтіні',
   dashTranscriptEmpty: 'Машиналық кабиналар болғанда, залда айтылғандар осында шығады.',
+  dashRecordingDiskFull: 'Жазу тоқтады ({channels}): диск толды. Отырыс жалғасады, бәрі естіп отыр. Орын босатып, ұйымдастырушы пультінде жазуды өшіріп, қайта қосыңыз.',
+  dashRecordingStopped: 'Жазу тоқтады ({channels}): оны жазу мүмкін емес. Отырыс жалғасады, бәрі естіп отыр.',
   dashSuggestHeard: 'Машина естіп тұрған тіл: {language}.',
   dashSuggestSet: 'Зал тілін «{language}» деп белгілеу керек пе?',
   dashChannels: 'Арналар',

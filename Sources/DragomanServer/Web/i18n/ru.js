@@ -214,6 +214,8 @@ export const words = {
   dashFloorLanguageSending: 'Язык зала: {language}…',
   dashTranscriptTitle: 'Текст зала',
   dashTranscriptEmpty: 'Когда есть машинные кабины, здесь появляется то, что говорят в зале.',
+  dashRecordingDiskFull: 'Запись остановлена ({channels}): диск заполнен. Заседание продолжается, все его слышат. Освободите место, затем выключите и снова включите запись на пульте организатора.',
+  dashRecordingStopped: 'Запись остановлена ({channels}): её не удаётся записать. Заседание продолжается, все его слышат.',
   dashSuggestHeard: 'Машина слышит: {language}.',
   dashSuggestSet: 'Сделать языком зала {language}?',
   dashChannels: 'Каналы',
