@@ -22,6 +22,11 @@ def recordings(server, code):
     return r.json()
 
 
+def channel_tracks(listing):
+    """The recordings of what the channels carried (not the booths' microphone tracks)."""
+    return [r for r in listing["recordings"] if r["track"] == "channel"]
+
+
 def wait_for(what, probe, cond, timeout):
     deadline = time.monotonic() + timeout
     value = None
@@ -44,8 +49,10 @@ def test_every_channel_is_recorded_and_a_killed_server_loses_at_most_a_second(se
     cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop",
               summit_audio / "ru-01.wav")
     listing = wait_for("four seconds recorded on every channel", lambda: recordings(server, code),
-                       lambda l: len(l["recordings"]) == 3 and all(r["seconds"] >= 4 for r in l["recordings"]), 30)
-    assert {r["channel"] for r in listing["recordings"]} == {"floor", "ru", "kk"}
+                       lambda l: len(l["recordings"]) == 5 and all(r["seconds"] >= 4 for r in l["recordings"]), 30)
+    assert {r["channel"] for r in channel_tracks(listing)} == {"floor", "ru", "kk"}
+    assert {r["channel"] for r in listing["recordings"] if r["track"] == "booth"} == {"ru", "kk"}, \
+        "each booth's microphone has its own track"
     lengths = [r["seconds"] for r in listing["recordings"]]
     assert max(lengths) - min(lengths) <= 1.5, f"the channels are recorded on one clock: {lengths}"
 
@@ -105,7 +112,7 @@ def test_each_recording_has_its_transcript_and_what_the_channel_carried(dragoman
                       summit_audio / "ru-01.wav")
 
             def files():
-                return {r["channel"]: r["file"] for r in recordings(server, code)["recordings"]}
+                return {r["channel"]: r["file"] for r in channel_tracks(recordings(server, code))}
 
             def vtt(channel):
                 name = files().get(channel)
@@ -127,3 +134,34 @@ def test_each_recording_has_its_transcript_and_what_the_channel_carried(dragoman
             assert "machine" in kinds, f"the audit trail says the machine carried the English channel: {document['events']}"
         finally:
             server.stop()
+
+
+def test_the_booth_microphone_track_holds_what_the_interpreter_said_on_air(server, cli, summit_audio, tmp_path):
+    """The Russian interpreter goes on air while the floor speaks Kazakh: the booth's track holds their voice; the
+    Kazakh booth, where nobody spoke, holds silence."""
+    ev = server.api("POST", "/api/events", {"name": "Summit", "languages": ["ru", "kk"], "recording": True}).json()
+    code = ev["code"]
+    key = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"}).json()["key"]
+    assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "kk"}).status == 200
+    cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop",
+              summit_audio / "kk-01.wav")
+    voice = summit_audio / "ru-02.wav"
+    interpreter = cli.start("interpret", "--server", server.url, "--event", code, "--key", key, "--booth", "ru", voice)
+    assert interpreter.wait(timeout=90) == 0, interpreter.stderr
+    spoken, rate = dt.read_wav(voice)
+    tracks = wait_for("the booth tracks hold the whole speech",
+                      lambda: {r["channel"]: r for r in recordings(server, code)["recordings"] if r["track"] == "booth"},
+                      lambda t: set(t) == {"ru", "kk"} and t["ru"]["seconds"] >= len(spoken) / rate + 1, 30)
+    server.stop()
+    folder = server.data_dir / "recordings" / code
+    levels = {}
+    for booth in ("ru", "kk"):
+        decoded = tmp_path / f"booth-{booth}.wav"
+        dec = subprocess.run(["opusdec", "--quiet", str(folder / tracks[booth]["file"]), str(decoded)],
+                             capture_output=True, text=True, timeout=60)
+        assert dec.returncode == 0, dec.stderr
+        audio, _ = dt.read_wav(decoded)
+        levels[booth] = audio
+    ncc, _ = dt.aligned_ncc(spoken, levels["ru"], max_lag=len(levels["ru"]))
+    assert ncc > 0.8, f"the Russian booth's track is the interpreter's voice: NCC {ncc:.2f}"
+    assert dt.rms(levels["kk"]) < 0.001, f"nobody spoke in the Kazakh booth: RMS {dt.rms(levels['kk']):.4f}"

@@ -36,6 +36,9 @@ public final class LiveEvent: Sendable {
         var fanouts: [ChannelID: ChannelFanout] = [:]
         /// What each booth hears; its consoles are the listeners.
         var boothInputs: [LanguageTag: ChannelFanout] = [:]
+        /// Each booth's microphone as it went on air (the live interpreter, silence while they cough), for its
+        /// own track in the recording; nobody listens to it live.
+        var boothTracks: [LanguageTag: ChannelFanout] = [:]
         /// Console connections, including one replaced by a newer console until its session ends.
         var consoles: [ConnectionID: (booth: LanguageTag, sink: ListenerSinkBox)] = [:]
         var dashboards: [ConnectionID: ListenerSinkBox] = [:]
@@ -49,9 +52,11 @@ public final class LiveEvent: Sendable {
             }
             for language in state.definition.languages where boothInputs[language] == nil {
                 boothInputs[language] = ChannelFanout(channel: .language(language))
+                boothTracks[language] = ChannelFanout(channel: .language(language))
             }
             fanouts = fanouts.filter { state.definition.has($0.key) }
             boothInputs = boothInputs.filter { state.definition.languages.contains($0.key) }
+            boothTracks = boothTracks.filter { state.definition.languages.contains($0.key) }
         }
 
         func census(_ channel: ChannelID) -> ChannelCensus {
@@ -129,6 +134,9 @@ public final class LiveEvent: Sendable {
 
     /// What a booth's consoles hear: the fan-out their sinks join.
     func boothInput(_ booth: LanguageTag) -> ChannelFanout? { registry.withLockedValue { $0.boothInputs[booth] } }
+
+    /// A booth's microphone track: what its live interpreter said, for the recording.
+    func boothTrack(_ booth: LanguageTag) -> ChannelFanout? { registry.withLockedValue { $0.boothTracks[booth] } }
 
     /// What `channel` carries now.
     func carrying(_ channel: ChannelID) -> ControlMessages.CarryingMessage { state.carrying(channel) }
@@ -311,8 +319,10 @@ public final class LiveEvent: Sendable {
     private func resolveRoutes(_ registry: Registry) {
         var resolved: [ChannelSource: ResolvedRoute] = [:]
         for (source, route) in registry.state.routes {
+            var track: [ChannelFanout] = []
+            if case .interpreter(let booth) = source, route.speaker != nil, let fanout = registry.boothTracks[booth] { track = [fanout] }
             resolved[source] = ResolvedRoute(
-                targets: route.channels.compactMap { registry.fanouts[$0] } + route.booths.compactMap { registry.boothInputs[$0] },
+                targets: route.channels.compactMap { registry.fanouts[$0] } + route.booths.compactMap { registry.boothInputs[$0] } + track,
                 speaker: route.speaker,
                 muted: route.muted
             )

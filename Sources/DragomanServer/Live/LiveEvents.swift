@@ -99,7 +99,25 @@ public final class LiveEvents: Sendable {
                 ChannelRecorder(channel: channel, fanout: fanout, file: file, preSkip: recordingCodec.preSkip, silence: recordingCodec.silence)
             )
         }
-        logger.notice("event \(code): recording \(channelRecorders.count) channels")
+        // Each booth's microphone on its own track (a machine-only booth has none).
+        for booth in event.definition.languages
+        where !event.definition.machineBooths.contains(booth) || event.interpreters.contains(where: { $0.booth == booth }) {
+            guard let track = event.boothTrack(booth),
+                let file = try? recordingFolder.newFile(for: .language(booth), track: .booth, of: code, at: start)
+            else { continue }
+            channelRecorders.append(
+                ChannelRecorder(
+                    channel: .language(booth),
+                    fanout: track,
+                    file: file,
+                    preSkip: recordingCodec.preSkip,
+                    silence: recordingCodec.silence
+                )
+            )
+        }
+        logger.notice(
+            "event \(code): recording \(event.definition.channels.count) channels and \(channelRecorders.count - event.definition.channels.count) booth microphones"
+        )
         event.recordingStarted()
         let task = Task { [logger] in
             await withTaskGroup(of: Void.self) { group in

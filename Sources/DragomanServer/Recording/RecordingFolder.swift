@@ -2,7 +2,8 @@ import DragomanCore
 import Foundation
 
 /// Where an event's recordings live: `<data folder>/recordings/<CODE>/<channel>-<UTC start>.opus`, one file per
-/// channel and recording session. The files are the record: a restart finds them by listing the folder.
+/// channel and recording session, and `booth.<language>-<UTC start>.opus` for each booth's microphone track. The
+/// files are the record: a restart finds them by listing the folder.
 struct RecordingFolder: Sendable {
     let root: URL
 
@@ -10,6 +11,8 @@ struct RecordingFolder: Sendable {
     struct Recording: Sendable, Encodable, Equatable {
         var file: String
         var channel: String
+        /// `channel`: what the channel's listeners heard; `booth`: the booth's microphone as it went on air.
+        var track: Track
         /// When it started, ISO 8601 UTC.
         var startedAt: String
         var bytes: Int
@@ -17,14 +20,23 @@ struct RecordingFolder: Sendable {
         var seconds: Double
     }
 
+    /// What a file records.
+    enum Track: String, Sendable, Encodable {
+        case channel
+        case booth
+    }
+
     func folder(of code: JoinCode) -> URL { root.appendingPathComponent(code.value, isDirectory: true) }
 
-    /// A new file for `channel`, named after the start time.
-    func newFile(for channel: ChannelID, of code: JoinCode, at micros: UInt64) throws -> URL {
+    /// A new file for `channel` (or, for `.booth`, its booth's microphone), named after the start time.
+    func newFile(for channel: ChannelID, track: Track = .channel, of code: JoinCode, at micros: UInt64) throws -> URL {
         let folder = folder(of: code)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("\(channel)-\(Self.stamp(micros)).opus")
+        let prefix = track == .booth ? Self.boothPrefix : ""
+        return folder.appendingPathComponent("\(prefix)\(channel)-\(Self.stamp(micros)).opus")
     }
+
+    static let boothPrefix = "booth."
 
     /// The event's recordings, oldest first, then by channel.
     func recordings(of code: JoinCode, preSkip: Int) -> [Recording] {
@@ -40,6 +52,7 @@ struct RecordingFolder: Sendable {
                 return Recording(
                     file: name,
                     channel: parsed.channel,
+                    track: parsed.track,
                     startedAt: parsed.startedAt,
                     bytes: size,
                     seconds: (Double(max(0, granule - Int64(preSkip))) / 48000 * 100).rounded() / 100
@@ -120,15 +133,17 @@ struct RecordingFolder: Sendable {
         return formatter.string(from: Date(timeIntervalSince1970: Double(micros) / 1e6))
     }
 
-    /// `ru-20261130T171500Z.opus` → ("ru", "2026-11-30T17:15:00Z").
-    static func parse(_ name: String) -> (channel: String, startedAt: String)? {
+    /// `ru-20261130T171500Z.opus` → ("ru", .channel, "2026-11-30T17:15:00Z"); `booth.ru-…` → ("ru", .booth, …).
+    static func parse(_ name: String) -> (channel: String, track: Track, startedAt: String)? {
         guard name.hasSuffix(".opus"), let dash = name.lastIndex(of: "-") else { return nil }
-        let channel = String(name[..<dash])
+        var channel = String(name[..<dash])
+        let track: Track = channel.hasPrefix(boothPrefix) ? .booth : .channel
+        if track == .booth { channel.removeFirst(boothPrefix.count) }
         let stamp = name[name.index(after: dash)...].dropLast(5)
         guard ChannelID(channel) != nil, stamp.count == 16 else { return nil }
         let s = Array(stamp)
         let iso = "\(String(s[0..<4]))-\(String(s[4..<6]))-\(String(s[6..<8]))T\(String(s[9..<11])):\(String(s[11..<13])):\(String(s[13..<15]))Z"
-        return (channel, iso)
+        return (channel, track, iso)
     }
 
     /// The granule position of the file's last page: how much audio it holds (pre-skip included).
