@@ -75,6 +75,23 @@ def layout(d):
 def audio(d, channel, what):
     return d.execute_script(f"const a = document.querySelector('audio[data-channel={channel}]'); return a ? a.{what} : null;")
 
+def assert_aligned(d):
+    """Each English line on the row of the floor line it renders (within 2 s), drawn at the same height to 3 px and
+    to its right; one floor line per row, in time order. Returns the floor's lines."""
+    drawn = layout(d)
+    floor_lines = [line for line in drawn if line["channel"] == "floor"]
+    english = [line for line in drawn if line["channel"] == "en"]
+    assert len(floor_lines) >= 3 and len(english) >= 3, drawn
+    for line in english:
+        partner = min(floor_lines, key=lambda f: abs(f["at"] - line["at"]))
+        assert abs(partner["at"] - line["at"]) <= 2, f"{line} has no floor line within 2 s: {floor_lines}"
+        assert partner["row"] == line["row"] and abs(partner["top"] - line["top"]) <= 3, f"not side by side: {partner} and {line}"
+        assert partner["left"] < line["left"], (partner, line)
+    rows = [line["row"] for line in floor_lines]
+    assert rows == sorted(rows) and len(set(rows)) == len(rows), f"one floor line per row, in time order: {floor_lines}"
+    return floor_lines
+
+
 def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, cli, browser, summit_audio, tmp_path, artifacts):
     _, _, _, By = selenium()
     from selenium.webdriver.common.keys import Keys
@@ -115,19 +132,8 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
             heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#record-head th")]
             assert heads == ["Time", "Floor", "Русский", "Қазақша", "English"], heads
 
-            # Aligned: each English line on the row of the floor line it renders, the columns in order.
-            drawn = layout(d)
-            floor_lines = [line for line in drawn if line["channel"] == "floor"]
-            english = [line for line in drawn if line["channel"] == "en"]
-            assert len(floor_lines) >= 3 and len(english) >= 3, drawn
+            floor_lines = assert_aligned(d)
             assert [line["text"] for line in floor_lines[:3]] == ["Предложение 1.", "Предложение 2.", "Предложение 3."], floor_lines
-            for line in english:
-                partner = min(floor_lines, key=lambda f: abs(f["at"] - line["at"]))
-                assert abs(partner["at"] - line["at"]) <= 2, f"{line} has no floor line within 2 s: {floor_lines}"
-                assert abs(partner["top"] - line["top"]) <= 3, f"not side by side: {partner} and {line}"
-                assert partner["left"] < line["left"], (partner, line)
-            rows = [line["row"] for line in floor_lines]
-            assert rows == sorted(rows) and len(set(rows)) == len(rows), f"one floor line per row, in time order: {floor_lines}"
             times = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#record-rows th")]
             assert times and all(len(t) == 8 and t[2] == ":" and t[5] == ":" for t in times), times
             trail = [p.text for p in d.find_elements(By.CSS_SELECTOR, "td[data-channel='en'] .record-trail")]
@@ -163,6 +169,16 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
                  lambda t: t is not None and abs(t - last_en["start"]) < 0.6, 5)
             poll("the floor paused while English plays", lambda: audio(d, "floor", "paused"), bool, 5)
             poll("English playing", lambda: audio(d, "en", "paused"), lambda paused: paused is False, 5)
+
+            # In Kazakh: the page's words change, the languages keep their own names, the marked line stays.
+            d.find_element(By.CSS_SELECTOR, "#ui-lang option[value='kk']").click()
+            heads = poll("the heads in Kazakh", lambda: [th.text for th in d.find_elements(By.CSS_SELECTOR, "#record-head th")],
+                         lambda h: h and h[0] == "Уақыт", 5)
+            assert heads == ["Уақыт", "Түпнұсқа", "Русский", "Қазақша", "English"], heads
+            assert any(line["current"] for line in layout(d)), "the current lines are marked again after the redraw"
+            assert_aligned(d)
+            assert d.find_element(By.ID, "record-status").text.startswith("Дайын"), "the status follows the language"
+            screenshot(d, "record-1280x800-kk.png")
 
             # A phone: one channel at a time, chosen with the picker; the token asked for when not in the address.
             phone = browser(phone=True, lang="en-US")

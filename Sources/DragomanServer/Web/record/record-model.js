@@ -38,5 +38,7 @@ export function recordItems(recordings) {
       items.push({ kind: 'note', channel: recording.channel, at, end: at, message, recording, offset: event.at || 0 });
     }
   }
-  return items.sort((a, b) => a.at - b.at || (a.kind === 'note' ? -1 : 1));
+  // At the same moment a note comes first: it says who carries the line beside it.
+  const rank = (item) => (item.kind === 'note' ? 0 : 1);
+  return items.sort((a, b) => a.at - b.at || rank(a) - rank(b));
 }

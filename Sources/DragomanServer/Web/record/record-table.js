@@ -34,7 +34,7 @@ export function drawTable({ head, body, channels, rows, onLine }) {
     ...channels.map((channel) => el('th', { attrs: { scope: 'col', 'data-channel': channel, lang: channel === 'floor' ? null : channel }, text: channelTitle(channel) })),
   );
   const buttons = new Map();
-  body.replaceChildren(...rows.map((row) => el('tr', {},
+  body.replaceChildren(...rows.map((row) => el('tr', { className: row.kind === 'note' ? 'record-trail-row' : '' },
     el('th', { className: 'record-time', attrs: { scope: 'row' }, text: clockText(row.at) }),
     ...channels.map((channel) => el('td', { attrs: { 'data-channel': channel } }, ...(row.cells.get(channel) || []).map((item) => {
       if (item.kind === 'note') return el('p', { className: 'record-trail', text: noteText(item) });

@@ -16,10 +16,16 @@ import { Playback } from './playback.js';
 const TOKEN_KEY = 'dragoman.organizer-token'; // the desk's: one token per browser
 
 const page = {
-  code: codeFromAddress('record'), token: null, record: null, channels: [], items: [], rows: [], buttons: new Map(),
-  shown: null, at: null, current: new Map(), audioLoaded: 0,
+  code: codeFromAddress('record'), token: null, record: null, channels: [], items: [], lines: new Map(), rows: [],
+  buttons: new Map(), shown: null, at: null, current: new Map(), audioLoaded: 0, status: null,
 };
 const playback = new Playback((at, recording) => mark(at, recording.channel));
+
+/** Says how loading went, in words that follow a change of the page's language. */
+function status(key, params = {}) {
+  page.status = key ? { key, params } : null;
+  setText($('record-status'), key ? t(key, params) : '');
+}
 
 function show(view) {
   $('token-view').hidden = view !== 'token';
@@ -38,10 +44,10 @@ async function open() {
     setText($('record-error'), t('recordNoCode'));
     return;
   }
-  setText($('record-status'), t('recordLoading'));
+  status('recordLoading');
   const record = await fetchRecord(page.token, page.code);
   if (!record.ok) {
-    setText($('record-status'), '');
+    status(null);
     if (record.status === 401) {
       save(TOKEN_KEY, null);
       showToken(t('dashErr.unauthorized'));
@@ -54,6 +60,7 @@ async function open() {
   page.channels = channelOrder(record.recordings, record.event.languages || []);
   page.items = recordItems(record.recordings);
   page.rows = alignRows(page.items);
+  page.lines = new Map(page.channels.map((channel) => [channel, page.items.filter((item) => item.kind === 'line' && item.channel === channel)]));
   page.shown = page.channels.includes(page.shown) ? page.shown : page.channels[0] || null;
   draw();
   await loadAudio();
@@ -68,7 +75,7 @@ async function loadAudio() {
     else setText($('record-error'), t('recordAudioFailed', { channel: channelTitle(recording.channel) }));
     page.audioLoaded += url ? 1 : 0;
   }));
-  setText($('record-status'), t('recordReady', { count: page.audioLoaded }));
+  status('recordReady', { count: page.audioLoaded });
 }
 
 function draw() {
@@ -123,8 +130,7 @@ function showChannel(channel) {
 function mark(at, leadingChannel) {
   page.at = at;
   for (const channel of page.channels) {
-    const lines = page.items.filter((item) => item.kind === 'line' && item.channel === channel);
-    const line = lineAt(lines, at);
+    const line = lineAt(page.lines.get(channel) || [], at);
     const before = page.current.get(channel) || null;
     if (line === before) continue;
     if (before && page.buttons.has(before)) page.buttons.get(before).removeAttribute('aria-current');
@@ -157,6 +163,7 @@ applyTranslations(document);
 document.title = `${t('recordTitle')} — Dragoman`;
 onLanguageChange(() => {
   applyTranslations(document);
+  if (page.status) status(page.status.key, page.status.params);
   if (page.record) draw();
 });
 
