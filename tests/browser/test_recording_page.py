@@ -72,6 +72,12 @@ def layout(d):
                    top: r.top + window.scrollY, left: r.left, current: b.getAttribute('aria-current') === 'true' };
         });""")
 
+def column_heads(d, visible_only=False):
+    """The table's column heads (read at once: a change of language redraws them)."""
+    return d.execute_script("return [...document.querySelectorAll('#record-head th')].filter(th => !arguments[0] || th.offsetParent)"
+                            ".map(th => th.innerText)", visible_only)
+
+
 def audio(d, channel, what):
     return d.execute_script(f"const a = document.querySelector('audio[data-channel={channel}]'); return a ? a.{what} : null;")
 
@@ -129,7 +135,7 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
                          lambda s: s and s["audioLoaded"] == 4, 30)
             assert d.current_url.endswith(f"/record/{code}"), d.current_url
             assert state["channels"] == ["floor", "ru", "kk", "en"], state
-            heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#record-head th")]
+            heads = column_heads(d)
             assert heads == ["Time", "Floor", "Русский", "Қазақша", "English"], heads
 
             floor_lines = assert_aligned(d)
@@ -143,15 +149,15 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
             assert axe_violations(d) == []
 
             # The floor plays in the browser: as long as the server says, its time runs, the current line follows.
-            d.execute_script("document.querySelector('audio[data-channel=floor]').play()")
-            duration = poll("the floor's duration", lambda: audio(d, "floor", "duration"), lambda v: v and v != float("inf"), 10)
-            assert abs(duration - seconds["floor"]) <= 0.2, f"the browser decodes {duration} s, the server lists {seconds['floor']} s"
-            poll("the floor playing", lambda: audio(d, "floor", "currentTime"), lambda t: t and t > 0.5, 10)
             first_line = floor_doc["lines"][0]
             first_at = round(floor_doc["recordingStart"] / 1e6 + first_line["start"], 2)
+            d.execute_script("document.querySelector('audio[data-channel=floor]').play()")
             marked = poll("the first floor line marked as it is said", lambda: record_state(d)["current"].get("floor"),
                           lambda at: at is not None, first_line["end"] + 5)
             assert abs(marked - first_at) < 0.05, (marked, first_at)
+            duration = poll("the floor's duration", lambda: audio(d, "floor", "duration"), lambda v: v and v != float("inf"), 10)
+            assert abs(duration - seconds["floor"]) <= 0.2, f"the browser decodes {duration} s, the server lists {seconds['floor']} s"
+            poll("the floor playing", lambda: audio(d, "floor", "currentTime"), lambda t: t and t > 0.5, 10)
             poll("the next line marked", lambda: record_state(d)["current"].get("floor"),
                  lambda at: at is not None and at > marked + 0.5, 20)
             assert [line["text"] for line in layout(d) if line["current"] and line["channel"] == "floor"], layout(d)
@@ -172,8 +178,7 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
 
             # In Kazakh: the page's words change, the languages keep their own names, the marked line stays.
             d.find_element(By.CSS_SELECTOR, "#ui-lang option[value='kk']").click()
-            heads = poll("the heads in Kazakh", lambda: [th.text for th in d.find_elements(By.CSS_SELECTOR, "#record-head th")],
-                         lambda h: h and h[0] == "Уақыт", 5)
+            heads = poll("the heads in Kazakh", lambda: column_heads(d), lambda h: h and h[0] == "Уақыт", 5)
             assert heads == ["Уақыт", "Түпнұсқа", "Русский", "Қазақша", "English"], heads
             assert any(line["current"] for line in layout(d)), "the current lines are marked again after the redraw"
             assert_aligned(d)
@@ -187,10 +192,10 @@ def test_the_record_shows_every_channel_side_by_side_and_plays_it(dragoman_bin, 
             phone.find_element(By.ID, "token").send_keys(server.token)
             click(phone, "#token-form button[type='submit']")
             poll("the record on the phone", lambda: record_state(phone), lambda s: s and s["audioLoaded"] == 4, 30)
-            shown = phone.execute_script("return [...document.querySelectorAll('#record-head th')].filter(th => th.offsetParent).map(th => th.innerText)")
+            shown = column_heads(phone, visible_only=True)
             assert shown == ["Time", "Floor"], shown
             phone.find_element(By.CSS_SELECTOR, "#channel-picker option[value='kk']").click()
-            shown = phone.execute_script("return [...document.querySelectorAll('#record-head th')].filter(th => th.offsetParent).map(th => th.innerText)")
+            shown = column_heads(phone, visible_only=True)
             assert shown == ["Time", "Қазақша"], shown
             players = phone.execute_script("return [...document.querySelectorAll('#players li')].filter(li => li.offsetParent).map(li => li.dataset.channel)")
             assert players == ["kk"], players
