@@ -57,6 +57,7 @@ async function open() {
     return;
   }
   page.record = record;
+  page.audioLoaded = 0;
   page.channels = channelOrder(record.recordings, record.event.languages || []);
   page.items = recordItems(record.recordings);
   page.rows = alignRows(page.items);
