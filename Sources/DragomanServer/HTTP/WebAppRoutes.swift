@@ -54,6 +54,7 @@ struct WebAppRoutes: Sendable {
         router.get("booth/:code") { request, _ in try page("booth/booth.html", for: request) }
         router.get("dashboard/:code") { request, _ in try page("dashboard/dashboard.html", for: request) }
         router.get("admin") { request, _ in try page("organizer/organizer.html", for: request) }
+        router.get("record/:code") { request, _ in try page("record/record.html", for: request) }
         router.get("speaker/:code") { request, _ in try page("speaker/speaker.html", for: request) }
         router.get("app/**") { request, context in
             try page(context.parameters.getCatchAll().joined(separator: "/"), for: request)

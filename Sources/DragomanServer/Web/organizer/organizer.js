@@ -108,7 +108,12 @@ async function showRecordings(event) {
   }
   const files = answer.body.recordings || [];
   box.hidden = false;
-  box.replaceChildren(el('h3', { text: t('orgRecordings') }), files.length
+  const record = el('a', { className: 'button', attrs: { href: `/record/${encodeURIComponent(event.code)}` }, text: t('recordOpen') });
+  // A token that was not remembered goes along in the address, added only now so that it is never shown on hover.
+  record.addEventListener('click', () => {
+    if (load(TOKEN_KEY, null) !== desk.token) record.hash = `token=${encodeURIComponent(desk.token)}`;
+  });
+  box.replaceChildren(el('h3', { text: t('orgRecordings') }), ...(files.length ? [record] : []), files.length
     ? el('ul', {}, ...files.map((file) => {
       const button = el('button', { attrs: { type: 'button', 'data-file': file.file },
         text: t('orgRecordingFile', { channel: file.channel === 'floor' ? t('floor') : ownName(file.channel), minutes: (file.seconds / 60).toFixed(1), at: file.startedAt.replace('T', ' ').replace('Z', ' UTC') }) });
