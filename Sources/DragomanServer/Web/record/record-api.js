@@ -12,7 +12,9 @@ export async function fetchRecord(token, code) {
   const [event, list] = await Promise.all([call(token, 'GET', eventPath(code)), call(token, 'GET', `${eventPath(code)}/recordings`)]);
   const failed = [event, list].find((answer) => !answer.ok);
   if (failed) return { ok: false, status: failed.status, message: failed.message };
-  const recordings = await Promise.all((list.body.recordings || []).map(async (recording) => {
+  // The channels as their listeners heard them; the booths' microphone tracks stay on the desk's list.
+  const channelTracks = (list.body.recordings || []).filter((r) => (r.track || 'channel') === 'channel');
+  const recordings = await Promise.all(channelTracks.map(async (recording) => {
     const base = recording.file.replace(/\.opus$/, '');
     const transcript = await call(token, 'GET', `${eventPath(code)}/recordings/${encodeURIComponent(base)}.json`);
     const document = transcript.ok && transcript.body ? transcript.body : { lines: [], events: [] };
