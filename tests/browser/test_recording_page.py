@@ -55,7 +55,7 @@ def floor_speech(summit_audio, path):
     return path
 
 def recordings(server, code):
-    return server.api("GET", f"/api/events/{code}/recordings").json()["recordings"]
+    return [r for r in server.api("GET", f"/api/events/{code}/recordings").json()["recordings"] if r["track"] == "channel"]
 
 def transcript(server, code, recording):
     return server.api("GET", f"/api/events/{code}/recordings/{recording['file'][:-5]}.json").json()
