@@ -27,6 +27,9 @@ struct OggStreamRoute: Sendable {
         guard event.definition.admits(pin: pin) else {
             throw APIError(.unauthorized, pin == nil ? "Event \(code) needs a PIN: add ?pin=… to the URL." : "Wrong PIN for event \(code).")
         }
+        guard !event.definition.confidential else {
+            throw APIError(ProtocolError.confidential(event.definition, output: "the Ogg stream /stream/\(code)/\(file)"))
+        }
 
         let preSkip = self.preSkip
         let silence = try OpusEncoder(bitrate: 16000).encode([Float](repeating: 0, count: 960))
