@@ -42,6 +42,11 @@ struct OggStreamRoute: Sendable {
             body: ResponseBody { writer in
                 let (id, packets) = fanout.subscribeStream()
                 defer { fanout.unsubscribeStream(id) }
+                // It may have become confidential since the check above, and before this stream was there to end.
+                guard !event.definition.confidential else {
+                    try await writer.finish(nil)
+                    return
+                }
                 var ogg = OggOpusWriter(serial: UInt32.random(in: 1...UInt32.max), preSkip: preSkip)
                 try await writer.write(ByteBuffer(bytes: ogg.headerPages()))
                 for await packet in KeptAlive(packets, silence: silence) {

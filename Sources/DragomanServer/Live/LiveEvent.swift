@@ -387,11 +387,11 @@ public final class LiveEvent: Sendable {
 
     /// Replaces the definition (the organizer changed it); channels and booths that went away are closed.
     func update(_ definition: EventDefinition) {
-        let (wasConfidential, relays, fanouts) = registry.withLockedValue { registry in
-            (registry.state.definition.confidential, Array(registry.relays.values), Array(registry.fanouts.values))
-        }
+        let wasConfidential = registry.withLockedValue { $0.state.definition.confidential }
         apply { $0.update(definition) }
         guard definition.confidential, !wasConfidential else { return }
+        // Taken after the change: a relay that registers from now on is refused by `connectRelay` instead.
+        let (relays, fanouts) = registry.withLockedValue { (Array($0.relays.values), Array($0.fanouts.values)) }
         // Nothing may leave the room any more: the relays are told why and closed, the Ogg streams end.
         let error = ProtocolError.confidential(definition, output: "carrying a channel out of the room")
         for sink in relays { sink.run { $0.close(because: error) } }
@@ -484,7 +484,6 @@ public final class LiveEvent: Sendable {
         try apply { (state: inout EventState) throws(ProtocolError) in try state.setSource(source, of: booth) }
     }
 
-    /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.
     /// Registers a relay connection, unless the event is confidential.
     /// - Returns: its id, for `disconnectRelay`.
     func connectRelay(sink: ListenerSinkBox) throws(ProtocolError) -> ConnectionID {
@@ -502,6 +501,7 @@ public final class LiveEvent: Sendable {
         _ = registry.withLockedValue { $0.relays.removeValue(forKey: id) }
     }
 
+    /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.
     func countRelay(on channel: ChannelID, by delta: Int) {
         apply { $0.countRelay(on: channel, by: delta) }
     }
