@@ -50,6 +50,34 @@ struct EventStoreTests {
         #expect(try EventStore(path: path).event(event.code)?.glossary == event.glossary)
     }
 
+    /// v8: confidential and names in the record are kept across a restart, and an event stored before is neither.
+    @Test func privacyIsKeptAcrossARestart() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var rng = SystemRandomNumberGenerator()
+        let plain = EventDefinition(
+            code: JoinCode.random(using: &rng),
+            name: "Open",
+            languages: [LanguageTag("ru")!],
+            pin: nil,
+            floorToken: "t",
+            createdAt: 0
+        )
+        var closed = plain
+        closed.code = JoinCode.random(using: &rng)
+        closed.confidential = true
+        var named = plain
+        named.code = JoinCode.random(using: &rng)
+        named.recording = true
+        named.namesInRecord = true
+        let store = try EventStore(path: path)
+        for event in [plain, closed, named] { try store.insert(event) }
+        let reopened = try EventStore(path: path)
+        #expect(try reopened.event(plain.code).map { [$0.confidential, $0.namesInRecord] } == [false, false])
+        #expect(try reopened.event(closed.code).map { [$0.confidential, $0.namesInRecord, $0.recording] } == [true, false, false])
+        #expect(try reopened.event(named.code).map { [$0.confidential, $0.namesInRecord, $0.recording] } == [false, true, true])
+    }
+
     @Test func interpreterIdsDoNotCollide() {
         var rng = SystemRandomNumberGenerator()
         let ids = (0..<20_000).map { _ in Interpreter.make(name: "x", booth: LanguageTag("ru")!, createdAt: 0, using: &rng).id }

@@ -30,8 +30,9 @@ public struct ChannelPacketFeed: Sendable {
         self.log = log
     }
 
-    /// Refusals that retrying cannot cure: the arguments are wrong, or the event is gone.
-    static let permanentRefusals: Set<String> = ["unknown-event", "unknown-channel", "unauthorized", "bad-request"]
+    /// Refusals that retrying cannot cure: the arguments are wrong, the event is gone, or it is confidential
+    /// (nothing of it may leave the room until the organizer says otherwise).
+    static let permanentRefusals: Set<String> = ["unknown-event", "unknown-channel", "unauthorized", "bad-request", "confidential"]
 
     /// Receives until cancelled, reconnecting as often as needed.
     ///

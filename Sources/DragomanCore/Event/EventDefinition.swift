@@ -17,6 +17,11 @@ public struct EventDefinition: Sendable, Equatable {
     public var recording = false
     /// Recordings older than this many days are deleted by themselves; nil keeps them until the organizer deletes them.
     public var retentionDays: Int?
+    /// A confidential meeting: nothing is recorded, nothing leaves the room (no Icecast relay, no Ogg stream),
+    /// and captions reach phones live but are not kept. `EventRules.privacy` keeps it apart from `recording`.
+    public var confidential = false
+    /// Whether the recording's audit trail names the interpreter on air; when false it says "ru booth interpreter".
+    public var namesInRecord = false
     /// A PIN listeners must give, or nil when anyone with the code may listen.
     public var pin: String?
     /// The secret that allows publishing the floor of this event.

@@ -31,6 +31,7 @@ extension EventState {
             serverTime: now
         )
         state.machine = desk.machine.wireName
+        state.confidential = definition.confidential
         if case .failed(let problem) = desk.machine { state.machineProblem = problem }
         return state
     }

@@ -110,6 +110,8 @@ extension ControlMessages {
         public var listeners: Int
         public var recorded: Bool
         public var streamedOutside: Bool
+        /// A confidential meeting: nothing is recorded or leaves the room; consoles say so.
+        public var confidential = false
         /// The channel's machine booth: `starting`, `ready` or `failed`; absent when it has none.
         public var machine: String?
         /// Why the machine booth failed.

@@ -10,6 +10,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         case forbidden
         /// An interpreter key used on a booth it does not belong to.
         case wrongBooth = "wrong-booth"
+        /// An output that would take a confidential event out of the room (a relay, an Ogg stream).
+        case confidential
         case unknownEvent = "unknown-event"
         case unknownChannel = "unknown-channel"
         case notFound = "not-found"
@@ -38,7 +40,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             switch self {
             case .badRequest, .badMessage: 400
             case .unauthorized: 401
-            case .forbidden, .wrongBooth: 403
+            case .forbidden, .wrongBooth, .confidential: 403
             case .unknownEvent, .unknownChannel, .notFound: 404
             case .noAudio: 408
             case .floorBusy, .relayLoop, .notOnline, .micBusy, .notLive, .noPartner, .nothingToAccept, .notAccepted,
@@ -61,6 +63,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             case .unauthorized: "missing or wrong organizer token, floor token, interpreter key or PIN"
             case .forbidden: "not allowed with this credential (e.g. a listener sending audio; a key opened on another console)"
             case .wrongBooth: "an interpreter key used on another booth"
+            case .confidential:
+                "the event is confidential: nothing leaves the room (no Icecast relay, no Ogg stream); a relay connected when it became confidential is closed with this code"
             case .unknownEvent: "no event has this join code"
             case .unknownChannel: "the event has no such channel or booth"
             case .notFound: "no such thing (a file, an interpreter)"
@@ -105,6 +109,14 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
 
     public static func unknownEvent(_ code: String) -> ProtocolError {
         ProtocolError(.unknownEvent, "No event has the join code \(code).")
+    }
+
+    /// The refusal of an `output` (an Icecast relay, an Ogg stream) that would take a confidential event out of the room.
+    public static func confidential(_ event: EventDefinition, output: String) -> ProtocolError {
+        ProtocolError(
+            .confidential,
+            "Event \(event.code) is a confidential meeting: nothing leaves the room, so \(output) is refused. The organizer can turn 'confidential' off to allow it."
+        )
     }
 
     public static func unknownChannel(_ channel: String, in event: EventDefinition) -> ProtocolError {

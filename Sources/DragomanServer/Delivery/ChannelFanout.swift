@@ -187,6 +187,15 @@ final class ChannelFanout: Sendable {
         state.withLockedValue { $0.streams.removeValue(forKey: id) }?.finish()
     }
 
+    /// Ends every Ogg stream of the channel (the event became confidential): the players see the stream end.
+    func endStreams() {
+        let streams = state.withLockedValue { state in
+            defer { state.streams = [:] }
+            return Array(state.streams.values)
+        }
+        for stream in streams { stream.finish() }
+    }
+
     /// Disconnects everyone on the channel, telling WebSocket listeners why.
     func closeAll(because error: ProtocolError) {
         let (groups, streams, recorders) = state.withLockedValue { state in

@@ -40,6 +40,7 @@ struct EventAPI: Sendable {
             let machine = try EventRules.machineBooths(changes.machine, of: languages)
             let glossary = try EventRules.glossary(changes.glossary, of: languages)
             let retention = try EventRules.retentionDays(changes.retentionDays)
+            try EventRules.privacy(confidential: changes.confidential ?? false, recording: changes.recording ?? false)
             let event = try events.create(
                 name: name,
                 languages: languages,
@@ -47,6 +48,8 @@ struct EventAPI: Sendable {
                 glossary: glossary,
                 recording: changes.recording ?? false,
                 retentionDays: retention,
+                confidential: changes.confidential ?? false,
+                namesInRecord: changes.namesInRecord ?? false,
                 pin: pin,
                 now: Date().timeIntervalSince1970
             )
@@ -90,6 +93,9 @@ struct EventAPI: Sendable {
                 event.machineBooths.removeAll { !event.languages.contains($0) }  // a removed language takes its machine along
             }
             if let recording = changes.recording { event.recording = recording }
+            if let confidential = changes.confidential { event.confidential = confidential }
+            if let namesInRecord = changes.namesInRecord { event.namesInRecord = namesInRecord }
+            try EventRules.privacy(confidential: event.confidential, recording: event.recording)
             if changes.retentionGiven { event.retentionDays = try EventRules.retentionDays(changes.retentionDays) }
             if let glossary = changes.glossary {
                 event.glossary = try EventRules.glossary(glossary, of: event.languages)

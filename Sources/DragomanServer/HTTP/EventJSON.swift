@@ -22,6 +22,10 @@ enum EventJSON {
         var recording: Bool
         /// Days after which recordings are deleted by themselves; absent: kept.
         var retentionDays: Int?
+        /// Nothing recorded, nothing streamed out of the room, no captions kept.
+        var confidential: Bool
+        /// Whether the recording's trail names the interpreters.
+        var namesInRecord: Bool
         var pinRequired: Bool
         var pin: String?
         var floorToken: String
@@ -55,6 +59,8 @@ enum EventJSON {
         var floorLanguage: String?
         /// Whether the meeting is recorded: the listener page says so.
         var recording: Bool
+        /// Whether the meeting is confidential: the listener page says so.
+        var confidential: Bool
         var channels: [ChannelState]
     }
 
@@ -67,10 +73,12 @@ enum EventJSON {
         var recording: Bool?
         var retentionDays: Int?
         var retentionGiven = false
+        var confidential: Bool?
+        var namesInRecord: Bool?
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, retentionDays, pin }
+        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, retentionDays, confidential, namesInRecord, pin }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -81,6 +89,8 @@ enum EventJSON {
             recording = try container.decodeIfPresent(Bool.self, forKey: .recording)
             retentionGiven = container.contains(.retentionDays)
             retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays)
+            confidential = try container.decodeIfPresent(Bool.self, forKey: .confidential)
+            namesInRecord = try container.decodeIfPresent(Bool.self, forKey: .namesInRecord)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -99,6 +109,8 @@ enum EventJSON {
             glossary: event.glossary.map { term in Dictionary(uniqueKeysWithValues: term.renderings.map { ($0.key.value, $0.value) }) },
             recording: event.recording,
             retentionDays: event.retentionDays,
+            confidential: event.confidential,
+            namesInRecord: event.namesInRecord,
             pinRequired: event.pin != nil,
             pin: event.pin,
             floorToken: event.floorToken,
@@ -131,6 +143,7 @@ enum EventJSON {
             floorLive: live.isFloorLive,
             floorLanguage: live.floorLanguage?.value,
             recording: event.recording,
+            confidential: event.confidential,
             channels: states
         )
     }

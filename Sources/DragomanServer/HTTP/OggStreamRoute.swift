@@ -27,6 +27,9 @@ struct OggStreamRoute: Sendable {
         guard event.definition.admits(pin: pin) else {
             throw APIError(.unauthorized, pin == nil ? "Event \(code) needs a PIN: add ?pin=… to the URL." : "Wrong PIN for event \(code).")
         }
+        guard !event.definition.confidential else {
+            throw APIError(ProtocolError.confidential(event.definition, output: "the Ogg stream /stream/\(code)/\(file)"))
+        }
 
         let preSkip = self.preSkip
         let silence = try OpusEncoder(bitrate: 16000).encode([Float](repeating: 0, count: 960))
@@ -39,6 +42,11 @@ struct OggStreamRoute: Sendable {
             body: ResponseBody { writer in
                 let (id, packets) = fanout.subscribeStream()
                 defer { fanout.unsubscribeStream(id) }
+                // It may have become confidential since the check above, and before this stream was there to end.
+                guard !event.definition.confidential else {
+                    try await writer.finish(nil)
+                    return
+                }
                 var ogg = OggOpusWriter(serial: UInt32.random(in: 1...UInt32.max), preSkip: preSkip)
                 try await writer.write(ByteBuffer(bytes: ogg.headerPages()))
                 for await packet in KeptAlive(packets, silence: silence) {

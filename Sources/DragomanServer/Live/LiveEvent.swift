@@ -42,6 +42,8 @@ public final class LiveEvent: Sendable {
         /// Console connections, including one replaced by a newer console until its session ends.
         var consoles: [ConnectionID: (booth: LanguageTag, sink: ListenerSinkBox)] = [:]
         var dashboards: [ConnectionID: ListenerSinkBox] = [:]
+        /// Listener connections that carry a channel out of the room (Icecast relays): closed if the event becomes confidential.
+        var relays: [ConnectionID: ListenerSinkBox] = [:]
         /// Booth states and dashboard snapshots sent after changes, at most ten a second each.
         var refreshes = RefreshThrottle<RefreshTarget>(intervalMicros: 100_000)
 
@@ -395,7 +397,16 @@ public final class LiveEvent: Sendable {
 
     /// Replaces the definition (the organizer changed it); channels and booths that went away are closed.
     func update(_ definition: EventDefinition) {
+        let wasConfidential = registry.withLockedValue { $0.state.definition.confidential }
         apply { $0.update(definition) }
+        guard definition.confidential, !wasConfidential else { return }
+        // Taken after the change: a relay that registers from now on is refused by `connectRelay` instead.
+        let (relays, fanouts) = registry.withLockedValue { (Array($0.relays.values), Array($0.fanouts.values)) }
+        // Nothing may leave the room any more: the relays are told why and closed, the Ogg streams end.
+        let error = ProtocolError.confidential(definition, output: "carrying a channel out of the room")
+        for sink in relays { sink.run { $0.close(because: error) } }
+        for fanout in fanouts { fanout.endStreams() }
+        if !relays.isEmpty { logger.notice("event \(definition.code): confidential, \(relays.count) relays closed") }
     }
 
     /// Adds an interpreter the organizer made (already stored).
@@ -491,6 +502,23 @@ public final class LiveEvent: Sendable {
     /// Sets what a booth hears: the floor, or another booth (relay).
     func setSource(_ source: BoothSource, of booth: LanguageTag) throws(ProtocolError) {
         try apply { (state: inout EventState) throws(ProtocolError) in try state.setSource(source, of: booth) }
+    }
+
+    /// Registers a relay connection, unless the event is confidential.
+    /// - Returns: its id, for `disconnectRelay`.
+    func connectRelay(sink: ListenerSinkBox) throws(ProtocolError) -> ConnectionID {
+        let id = newConnectionID()
+        let refused = registry.withLockedValue { registry -> EventDefinition? in
+            guard !registry.state.definition.confidential else { return registry.state.definition }
+            registry.relays[id] = sink
+            return nil
+        }
+        if let refused { throw ProtocolError.confidential(refused, output: "an Icecast relay (role=relay)") }
+        return id
+    }
+
+    func disconnectRelay(_ id: ConnectionID) {
+        _ = registry.withLockedValue { $0.relays.removeValue(forKey: id) }
     }
 
     /// Counts a relay (a connection that carries the channel out of the room) joining or leaving `channel`.

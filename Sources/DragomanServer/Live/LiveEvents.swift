@@ -84,10 +84,11 @@ public final class LiveEvents: Sendable {
 
     // MARK: Recording
 
-    /// Records every channel of `event` while its definition says so, each to a new file.
+    /// Records every channel of `event` while its definition says so, each to a new file; a confidential event
+    /// never (the rules keep it from `recording`, and this guard holds even if a stored row says otherwise).
     private func startRecording(of event: LiveEvent) {
         let code = event.definition.code
-        guard event.definition.recording, let recordingFolder, let recordingCodec else {
+        guard event.definition.recording, !event.definition.confidential, let recordingFolder, let recordingCodec else {
             recorders.withLockedValue { $0.removeValue(forKey: code) }?.cancel()
             return
         }
@@ -95,8 +96,21 @@ public final class LiveEvents: Sendable {
         var channelRecorders: [ChannelRecorder] = []
         for channel in event.definition.channels {
             guard let fanout = event.fanout(channel), let file = try? recordingFolder.newFile(for: channel, of: code, at: start) else { continue }
+            // Who carried the channel, as the organizer allows it now: read from the live state at each line.
+            let trail: @Sendable (String) -> String = { [weak event] text in
+                guard let state = event?.state else { return text }
+                let live = channel.language.flatMap { state.liveInterpreter(in: $0) }
+                return RecordingTrailLine.message(text, channel: channel, live: live, namesInRecord: state.definition.namesInRecord)
+            }
             channelRecorders.append(
-                ChannelRecorder(channel: channel, fanout: fanout, file: file, preSkip: recordingCodec.preSkip, silence: recordingCodec.silence)
+                ChannelRecorder(
+                    channel: channel,
+                    fanout: fanout,
+                    file: file,
+                    preSkip: recordingCodec.preSkip,
+                    silence: recordingCodec.silence,
+                    trail: trail
+                )
             )
         }
         // Each booth's microphone on its own track (a machine-only booth has none).
@@ -231,6 +245,8 @@ public final class LiveEvents: Sendable {
         glossary: [GlossaryTerm] = [],
         recording: Bool = false,
         retentionDays: Int? = nil,
+        confidential: Bool = false,
+        namesInRecord: Bool = false,
         pin: String?,
         now: Double
     ) throws
@@ -251,6 +267,8 @@ public final class LiveEvents: Sendable {
         )
         definition.recording = recording
         definition.retentionDays = retentionDays
+        definition.confidential = confidential
+        definition.namesInRecord = namesInRecord
         try store.insert(definition)
         return definition
     }
@@ -335,7 +353,7 @@ public final class LiveEvents: Sendable {
         let before = event.definition
         event.update(definition)
         // The machine reads its languages, booths and glossary when it starts: a change to any restarts it.
-        if before.recording != definition.recording || before.languages != definition.languages {
+        if before.recording != definition.recording || before.confidential != definition.confidential || before.languages != definition.languages {
             stopRecording(of: definition.code)
             startRecording(of: event)
         }

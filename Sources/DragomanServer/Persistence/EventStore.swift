@@ -72,6 +72,12 @@ public final class EventStore: Sendable {
         migrator.registerMigration("v7: retention") { db in
             try db.alter(table: "event") { t in t.add(column: "retentionDays", .integer) }
         }
+        migrator.registerMigration("v8: privacy") { db in
+            try db.alter(table: "event") { t in
+                t.add(column: "confidential", .boolean).notNull().defaults(to: false)
+                t.add(column: "namesInRecord", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -182,6 +188,8 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var glossary: String
     var recording: Bool
     var retentionDays: Int?
+    var confidential: Bool
+    var namesInRecord: Bool
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -195,6 +203,8 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         glossary = (try? String(decoding: JSONEncoder().encode(renderings), as: UTF8.self)) ?? "[]"
         recording = event.recording
         retentionDays = event.retentionDays
+        confidential = event.confidential
+        namesInRecord = event.namesInRecord
         pin = event.pin
         floorToken = event.floorToken
         createdAt = event.createdAt
@@ -220,6 +230,8 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         )
         definition.recording = recording
         definition.retentionDays = retentionDays
+        definition.confidential = confidential
+        definition.namesInRecord = namesInRecord
         return definition
     }
 }

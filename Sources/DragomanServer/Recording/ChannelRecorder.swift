@@ -22,13 +22,17 @@ final class ChannelRecorder: Sendable {
     private let silence: [UInt8]
     private let arrived = NIOLockedValueBox<[(packet: [UInt8], at: UInt64)]>([])
     private let messages = NIOLockedValueBox<[String]>([])
+    /// What the trail keeps of a message it keeps (`RecordingTrailLine`: names as the organizer allows).
+    private let trail: @Sendable (String) -> String
 
     /// The log beside the audio file.
     static func logFile(of audio: URL) -> URL { audio.deletingPathExtension().appendingPathExtension("jsonl") }
 
     /// - Parameter silence: an Opus packet of 20 ms of silence, from the channel's encoder settings.
-    init(channel: ChannelID, fanout: ChannelFanout, file: URL, preSkip: Int, silence: [UInt8]) {
+    init(channel: ChannelID, fanout: ChannelFanout, file: URL, preSkip: Int, silence: [UInt8], trail: @escaping @Sendable (String) -> String = { $0 })
+    {
         self.channel = channel
+        self.trail = trail
         self.fanout = fanout
         self.file = file
         self.preSkip = preSkip
@@ -51,14 +55,14 @@ final class ChannelRecorder: Sendable {
         var timeline = RecordingTimeline(startMicros: startMicros)
         let (id, items) = fanout.subscribeRecorder()
         defer { fanout.unsubscribeRecorder(id) }
-        let collector = Task { [arrived, messages] in
+        let collector = Task { [arrived, messages, trail] in
             for await item in items {
                 switch item {
                 case .audio(let packet):
                     arrived.withLockedValue { $0.append((packet.opus, WallClock.nowMicros())) }
                 case .text(let text):
                     guard Self.isWorthKeeping(text) else { continue }
-                    messages.withLockedValue { $0.append("{\"at\":\(WallClock.nowMicros()),\"message\":\(text)}\n") }
+                    messages.withLockedValue { $0.append("{\"at\":\(WallClock.nowMicros()),\"message\":\(trail(text))}\n") }
                 }
             }
         }

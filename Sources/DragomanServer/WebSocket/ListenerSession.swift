@@ -24,6 +24,16 @@ struct ListenerSession: Sendable {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let current = CurrentChannel()
         defer { if isRelay, let channel = current.channel { event.countRelay(on: channel, by: -1) } }
+        var relayID: ConnectionID?
+        if isRelay {
+            do {
+                relayID = try event.connectRelay(sink: sink)
+            } catch {
+                await WebSocketRefusal.refuse(error, outbound: outbound)  // it became confidential after the gate
+                return
+            }
+        }
+        defer { if let relayID { event.disconnectRelay(relayID) } }
         let welcome = ControlMessages.Welcome(
             event: .init(code: event.definition.code.value, name: event.definition.name, languages: event.definition.languages.map(\.value)),
             channel: startChannel.description,

@@ -66,6 +66,7 @@ struct WebSocketGate: Sendable {
         case let other:
             throw ProtocolError(.badRequest, "role=\(other) is not a role; use listener (the default) or relay (the channel leaves the room).")
         }
+        if relay, definition.confidential { throw ProtocolError.confidential(definition, output: "an Icecast relay (role=relay)") }
 
         let sink = try await Self.installSink(codec: codec, on: channel)
         let session = ListenerSession(

@@ -28,9 +28,10 @@ export function render() {
   setText($('listeners'), listeners === null ? '—' : listeners === 0 ? t('booth.nobody') : String(listeners));
   $('listeners-box').dataset.none = String(listeners === 0);
   $('rec-box').dataset.on = String(!!(s && s.recorded));
-  setText($('recorded'), s ? (s.recorded ? t('booth.recorded') : t('booth.notRecorded')) : '—');
+  const confidential = !!(s && s.confidential);
+  setText($('recorded'), s ? (confidential ? t('booth.confidential') : s.recorded ? t('booth.recorded') : t('booth.notRecorded')) : '—');
   $('out-box').dataset.on = String(!!(s && s.streamedOutside));
-  setText($('streamed'), s ? (s.streamedOutside ? t('booth.streamed') : t('booth.notStreamed')) : '—');
+  setText($('streamed'), s ? (confidential ? t('booth.confidential') : s.streamedOutside ? t('booth.streamed') : t('booth.notStreamed')) : '—');
   const connKey = { idle: 'booth.conn.idle', connecting: 'booth.conn.connecting', open: 'booth.conn.open', reconnecting: 'booth.conn.reconnecting', failed: 'booth.conn.failed', closed: 'booth.conn.failed' }[page.conn];
   setText($('connection'), t(connKey));
   $('connection').dataset.state = page.conn;

@@ -317,7 +317,7 @@ function render() {
 
   const name = page.event.name || page.code;
   setText($('event-name'), name);
-  const recorded = page.event.recording ? ` · ${t('meetingRecorded')}` : '';
+  const recorded = page.event.confidential ? ` · ${t('meetingConfidential')}` : page.event.recording ? ` · ${t('meetingRecorded')}` : '';
   setText($('event-code'), t('meetingCode', { code: page.code }) + recorded);
   document.title = `${name} — Dragoman`;
 

@@ -28,6 +28,16 @@ export class EventForm {
     });
     $('event-recording').addEventListener('change', () => {
       this.state.recording = $('event-recording').checked;
+      this.drawPrivacy();
+    });
+    // A confidential meeting is never recorded: ticking it unticks and locks "Record every channel" (the server refuses both).
+    $('event-confidential').addEventListener('change', () => {
+      this.state.confidential = $('event-confidential').checked;
+      if (this.state.confidential) this.state.recording = false;
+      this.drawPrivacy();
+    });
+    $('event-names-in-record').addEventListener('change', () => {
+      this.state.namesInRecord = $('event-names-in-record').checked;
     });
     $('floor-language').addEventListener('change', () => {
       this.state.floorLanguage = $('floor-language').value || null;
@@ -49,7 +59,7 @@ export class EventForm {
 
   static empty() {
     return {
-      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', recording: false, interpreters: [], glossary: [], removed: [],
+      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', recording: false, confidential: false, namesInRecord: false, interpreters: [], glossary: [], removed: [],
     };
   }
 
@@ -58,7 +68,6 @@ export class EventForm {
     this.state = { ...EventForm.empty(), ...state };
     $('event-name').value = this.state.name;
     $('event-pin').value = this.state.pin || '';
-    $('event-recording').checked = !!this.state.recording;
     $('language-search').value = '';
     $('floor-language').closest('.field').hidden = this.state.mode === 'edit';
     this.draw();
@@ -71,6 +80,16 @@ export class EventForm {
     this.drawPinHint();
     this.drawInterpreters();
     this.drawGlossary();
+    this.drawPrivacy();
+  }
+
+  /** Confidential, recording, and names in the record: recording is off and locked while confidential. */
+  drawPrivacy() {
+    $('event-confidential').checked = !!this.state.confidential;
+    $('event-recording').checked = !!this.state.recording && !this.state.confidential;
+    $('event-recording').disabled = !!this.state.confidential;
+    $('event-names-in-record').checked = !!this.state.namesInRecord;
+    $('names-in-record-field').hidden = !$('event-recording').checked;
   }
 
   addLanguage(code) {
@@ -202,7 +221,9 @@ export class EventForm {
       languages: codes,
       machine: this.state.languages.filter((l) => l.machine).map((l) => l.code),
       pin: this.state.pin ? this.state.pin : null,
-      recording: !!this.state.recording,
+      recording: !!this.state.recording && !this.state.confidential,
+      confidential: !!this.state.confidential,
+      namesInRecord: !!this.state.namesInRecord,
       glossary,
     };
   }

@@ -27,7 +27,8 @@ export function eventItem({ event, live, interpreters }, actions) {
   const button = (key, action, extra = {}) =>
     el('button', { attrs: { type: 'button', 'data-action': action, ...extra.attrs }, className: extra.className || '', text: t(key) });
   const item = el('li', { className: 'org-event panel', attrs: { 'data-code': event.code } },
-    el('h2', {}, el('span', { text: event.name }), ' ', el('span', { className: 'dash-code', text: event.code })),
+    el('h2', {}, el('span', { text: event.name }), ' ', el('span', { className: 'dash-code', text: event.code }),
+      event.confidential ? el('span', { className: 'org-badge', attrs: { 'data-badge': 'confidential' }, text: t('orgConfidentialBadge') }) : ''),
     el('p', { className: 'org-languages', text: languages.join(' · ') }),
     el('p', { className: 'org-state', attrs: { 'data-live': live && live.floorLive ? 'true' : 'false' }, text: state.join(' · ') }),
     el('div', { className: 'org-recordings', attrs: { hidden: true } }),

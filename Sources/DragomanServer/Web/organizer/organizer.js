@@ -151,6 +151,8 @@ function formStateOf(event, interpreters, mode) {
     languages: event.languages.map((code) => ({ code, machine: event.machine.includes(code) })),
     pin: mode === 'edit' ? event.pin || '' : '',
     recording: !!event.recording,
+    confidential: !!event.confidential,
+    namesInRecord: !!event.namesInRecord,
     glossary: (event.glossary || []).map((term) => ({ ...term })),
     // A template keeps the interpreters' names and booths; each gets a new key when the copy is saved.
     interpreters: interpreters.map((p) => (mode === 'edit' ? { ...p } : { name: p.name, booth: p.booth })),
