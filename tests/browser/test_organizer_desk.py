@@ -82,12 +82,13 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     poll("the floor on air and a listener on the desk", lambda: item_text(d, code),
          lambda text: text and "Floor on air" in text and "listeners: 1" in text, 20)
 
-    # The recordings, one per channel, listed under the meeting and downloaded with the token.
+    # The recordings, one per channel and one per human booth's microphone, listed under the meeting and downloaded
+    # with the token.
     d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='recordings']").click()
-    files = poll("four recordings listed", lambda: d.execute_script(
+    files = poll("six recordings listed", lambda: d.execute_script(
         "return [...document.querySelectorAll(`[data-code='${arguments[0]}'] .org-recordings button`)].map(b => b.dataset.file)", code),
-        lambda f: len(f) == 4, 10)
-    assert sorted(f.split("-")[0] for f in files) == ["en", "floor", "kk", "ru"], files
+        lambda f: len(f) == 6, 10)
+    assert sorted(f.split("-")[0] for f in files) == ["booth.kk", "booth.ru", "en", "floor", "kk", "ru"], files
 
     # Tomorrow's meeting from today's: same languages, machine booth, glossary and interpreters' names.
     d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='template']").click()

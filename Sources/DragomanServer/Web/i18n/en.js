@@ -29,6 +29,7 @@ export const words = {
   orgConfidentialBadge: 'Confidential',
   orgRecordings: 'Recordings',
   orgRecordingFile: '{channel}, {minutes} min, from {at}',
+  orgBoothMicrophone: '{language} booth microphone',
   orgNoRecordings: 'Nothing recorded yet.',
   // The record of a meeting (/record/{code}).
   recordOpen: 'Open the record',

@@ -35,6 +35,7 @@ export const words = {
   orgConfidentialBadge: 'Құпия',
   orgRecordings: 'Жазбалар',
   orgRecordingFile: '{channel}, {minutes} мин, {at} бастап',
+  orgBoothMicrophone: 'кабина микрофоны: {language}',
   orgNoRecordings: 'Әзірге жазба жоқ.',
   // The record of a meeting (/record/{code}).
   recordOpen: 'Отырыс жазбасын ашу',

@@ -29,6 +29,7 @@ export const words = {
   orgConfidentialBadge: 'Конфиденциально',
   orgRecordings: 'Записи',
   orgRecordingFile: '{channel}, {minutes} мин, с {at}',
+  orgBoothMicrophone: 'микрофон кабины: {language}',
   orgNoRecordings: 'Записей пока нет.',
   // The record of a meeting (/record/{code}).
   recordOpen: 'Открыть запись заседания',

@@ -116,11 +116,17 @@ async function showRecordings(event) {
   box.replaceChildren(el('h3', { text: t('orgRecordings') }), ...(files.length ? [record] : []), files.length
     ? el('ul', {}, ...files.map((file) => {
       const button = el('button', { attrs: { type: 'button', 'data-file': file.file },
-        text: t('orgRecordingFile', { channel: file.channel === 'floor' ? t('floor') : ownName(file.channel), minutes: (file.seconds / 60).toFixed(1), at: file.startedAt.replace('T', ' ').replace('Z', ' UTC') }) });
+        text: t('orgRecordingFile', { channel: recordingName(file), minutes: (file.seconds / 60).toFixed(1), at: file.startedAt.replace('T', ' ').replace('Z', ' UTC') }) });
       button.addEventListener('click', () => download(event.code, file.file));
       return el('li', {}, button);
     }))
     : el('p', { className: 'hint', text: t('orgNoRecordings') }));
+}
+
+/** A recording as the organizer knows it: the floor, a language (as its listeners heard it), or a booth's microphone. */
+function recordingName(file) {
+  if (file.channel === 'floor') return t('floor');
+  return file.track === 'booth' ? t('orgBoothMicrophone', { language: ownName(file.channel) }) : ownName(file.channel);
 }
 
 async function download(code, file) {
