@@ -71,6 +71,9 @@ def test_every_channel_is_recorded_and_a_killed_server_loses_at_most_a_second(se
     floor = next(name for name in before if name.startswith("floor-"))
     audio, rate = dt.read_wav(tmp_path / f"{floor}.wav")
     assert dt.rms(audio[rate:]) > 0.01, "the floor's recording carries the floor's speech"
+    source, _ = dt.read_wav(summit_audio / "ru-01.wav")
+    ncc, _ = dt.aligned_ncc(source, audio, max_lag=len(audio))
+    assert ncc > 0.8, f"the floor's recording is the floor (NCC {ncc:.2f} with what was sent)"
 
     server.start()
     after = recordings(server, code)
