@@ -64,7 +64,7 @@ struct DoctorCommand: AsyncParsableCommand {
             report.add(.missing, "voices", "espeak-ng (Debian libespeak-ng1, espeak-ng-data) does not load: machine booths give captions only")
         }
 
-        // sherpa-onnx voices (--voice): each loaded and made to speak.
+        // The voices given with --voice (sherpa-onnx or Festival): each loaded and made to speak.
         var sherpaVoices: Set<LanguageTag> = []
         for spec in machine.voice {
             let (language, folder) = try MachineOptions.voice(spec)
@@ -178,7 +178,10 @@ struct DoctorCommand: AsyncParsableCommand {
     /// Loads a sherpa-onnx voice and has it speak a sentence; says how long the audio is and how fast it came.
     static func trySherpaVoice(folder: String, language: LanguageTag, threads: Int) async -> Result<String, DoctorProblem> {
         do {
-            let voice = try SherpaOnnxSynthesizer(folder: folder, threads: threads)
+            let festival = MachineOptions.festivalVoice(folder)
+            let voice: any SpeechSynthesizer =
+                try festival.map { try FestivalSynthesizer(voice: $0, language: language) }
+                ?? SherpaOnnxSynthesizer(folder: folder, threads: threads)
             let primary = language.value.split(separator: "-").first.map(String.init) ?? language.value
             let sentence = voiceTestSentences[primary] ?? testSentence
             let started = ContinuousClock.now
@@ -186,7 +189,13 @@ struct DoctorCommand: AsyncParsableCommand {
             let took = ContinuousClock.now - started
             let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
             return .success(
-                String(format: "sherpa-onnx VITS, %@: “%@” spoken, %.1f s of audio in %.1f s", folder, sentence, audio.duration, seconds)
+                String(
+                    format: "%@: “%@” spoken, %.1f s of audio in %.1f s",
+                    festival.map { "Festival, \($0)" } ?? "sherpa-onnx VITS, \(folder)",
+                    sentence,
+                    audio.duration,
+                    seconds
+                )
             )
         } catch {
             return .failure(DoctorProblem("\(error)"))

@@ -27,7 +27,8 @@ struct MachineOptions: ParsableArguments {
     @Option(
         help: """
             A voice for one language, LANG=FOLDER: a sherpa-onnx VITS or Piper voice folder with a manifest.json, e.g. \
-            en=vendor/models/piper-en_US-joe-medium. Repeatable; espeak-ng speaks the other languages.
+            en=vendor/models/piper-en_US-joe-medium, or ru=festival for Festival's Russian voice (festival:VOICE for \
+            another Festival voice). Repeatable; espeak-ng speaks the other languages.
             """
     )
     var voice: [String] = []
@@ -126,7 +127,11 @@ struct MachineOptions: ParsableArguments {
         var chosen: [LanguageTag: any SpeechSynthesizer] = [:]
         for spec in voice {
             let (language, folder) = try Self.voice(spec)
-            chosen[language] = try SherpaOnnxSynthesizer(folder: folder, threads: sherpaThreads)
+            if let festivalVoice = Self.festivalVoice(folder) {
+                chosen[language] = try FestivalSynthesizer(voice: festivalVoice, language: language)
+            } else {
+                chosen[language] = try SherpaOnnxSynthesizer(folder: folder, threads: sherpaThreads)
+            }
         }
         return VoicesByLanguage(chosen, fallback: try? EspeakSynthesizer())
     }
@@ -137,6 +142,13 @@ struct MachineOptions: ParsableArguments {
             throw ValidationError("--recognizer \(text): expected sherpa=FOLDER (a sherpa-onnx model folder with a manifest.json)")
         }
         return String(text.dropFirst("sherpa=".count))
+    }
+
+    /// `festival` (Debian's Russian voice) or `festival:VOICE` as a --voice's folder; nil for a folder.
+    static func festivalVoice(_ folder: String) -> String? {
+        if folder == "festival" { return FestivalSynthesizer.russianVoice }
+        guard folder.hasPrefix("festival:") else { return nil }
+        return String(folder.dropFirst("festival:".count))
     }
 
     /// Reads `LANG=FOLDER`.

@@ -113,6 +113,14 @@ struct WAVFileTests {
         streamed.replaceSubrange(4..<8, with: [0xFF, 0xFF, 0xFF, 0xFF])
         streamed.replaceSubrange(40..<44, with: [0xFF, 0xFF, 0xFF, 0xFF])
         #expect(try WAVFile.decode(streamed).frameCount == 4410)
+
+        // Festival's text2wave to a pipe leaves the header as for no samples (RIFF 36, data 0): read to the end.
+        var piped = full
+        piped.replaceSubrange(4..<8, with: [36, 0, 0, 0])
+        piped.replaceSubrange(40..<44, with: [0, 0, 0, 0])
+        #expect(try WAVFile.decode(piped).frameCount == 4410)
+        // A truly empty data chunk in a header that says so stays empty.
+        #expect(try WAVFile.decode(Array(piped.prefix(44))).frameCount == 0)
     }
 
     @Test func notAWAVFileIsRefusedNamingTheProblem() throws {

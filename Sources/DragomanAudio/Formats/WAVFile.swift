@@ -5,7 +5,8 @@ public import Foundation
 /// Reads PCM integers of 8 (unsigned), 16, 24 and 32 bits and IEEE floats of 32 and 64 bits,
 /// plain or as WAVE_FORMAT_EXTENSIBLE, any channel count, 8–192 kHz. Unknown chunks
 /// (LIST, bext, cue…) are skipped. A `data` chunk shorter than declared, as recorders
-/// that were stopped abruptly or that stream to a pipe leave behind, is read as far as it goes.
+/// that were stopped abruptly or that stream to a pipe leave behind, is read as far as it goes; one declared empty
+/// in a header that was never filled in (a WAV streamed to a pipe) runs to the end of the file.
 public enum WAVFile {
     /// Reads a WAV file.
     ///
@@ -57,8 +58,12 @@ public enum WAVFile {
             if bytes.matches("fmt ", at: offset) {
                 format = try Format(parsing: bytes[bodyStart..<bodyEnd], at: bodyStart)
             } else if bytes.matches("data", at: offset) {
-                // A data chunk running past the end of the file is taken as far as it goes.
-                dataRange = bodyStart..<bodyEnd
+                // A data chunk running past the end of the file is taken as far as it goes. One declared empty in a
+                // RIFF that says it ends there, with bytes after it, was streamed to a pipe by a writer that could
+                // not go back to fill in the sizes (Festival's `text2wave -o -`): it runs to the end.
+                let streamed = declared == 0 && 8 + Int(bytes.readLE32(4)) <= bodyStart && bytes.count > bodyStart
+                dataRange = bodyStart..<(streamed ? bytes.count : bodyEnd)
+                if streamed { break }
                 if format != nil && bodyEnd == bytes.count { break }
             }
             // Chunks are padded to an even length.
