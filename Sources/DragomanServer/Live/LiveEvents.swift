@@ -95,7 +95,8 @@ public final class LiveEvents: Sendable {
         let start = event.clock.nowMicros()
         var channelRecorders: [ChannelRecorder] = []
         for channel in event.definition.channels {
-            guard let fanout = event.fanout(channel), let file = try? recordingFolder.newFile(for: channel, of: code, at: start) else { continue }
+            guard let fanout = event.fanout(channel) else { continue }
+            let file = recordingFolder.newFile(for: channel, of: code, at: start)
             // Who carried the channel, as the organizer allows it now: read from the live state at each line.
             let trail: @Sendable (String) -> String = { [weak event] text in
                 guard let state = event?.state else { return text }
@@ -116,9 +117,8 @@ public final class LiveEvents: Sendable {
         // Each booth's microphone on its own track (a machine-only booth has none).
         for booth in event.definition.languages
         where !event.definition.machineBooths.contains(booth) || event.interpreters.contains(where: { $0.booth == booth }) {
-            guard let track = event.boothTrack(booth),
-                let file = try? recordingFolder.newFile(for: .language(booth), track: .booth, of: code, at: start)
-            else { continue }
+            guard let track = event.boothTrack(booth) else { continue }
+            let file = recordingFolder.newFile(for: .language(booth), track: .booth, of: code, at: start)
             channelRecorders.append(
                 ChannelRecorder(
                     channel: .language(booth),

@@ -41,11 +41,12 @@ final class ChannelRecorder: Sendable {
 
     /// Records until cancelled; then ends the stream properly.
     func run(startMicros: UInt64) async throws {
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.create(file)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         let logURL = Self.logFile(of: file)
-        FileManager.default.createFile(atPath: logURL.path, contents: Data("{\"recording\":\"\(channel)\",\"start\":\(startMicros)}\n".utf8))
+        try Self.create(logURL, contents: Data("{\"recording\":\"\(channel)\",\"start\":\(startMicros)}\n".utf8))
         let log = try FileHandle(forWritingTo: logURL)
         defer { try? log.close() }
         try log.seekToEnd()
@@ -76,6 +77,16 @@ final class ChannelRecorder: Sendable {
         try writeLog(to: log)
         try handle.write(contentsOf: writer.endOfStream())
         try handle.synchronize()
+    }
+
+    /// Creates (or empties) `url` with `contents`; throws the system's error (a full disk says ENOSPC, not that the
+    /// file then cannot be found).
+    private static func create(_ url: URL, contents: Data = Data()) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        if !contents.isEmpty { try handle.write(contentsOf: contents) }
+        try handle.close()
     }
 
     /// Captions (final ones), what the channel carries, and alerts: the transcript and the audit trail.

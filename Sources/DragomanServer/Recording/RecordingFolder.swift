@@ -28,10 +28,10 @@ struct RecordingFolder: Sendable {
 
     func folder(of code: JoinCode) -> URL { root.appendingPathComponent(code.value, isDirectory: true) }
 
-    /// A new file for `channel` (or, for `.booth`, its booth's microphone), named after the start time.
-    func newFile(for channel: ChannelID, track: Track = .channel, of code: JoinCode, at micros: UInt64) throws -> URL {
+    /// A new file for `channel` (or, for `.booth`, its booth's microphone), named after the start time. The recorder
+    /// makes the folder, so that a full disk is reported where the recording stops.
+    func newFile(for channel: ChannelID, track: Track = .channel, of code: JoinCode, at micros: UInt64) -> URL {
         let folder = folder(of: code)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let prefix = track == .booth ? Self.boothPrefix : ""
         return folder.appendingPathComponent("\(prefix)\(channel)-\(Self.stamp(micros)).opus")
     }
