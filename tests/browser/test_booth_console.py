@@ -345,9 +345,12 @@ def test_two_interpreters_go_live_cough_and_hand_over_while_a_listener_hears_the
     # While an interpreter was live the listener heard sound throughout: as many samples as time went by (give or
     # take the bursts of a loaded machine), the cough's silence included, and no gap around the switch. (Before,
     # the floor comes from `dragoman ingest`, whose pace on a loaded 2-core machine is not this test's subject.)
+    # Sound still on its way at a mark is no gap: the slack is the listener's largest delay (tens of ms on an idle
+    # machine; seconds when other work starves the processes).
+    in_flight = stats["delay_ms"]["max"] / 1000
     for a, b in (("live-1", "end"), ("request", "end")):
         (t0, n0), (t1, n1) = tape.marks[a], tape.marks[b]
-        assert (n1 - n0) / RATE > (t1 - t0) - 0.6, \
+        assert (n1 - n0) / RATE > (t1 - t0) - 0.6 - in_flight, \
             f"{a} → {b}: {(n1 - n0) / RATE:.2f} s of sound in {t1 - t0:.2f} s: a gap on the channel. {report}"
     assert stats["lost"] == 0 and stats["dropped_by_server"] == 0, f"the listener lost packets: {stats}"
 

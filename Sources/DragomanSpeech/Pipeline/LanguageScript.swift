@@ -33,27 +33,4 @@ public enum LanguageScript {
         if cyrillic == 0 && latin == 0 { return nil }
         return cyrillic >= latin ? "cyrillic" : "latin"
     }
-
-    /// Languages written in Cyrillic (the rest of those a meeting here speaks are written in Latin letters, or in
-    /// scripts this check leaves alone).
-    static let cyrillicLanguages: Set<String> = ["ru", "kk", "uk", "be", "bg", "sr", "mk", "ky", "tg", "mn", "tt", "ba"]
-    static let latinLanguages: Set<String> = [
-        "en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "tr", "uz", "az", "tk", "ro", "hu", "sv", "fi", "da",
-        "no", "et", "lv", "lt", "hr", "sl", "sq", "id", "ms", "vi",
-    ]
-
-    /// The script `language` is written in, `cyrillic` or `latin`, or nil when this check does not know it.
-    public static func script(of language: LanguageTag) -> String? {
-        let primary = String(language.value.prefix { $0 != "-" })
-        if cyrillicLanguages.contains(primary) { return "cyrillic" }
-        if latinLanguages.contains(primary) { return "latin" }
-        return nil
-    }
-
-    /// Whether `text` is written in another script than `language` is: Russian speech that the engine wrote down
-    /// as German or Czech words.
-    public static func isWrittenInAnotherScript(_ text: String, than language: LanguageTag) -> Bool {
-        guard let expected = script(of: language), let written = dominantScript(of: text) else { return false }
-        return expected != written
-    }
 }

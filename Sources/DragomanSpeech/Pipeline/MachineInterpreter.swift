@@ -136,15 +136,6 @@ public actor MachineInterpreter {
         {
             transcript = forced
             heard = (other, 1)
-        } else if let detected = transcript.language, !configuration.languages.contains(detected), let language = heard.language,
-            LanguageScript.isWrittenInAnotherScript(transcript.text, than: language),
-            let forced = try? await recognizer.transcribe(segment, language: language, candidates: [], hints: hints),
-            filter.accepts(forced)
-        {
-            // The engine wrote the segment down in a language the meeting does not speak, and in its letters (Russian
-            // heard as German or Czech): those words are not the speaker's. Heard again in the language identified
-            // among the event's, they are.
-            transcript = forced
         }
         let text = transcript.text.trimmingWhitespace()
         let language = heard.language
