@@ -56,6 +56,7 @@ let package = Package(
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CSherpaOnnx"),
+        .systemLibrary(name: "CLinuxIO"),
 
         // Audio: 20 ms frames, Opus, resampling, limiter, WAV and Ogg/Opus.
         .target(name: "DragomanAudio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
@@ -105,7 +106,7 @@ let package = Package(
         .target(
             name: "DragomanClient",
             dependencies: [
-                "DragomanCore", "DragomanAudio",
+                "DragomanCore", "DragomanAudio", "CLinuxIO",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

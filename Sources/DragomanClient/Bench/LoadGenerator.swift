@@ -22,8 +22,6 @@ public struct LoadGenerator: Sendable {
         public var serverPID: Int32?
         /// Drop every listener once during the run and measure how long until all play again.
         public var reconnectStorm: Bool
-        /// Connections opened at once while connecting (0: all at once).
-        public var connectBatch: Int
         /// How often the cheap listeners read their sockets (probes read at once).
         public var readIntervalMs: Int
         /// Listen on this Icecast mount (fed by `dragoman icecast`) instead of Dragoman's WebSocket.
@@ -42,7 +40,6 @@ public struct LoadGenerator: Sendable {
             duration: Double = 10,
             serverPID: Int32? = nil,
             reconnectStorm: Bool = false,
-            connectBatch: Int = 0,
             readIntervalMs: Int = 100
         ) {
             self.server = server
@@ -55,7 +52,6 @@ public struct LoadGenerator: Sendable {
             self.duration = duration
             self.serverPID = serverPID
             self.reconnectStorm = reconnectStorm
-            self.connectBatch = connectBatch
             self.readIntervalMs = readIntervalMs
         }
 
@@ -102,10 +98,6 @@ public struct LoadGenerator: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
-        // The cheap listeners get event loops of their own, so the floor and the probes (on the shared
-        // loops) are never queued behind thousands of bulk readers.
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
-        defer { group.shutdownGracefully { _ in } }
         guard let host = options.server.base.host, let port = options.server.base.port else {
             throw ClientError("the server address needs a host and a port")
         }
@@ -137,14 +129,22 @@ public struct LoadGenerator: Sendable {
         }
         defer { floor.cancel() }
 
-        let stats = (0..<options.listeners).map { _ in LoadListenerStats() }
+        // Probes are full NIO clients that timestamp every packet; everyone else is a bulk listener on raw sockets,
+        // so that the generator leaves the machine to the server.
+        let probeCount = min(options.probes, options.listeners)
+        var probes = (0..<probeCount).map { _ in LoadListenerStats() }
         progress("connecting \(options.listeners) listeners")
-        var channels = try await connect(stats: stats, target: target, group: group)
+        let bulk = try BulkListeners(target: target, count: options.listeners - probeCount, readIntervalMs: options.readIntervalMs)
+        bulk.start()
+        defer { bulk.stop() }
+        var channels = try await connect(stats: probes, target: target)
+        try await waitUntilConnected(bulk)
 
         try await Task.sleep(for: .seconds(options.warmup))
         let cpuBefore = options.serverPID.flatMap(ProcessSample.read)
         let benchBefore = ProcessSample.read(pid: getpid())
-        for stat in stats { stat.record(true) }
+        for stat in probes { stat.record(true) }
+        bulk.record(true)
         let start = ContinuousClock.now
         progress("measuring for \(options.duration) s")
 
@@ -154,41 +154,47 @@ public struct LoadGenerator: Sendable {
             try await Task.sleep(for: .seconds(options.duration / 2))
             progress("reconnect storm: dropping all \(options.listeners) listeners")
             for channel in channels { channel.close(promise: nil) }
-            let freshStats = (0..<options.listeners).map { _ in LoadListenerStats() }
-            for stat in freshStats { stat.record(true) }
-            channels = try await connect(stats: freshStats, target: target, group: group)
+            probes = (0..<probeCount).map { _ in LoadListenerStats() }
+            for stat in probes { stat.record(true) }
+            bulk.reconnectAll()
+            channels = try await connect(stats: probes, target: target)
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            var firstAudio: [Double] = []
             while ContinuousClock.now < deadline {
-                let playing = freshStats.filter { $0.snapshot.firstAudioMs != nil }.count
-                if playing == options.listeners { break }
+                firstAudio = (probes.map(\.snapshot) + bulk.snapshots).compactMap(\.firstAudioMs)
+                if firstAudio.count == options.listeners { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             // Each listener's clock starts when it began reconnecting, right after the drop.
-            let firstAudio = freshStats.compactMap { $0.snapshot.firstAudioMs }
             stormRecovered = firstAudio.count
             stormRecovery = firstAudio.max().map { $0 / 1000 }
             try await Task.sleep(for: .seconds(max(0, options.duration - (ContinuousClock.now - start).seconds)))
-            let measured = summarize(
-                stats: freshStats,
-                seconds: (ContinuousClock.now - start).seconds,
-                cpuBefore: cpuBefore,
-                benchBefore: benchBefore
-            )
-            for channel in channels { channel.close(promise: nil) }
-            var result = measured
-            result.stormRecoverySeconds = stormRecovery
-            result.stormRecovered = stormRecovered
-            return result
+        } else {
+            try await Task.sleep(for: .seconds(options.duration))
         }
-
-        try await Task.sleep(for: .seconds(options.duration))
-        let result = summarize(stats: stats, seconds: (ContinuousClock.now - start).seconds, cpuBefore: cpuBefore, benchBefore: benchBefore)
+        var result = summarize(
+            snapshots: probes.map(\.snapshot) + bulk.snapshots,
+            seconds: (ContinuousClock.now - start).seconds,
+            cpuBefore: cpuBefore,
+            benchBefore: benchBefore
+        )
         for channel in channels { channel.close(promise: nil) }
+        result.stormRecoverySeconds = stormRecovery
+        result.stormRecovered = stormRecovered
         return result
     }
 
-    private func summarize(stats: [LoadListenerStats], seconds: Double, cpuBefore: ProcessSample?, benchBefore: ProcessSample?) -> Result {
-        let snapshots = stats.map(\.snapshot)
+    /// Waits until every bulk listener has its answer from the server, or has failed (30 s at most), so that
+    /// a server that is slow to take in new listeners is measured with all of them.
+    private func waitUntilConnected(_ bulk: BulkListeners) async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while bulk.stillOpening > 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func summarize(snapshots: [LoadListenerStats.Snapshot], seconds: Double, cpuBefore: ProcessSample?, benchBefore: ProcessSample?) -> Result
+    {
         let delays = probeDelays(snapshots.prefix(options.probes).flatMap(\.arrivals))
         let cpuAfter = options.serverPID.flatMap(ProcessSample.read)
         var cpuPercent: Double?
@@ -225,53 +231,34 @@ public struct LoadGenerator: Sendable {
         )
     }
 
-    /// Opens one connection per listener; the first `probes` timestamp every packet.
-    private func connect(stats: [LoadListenerStats], target: ListenTarget, group: any EventLoopGroup) async throws -> [any Channel] {
+    /// Opens one connection per probe; probes read at once and timestamp every packet.
+    private func connect(stats: [LoadListenerStats], target: ListenTarget) async throws -> [any Channel] {
         let request = ByteBuffer(string: target.request)
-        let (host, port, format) = (target.host, target.port, target.format)
-        let probes = options.probes
-        let batch = options.connectBatch > 0 ? options.connectBatch : stats.count
-        var channels: [any Channel] = []
-        var index = 0
-        while index < stats.count {
-            let slice = index..<min(stats.count, index + batch)
-            try await withThrowingTaskGroup(of: (any Channel)?.self) { tasks in
-                for i in slice {
-                    let stat = stats[i]
-                    let probe = i < probes
-                    let loops: any EventLoopGroup = probe ? MultiThreadedEventLoopGroup.singleton : group
-                    let readInterval: TimeAmount? = probe ? nil : .milliseconds(Int64(options.readIntervalMs))
-                    tasks.addTask {
-                        stat.started()
-                        let bootstrap = ClientBootstrap(group: loops)
-                            .channelOption(
-                                ChannelOptions.recvAllocator,
-                                value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 65536)
-                            )
-                            .channelOption(ChannelOptions.autoRead, value: readInterval == nil)
-                            .connectTimeout(.seconds(20))
-                            .channelInitializer { channel in
-                                channel.eventLoop.makeCompletedFuture {
-                                    try channel.pipeline.syncOperations.addHandler(
-                                        LoadListenerHandler(probe: probe, stats: stat, readInterval: readInterval, format: format)
-                                    )
-                                }
+        return try await withThrowingTaskGroup(of: (any Channel)?.self) { tasks in
+            for stat in stats {
+                tasks.addTask {
+                    stat.started()
+                    let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connectTimeout(.seconds(20))
+                        .channelInitializer { channel in
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(ProbeHandler(stats: stat, format: target.format))
                             }
-                        do {
-                            let channel = try await bootstrap.connect(host: host, port: port).get()
-                            try await channel.writeAndFlush(request).get()
-                            return channel
-                        } catch {
-                            stat.fail("\(error)")
-                            return nil
                         }
+                    do {
+                        let channel = try await bootstrap.connect(host: target.host, port: target.port).get()
+                        try await channel.writeAndFlush(request).get()
+                        return channel
+                    } catch {
+                        stat.fail("\(error)")
+                        return nil
                     }
                 }
-                for try await channel in tasks { if let channel { channels.append(channel) } }
             }
-            index = slice.upperBound
+            var channels: [any Channel] = []
+            for try await channel in tasks { if let channel { channels.append(channel) } }
+            return channels
         }
-        return channels
     }
 
     /// Delays in milliseconds from the probes' arrivals. Dragoman's packets carry their ingest time; an Icecast
@@ -336,8 +323,11 @@ struct ProcessSample: Sendable {
 
 /// Where the simulated listeners connect and what they say first.
 struct ListenTarget: Sendable {
+    /// What the listeners read: Dragoman's WebSocket, or an Ogg/Opus stream over HTTP (Icecast).
+    enum Format: Sendable { case webSocket, ogg }
+
     var host: String
     var port: Int
-    var format: LoadListenerHandler.StreamFormat
+    var format: Format
     var request: String
 }

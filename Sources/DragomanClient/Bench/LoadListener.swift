@@ -3,132 +3,60 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// One simulated listener of the load generator: a bare WebSocket client on a NIO channel
-/// that reads frames in bulk, counts packets and gaps, and (if it is a probe) timestamps
-/// every packet on arrival.
-///
-/// It speaks just enough WebSocket for a server-to-client audio stream: an upgrade request,
-/// unmasked frames in. Thousands of them fit beside the server on two cores.
-final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// A probe of the load generator: a bare WebSocket (or Ogg over HTTP) client on a NIO channel that
+/// reads at once and timestamps every packet on arrival, for the delay figures. The other
+/// listeners of a run are `BulkListeners`.
+final class ProbeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
-    /// What the listener reads.
-    enum StreamFormat: Sendable {
-        /// Dragoman's WebSocket: packets with a 24-byte header; the probe key is the ingest time.
-        case webSocket
-        /// An Ogg/Opus stream over HTTP (Icecast); the probe key is the granule position.
-        case ogg
-    }
-
-    let probe: Bool
     let stats: LoadListenerStats
-    let format: StreamFormat
-    /// Cheap listeners read only this often (like a phone whose radio wakes up now and then), probes at once.
-    let readInterval: TimeAmount?
-    private var buffer: ByteBuffer?
-    private var upgraded = false
-    private var readTimer: RepeatedTask?
+    let format: ListenTarget.Format
+    private var counter: PacketCounter
+    /// The server's answer while it is incomplete.
+    private var answer = ByteBuffer()
+    private var answered = false
 
-    init(probe: Bool, stats: LoadListenerStats, readInterval: TimeAmount?, format: StreamFormat = .webSocket) {
-        self.probe = probe
+    init(stats: LoadListenerStats, format: ListenTarget.Format) {
         self.format = format
         self.stats = stats
-        self.readInterval = readInterval
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        if let readInterval {
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            readTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: readInterval, delay: readInterval) { _ in
-                loopBound.value.read()
-            }
-            // One read stays pending until the upgrade answer arrives, so connecting is not delayed by the interval.
-            context.read()
-        }
-        context.fireChannelActive()
+        self.counter = PacketCounter(framing: format == .ogg ? .ogg : .webSocket)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if buffer == nil || buffer!.readableBytes == 0 {
-            buffer = incoming
-        } else {
-            buffer!.writeBuffer(&incoming)
-        }
-        if !upgraded {
-            guard let view = buffer?.readableBytesView, let end = view.firstRange(of: [13, 10, 13, 10]) else { return }
-            let headerLength = end.upperBound - view.startIndex
-            let head = buffer!.readString(length: headerLength) ?? ""
-            let accepted = format == .webSocket ? head.hasPrefix("HTTP/1.1 101") : (head.hasPrefix("HTTP/1.1 200") || head.hasPrefix("HTTP/1.0 200"))
+        let now = BenchClock.nowMicros()
+        if !answered {
+            answer.writeBuffer(&incoming)
+            guard let end = answer.readableBytesView.firstRange(of: [13, 10, 13, 10]) else { return }
+            let text = answer.readString(length: end.upperBound - answer.readerIndex) ?? ""
+            let accepted = format == .webSocket ? text.hasPrefix("HTTP/1.1 101") : (text.hasPrefix("HTTP/1.1 200") || text.hasPrefix("HTTP/1.0 200"))
             guard accepted else {
-                stats.fail("upgrade refused: \(head.prefix(40))")
+                stats.fail("upgrade refused: \(text.prefix(40))")
                 context.close(promise: nil)
                 return
             }
-            upgraded = true
+            answered = true
             stats.upgraded()
+            incoming = answer
+            answer = ByteBuffer()
         }
-        switch format {
-        case .webSocket: parseFrames()
-        case .ogg: parsePages()
-        }
-        if buffer?.readableBytes == 0 { buffer = nil }
-    }
-
-    /// Ogg pages (RFC 3533): 27-byte header, segment table, body. Header pages (granule 0) are skipped.
-    private func parsePages() {
-        let now = probe ? BenchClock.nowMicros() : 0
-        while var page = buffer, page.readableBytes >= 27 {
-            let start = page.readerIndex
-            guard page.getInteger(at: start, as: UInt32.self) == 0x4F67_6753 else {  // "OggS"
-                stats.fail("not an Ogg stream")
-                buffer = nil
-                return
+        do {
+            try incoming.withUnsafeReadableBytes { bytes throws(PacketCounter.Malformed) in
+                try counter.feed(bytes) { item in
+                    switch item {
+                    case .audio(let sequence, let key): stats.packet(sequence: sequence, key: key, arrivalMicros: now)
+                    case .close: stats.disconnected()
+                    case .other: break
+                    }
+                }
             }
-            let segments = Int(page.getInteger(at: start + 26, as: UInt8.self)!)
-            guard page.readableBytes >= 27 + segments else { return }
-            var bodyLength = 0
-            for i in 0..<segments { bodyLength += Int(page.getInteger(at: start + 27 + i, as: UInt8.self)!) }
-            guard page.readableBytes >= 27 + segments + bodyLength else { return }
-            let granule = page.getInteger(at: start + 6, endianness: .little, as: UInt64.self)!
-            let sequence = page.getInteger(at: start + 18, endianness: .little, as: UInt32.self)!
-            if granule > 0 && granule != UInt64.max {
-                stats.packet(sequence: sequence, key: probe ? granule : nil, arrivalMicros: now)
-            }
-            page.moveReaderIndex(forwardBy: 27 + segments + bodyLength)
-            buffer = page
-        }
-    }
-
-    private func parseFrames() {
-        let now = probe ? BenchClock.nowMicros() : 0
-        while var frame = buffer, frame.readableBytes >= 2 {
-            let first = frame.readInteger(as: UInt8.self)!
-            let second = frame.readInteger(as: UInt8.self)!
-            var length = Int(second & 0x7F)
-            if length == 126 {
-                guard let extended = frame.readInteger(as: UInt16.self) else { return }
-                length = Int(extended)
-            } else if length == 127 {
-                guard let extended = frame.readInteger(as: UInt64.self) else { return }
-                length = Int(extended)
-            }
-            guard frame.readableBytes >= length else { return }
-            let opcode = first & 0x0F
-            if opcode == 0x2, length >= AudioPacketHeader.size {
-                let sequence = frame.getInteger(at: frame.readerIndex + 4, as: UInt32.self)!
-                let ingest = probe ? frame.getInteger(at: frame.readerIndex + 8, as: UInt64.self) : nil
-                stats.packet(sequence: sequence, key: ingest, arrivalMicros: now)
-            } else if opcode == 0x8 {
-                stats.disconnected()
-            }
-            frame.moveReaderIndex(forwardBy: length)
-            buffer = frame
+        } catch {
+            stats.fail(format == .ogg ? "not an Ogg stream" : "not a WebSocket stream")
+            context.close(promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        readTimer?.cancel()
         stats.disconnected()
         context.fireChannelInactive()
     }
@@ -139,7 +67,7 @@ final class LoadListenerHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// The counters of one simulated listener, read by the generator from another thread.
+/// The counters of one probe, read by the generator from another thread.
 final class LoadListenerStats: Sendable {
     private struct State {
         var connectStarted: UInt64 = 0
