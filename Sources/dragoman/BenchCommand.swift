@@ -40,6 +40,8 @@ struct BenchCommand: AsyncParsableCommand {
     var reconnectStorm = false
     @Option(help: "How often the cheap listeners read their sockets, in milliseconds.")
     var readInterval = 100
+    @Option(help: "Listeners opening their connection at once before measuring (0: all at once, the default).")
+    var connectAtOnce = 0
     @Option(help: "Write the result as JSON to this file.")
     var json: String?
 
@@ -71,6 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
             reconnectStorm: reconnectStorm,
             readIntervalMs: readInterval
         )
+        options.connectingAtOnce = connectAtOnce
         if let icecastMount {
             guard let mount = URL(string: icecastMount), let log = icecastTimingLog else {
                 throw ValidationError("--icecast-mount needs a URL like http://127.0.0.1:8000/bench.ogg and --icecast-timing-log")

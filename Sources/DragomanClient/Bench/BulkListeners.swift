@@ -46,6 +46,10 @@ final class BulkListeners: @unchecked Sendable {
     private let target: ListenTarget
     private let framing: PacketCounter.Framing
     private let readInterval: Duration
+    /// Connections being opened at once, at most; the next starts when one has its answer or fails.
+    private var openingAtOnce: Int
+    private var opening = 0
+    private var nextToOpen = 0
     private let address: sockaddr_in
     private let lock = NIOLock()
     private var connections: [Connection]
@@ -59,9 +63,10 @@ final class BulkListeners: @unchecked Sendable {
     private let bulkSet: Int32
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
 
-    /// Opens `count` listeners to `target` as soon as `start` is called.
-    init(target: ListenTarget, count: Int, readIntervalMs: Int) throws {
+    /// Opens `count` listeners to `target` as soon as `start` is called, `openingAtOnce` at a time (0: all at once).
+    init(target: ListenTarget, count: Int, readIntervalMs: Int, openingAtOnce: Int = 0) throws {
         self.target = target
+        self.openingAtOnce = openingAtOnce > 0 ? openingAtOnce : max(1, count)
         self.framing = target.format == .ogg ? .ogg : .webSocket
         self.readInterval = .milliseconds(max(1, readIntervalMs))
         var address = sockaddr_in()
@@ -95,8 +100,9 @@ final class BulkListeners: @unchecked Sendable {
     func record(_ on: Bool) { lock.withLock { recording = on } }
 
     /// Drops every connection at once and opens them all again (a room-wide reconnect); their figures start anew.
-    func reconnectAll() {
+    func reconnectAll(allAtOnce: Bool) {
         lock.withLock {
+            if allAtOnce { openingAtOnce = max(1, connections.count) }
             closeAll()
             openAll()
         }
@@ -150,6 +156,7 @@ final class BulkListeners: @unchecked Sendable {
                 for event in events.prefix(Int(max(0, ready))) {
                     if let index = index(of: event) { serveOpening(index: index) }
                 }
+                openMore()
             }
             guard ContinuousClock.now >= nextRead else { continue }
             nextRead = max(nextRead.advanced(by: readInterval), ContinuousClock.now)
@@ -168,10 +175,18 @@ final class BulkListeners: @unchecked Sendable {
 
     private func openAll() {
         generation += 1
-        let now = BenchClock.nowMicros()
-        for index in connections.indices {
-            connections[index] = Connection(counter: PacketCounter(framing: framing), startedMicros: now)
-            open(index)
+        for index in connections.indices { connections[index] = Connection(counter: PacketCounter(framing: framing)) }
+        nextToOpen = 0
+        opening = 0
+        openMore()
+    }
+
+    private func openMore() {
+        while opening < openingAtOnce && nextToOpen < connections.count {
+            nextToOpen += 1
+            opening += 1
+            connections[nextToOpen - 1].startedMicros = BenchClock.nowMicros()
+            open(nextToOpen - 1)
         }
     }
 
@@ -277,6 +292,7 @@ final class BulkListeners: @unchecked Sendable {
                 target.format == .webSocket ? head.hasPrefix("HTTP/1.1 101") : (head.hasPrefix("HTTP/1.1 200") || head.hasPrefix("HTTP/1.0 200"))
             guard accepted else { return fail(index, "upgrade refused: \(head.prefix(40))") }
             connections[index].phase = .streaming
+            opening -= 1
             connections[index].answeredMicros = BenchClock.nowMicros()
             connections[index].answer = []
             let bodyStart = bytes.count - (answer.count - end.upperBound)
@@ -315,6 +331,10 @@ final class BulkListeners: @unchecked Sendable {
     }
 
     private func disconnect(_ index: Int) {
+        switch connections[index].phase {
+        case .connecting, .awaitingAnswer: opening -= 1
+        case .streaming, .closed: break
+        }
         if connections[index].fd >= 0 { close(connections[index].fd) }
         connections[index].fd = -1
         connections[index].phase = .closed

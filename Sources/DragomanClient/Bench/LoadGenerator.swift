@@ -24,6 +24,9 @@ public struct LoadGenerator: Sendable {
         public var reconnectStorm: Bool
         /// How often the cheap listeners read their sockets (probes read at once).
         public var readIntervalMs: Int
+        /// Listeners opening their connection at once, at most, before measuring (0: all at once). A reconnect
+        /// storm always drops and reopens everyone at once.
+        public var connectingAtOnce = 0
         /// Listen on this Icecast mount (fed by `dragoman icecast`) instead of Dragoman's WebSocket.
         public var icecastMount: URL?
         /// The relay's timing log (`granule ingestMicros` per line), to turn Icecast arrivals into delays.
@@ -134,7 +137,12 @@ public struct LoadGenerator: Sendable {
         let probeCount = min(options.probes, options.listeners)
         var probes = (0..<probeCount).map { _ in LoadListenerStats() }
         progress("connecting \(options.listeners) listeners")
-        let bulk = try BulkListeners(target: target, count: options.listeners - probeCount, readIntervalMs: options.readIntervalMs)
+        let bulk = try BulkListeners(
+            target: target,
+            count: options.listeners - probeCount,
+            readIntervalMs: options.readIntervalMs,
+            openingAtOnce: options.connectingAtOnce
+        )
         bulk.start()
         defer { bulk.stop() }
         var channels = try await connect(stats: probes, target: target)
@@ -156,7 +164,7 @@ public struct LoadGenerator: Sendable {
             for channel in channels { channel.close(promise: nil) }
             probes = (0..<probeCount).map { _ in LoadListenerStats() }
             for stat in probes { stat.record(true) }
-            bulk.reconnectAll()
+            bulk.reconnectAll(allAtOnce: true)
             channels = try await connect(stats: probes, target: target)
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
             var firstAudio: [Double] = []

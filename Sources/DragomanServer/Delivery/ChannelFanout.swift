@@ -16,6 +16,7 @@ final class ChannelFanout: Sendable {
         var sequence: UInt32 = 0
         var listeners = 0
         var pcmListeners = 0
+        var directListeners = 0
         var droppedPackets = 0
         var packetsSent = 0
         var streams: [Int: AsyncStream<StreamPacket>.Continuation] = [:]
@@ -53,6 +54,8 @@ final class ChannelFanout: Sendable {
     var listenerCount: Int { state.withLockedValue { $0.listeners } }
     /// Packets dropped for slow listeners of this channel since it started (each listener's drops count).
     var droppedPackets: Int { state.withLockedValue { $0.droppedPackets } }
+    /// Listeners whose sockets the fan-out writes to itself, past NIO's pipeline (plain connections).
+    var directListenerCount: Int { state.withLockedValue { $0.directListeners } }
     /// Packets published on this channel since it started.
     var packetsSent: Int { state.withLockedValue { $0.packetsSent } }
 
@@ -68,10 +71,11 @@ final class ChannelFanout: Sendable {
             if let group = state.groups.first(where: { $0.eventLoop === eventLoop }) { return group }
             let group = ListenerGroup(
                 eventLoop: eventLoop,
-                onCountChange: { [weak self] delta, pcmDelta in
+                onCountChange: { [weak self] delta, pcmDelta, directDelta in
                     self?.state.withLockedValue {
                         $0.listeners += delta
                         $0.pcmListeners += pcmDelta
+                        $0.directListeners += directDelta
                     }
                 },
                 onDrop: { [weak self] in self?.state.withLockedValue { $0.droppedPackets += 1 } }

@@ -1,9 +1,19 @@
 import DragomanCore
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The end of the fan-out for one listener: a channel handler placed next to the socket
 /// (after TLS, when there is TLS), through which pre-built WebSocket frames are written
 /// without passing the rest of the pipeline.
+///
+/// On a plain connection the frames go straight to the socket, one `send` each, while
+/// everything this connection writes has gone out: no pipeline, promise or pending-writes
+/// buffer per listener and packet. When the socket cannot take a whole frame, the rest of it
+/// and everything after go through NIO until NIO has written it all, so bytes never
+/// overtake each other; other handlers' writes (pings, the close frame) pass through here too.
 ///
 /// Everything here runs on the connection's event loop. While the socket is not writable,
 /// frames wait in a small queue that drops its oldest entries, so a listener that stops
@@ -23,7 +33,14 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
     let codec: Codec
     let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
+    private var channel: (any Channel)?
     private var waiting = DropOldestQueue<ByteBuffer>(capacity: ListenerSink.queueCapacity)
+    /// Whether frames may go straight to the socket (plain connections).
+    private let writesDirectly: Bool
+    /// The socket's descriptor while frames may be sent on it directly; -1 otherwise.
+    private var socket: CInt = -1
+    /// Writes handed to NIO and not yet written by it; while any is, everything goes through NIO, in order.
+    private var writesInNIO = 0
     /// The group this sink receives packets from, if any.
     var group: ListenerGroup?
     /// Position in `group`'s array, for O(1) removal.
@@ -32,21 +49,35 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var droppedTotal = 0
     private let allocator = ByteBufferAllocator()
 
-    init(codec: Codec, eventLoop: any EventLoop) {
+    /// - Parameter writesDirectly: send frames on the socket itself; only for a connection without TLS.
+    init(codec: Codec, eventLoop: any EventLoop, writesDirectly: Bool = false) {
         self.codec = codec
         self.eventLoop = eventLoop
+        self.writesDirectly = writesDirectly
     }
+
+    /// Whether frames currently go straight to the socket.
+    var isSendingDirectly: Bool { socket >= 0 && writesInNIO == 0 }
+    /// Whether the fan-out writes to this listener's socket itself (a plain connection whose descriptor was found).
+    var writesToSocket: Bool { socket >= 0 }
+    /// `writesToSocket` when the sink joined its group, so that leaving undoes what joining counted.
+    var joinedWritingToSocket = false
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.channel = context.channel
+        if writesDirectly, let descriptor = SocketDescriptor.of(context.channel) { socket = descriptor }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         leaveGroup()
+        socket = -1
         self.context = nil
+        self.channel = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        socket = -1
         leaveGroup()
         context.fireChannelInactive()
     }
@@ -58,12 +89,30 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// Other handlers' writes (the WebSocket layer's pings, pongs and close) keep their place among the frames.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let buffer = unwrapOutboundIn(data)
+        if isSendingDirectly {
+            sendDirectly(buffer, context: context, promise: promise)
+        } else {
+            writeThroughNIO(buffer, context: context, promise: promise)
+        }
+    }
+
     /// Writes one pre-built frame, or queues it while the socket is full.
     func send(_ frame: ByteBuffer) {
         eventLoop.preconditionInEventLoop()
+        deliver(frame)
+    }
+
+    /// `send` for the fan-out's loop, which has checked the event loop once for all its sinks.
+    func deliver(_ frame: ByteBuffer) {
         guard let context else { return }
-        if waiting.isEmpty && context.channel.isWritable {
-            context.writeAndFlush(NIOAny(frame), promise: nil)
+        if isSendingDirectly && waiting.isEmpty {
+            if !sendDirectly(frame, context: context, promise: nil) { context.flush() }
+        } else if waiting.isEmpty && context.channel.isWritable {
+            writeThroughNIO(frame, context: context, promise: nil)
+            context.flush()
         } else {
             let droppedBefore = waiting.droppedTotal
             waiting.append(frame, droppingFirst: WireFrame.isBinary)
@@ -76,14 +125,59 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
         send(WireFrame.text(text, allocator: allocator))
     }
 
+    /// Sends `frame` on the socket and returns true if it took all of it. Otherwise the rest is handed to
+    /// NIO (unflushed), with `promise`, and the sink writes through NIO until that is out.
+    @discardableResult
+    private func sendDirectly(_ frame: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) -> Bool {
+        // NIO marks a channel inactive before it calls out to anyone after closing the descriptor, so a
+        // descriptor that was closed (and may already be another connection's) is never written to.
+        guard let channel, channel.isActive else {
+            socket = -1
+            writeThroughNIO(frame, context: context, promise: promise)
+            return false
+        }
+        let sent = frame.withUnsafeReadableBytes { bytes in
+            Glibc.send(socket, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+        }
+        if sent == frame.readableBytes {
+            promise?.succeed(())
+            return true
+        }
+        var rest = frame
+        if sent > 0 {
+            rest.moveReaderIndex(forwardBy: sent)
+        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            // A broken connection: NIO's own write meets the same error and closes the channel as usual.
+            socket = -1
+        }
+        writeThroughNIO(rest, context: context, promise: promise)
+        return false
+    }
+
+    /// Hands `buffer` to NIO; on a direct connection, counts it until NIO has written it.
+    private func writeThroughNIO(_ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard socket >= 0 else {
+            context.write(NIOAny(buffer), promise: promise)
+            return
+        }
+        writesInNIO += 1
+        let written = context.eventLoop.makePromise(of: Void.self)
+        // Only counting here: this also runs while NIO fails pending writes during a close.
+        written.futureResult.assumeIsolated().whenComplete { [self] result in
+            writesInNIO -= 1
+            promise?.completeWith(result)
+        }
+        context.write(NIOAny(buffer), promise: written)
+    }
+
     private func drain(context: ChannelHandlerContext) {
         let dropped = waiting.takeDroppedCount()
         droppedTotal += dropped
         if dropped > 0, let json = try? JSONText.encode(ControlMessages.Dropped(count: dropped)) {
-            context.write(NIOAny(WireFrame.text(json, allocator: allocator)), promise: nil)
+            writeThroughNIO(WireFrame.text(json, allocator: allocator), context: context, promise: nil)
         }
         while context.channel.isWritable, let frame = waiting.popFirst() {
-            context.write(NIOAny(frame), promise: nil)
+            writeThroughNIO(frame, context: context, promise: nil)
         }
         context.flush()
     }
@@ -104,12 +198,27 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
     func close(because error: ProtocolError) {
         guard let context else { return }
         waiting.removeAll()
+        var frames: [ByteBuffer] = []
         if let json = try? JSONText.encode(ControlMessages.ErrorMessage(error, fatal: true)) {
-            context.write(NIOAny(WireFrame.text(json, allocator: allocator)), promise: nil)
+            frames.append(WireFrame.text(json, allocator: allocator))
         }
-        let closeFrame = WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator)
+        frames.append(WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator))
+        for frame in frames {
+            if isSendingDirectly {
+                sendDirectly(frame, context: context, promise: nil)
+            } else {
+                writeThroughNIO(frame, context: context, promise: nil)
+            }
+        }
         let channel = context.channel
-        context.writeAndFlush(NIOAny(closeFrame)).whenComplete { _ in channel.close(promise: nil) }
+        if isSendingDirectly {
+            channel.close(promise: nil)
+        } else {
+            // An empty write's promise completes once every write before it is out.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(NIOAny(ByteBuffer()), promise: written)
+        }
     }
 }
 
@@ -122,10 +231,10 @@ final class ListenerGroup: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var sinks: [ListenerSink] = []
     private var pcmCount = 0
-    private let onCountChange: @Sendable (_ delta: Int, _ pcmDelta: Int) -> Void
+    private let onCountChange: @Sendable (_ delta: Int, _ pcmDelta: Int, _ directDelta: Int) -> Void
     private let onDrop: @Sendable () -> Void
 
-    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int) -> Void, onDrop: @escaping @Sendable () -> Void) {
+    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int, Int) -> Void, onDrop: @escaping @Sendable () -> Void) {
         self.eventLoop = eventLoop
         self.onCountChange = onCountChange
         self.onDrop = onDrop
@@ -141,7 +250,9 @@ final class ListenerGroup: @unchecked Sendable {
         sinks.append(sink)
         let pcm = sink.codec == .pcm ? 1 : 0
         pcmCount += pcm
-        if sink.codec != .none { onCountChange(1, pcm) }  // a captions-only connection is no listener of the audio
+        sink.joinedWritingToSocket = sink.writesToSocket
+        let direct = sink.joinedWritingToSocket ? 1 : 0
+        if sink.codec != .none { onCountChange(1, pcm, direct) }  // a captions-only connection is no listener of the audio
     }
 
     func remove(_ sink: ListenerSink) {
@@ -157,7 +268,8 @@ final class ListenerGroup: @unchecked Sendable {
         sink.indexInGroup = -1
         let pcm = sink.codec == .pcm ? 1 : 0
         pcmCount -= pcm
-        if sink.codec != .none { onCountChange(-1, -pcm) }
+        let direct = sink.joinedWritingToSocket ? 1 : 0
+        if sink.codec != .none { onCountChange(-1, -pcm, -direct) }
     }
 
     /// Writes a packet to every listener of the group.
@@ -165,8 +277,8 @@ final class ListenerGroup: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         for sink in sinks {
             switch sink.codec {
-            case .opus: sink.send(opus)
-            case .pcm: if let pcm { sink.send(pcm) }
+            case .opus: sink.deliver(opus)
+            case .pcm: if let pcm { sink.deliver(pcm) }
             case .none: break
             }
         }
@@ -175,7 +287,7 @@ final class ListenerGroup: @unchecked Sendable {
     /// Writes a control message to every listener of the group.
     func deliver(text frame: ByteBuffer) {
         eventLoop.preconditionInEventLoop()
-        for sink in sinks { sink.send(frame) }
+        for sink in sinks { sink.deliver(frame) }
     }
 
     /// Closes every connection of the group, telling each listener why.

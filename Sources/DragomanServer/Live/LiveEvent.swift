@@ -589,6 +589,8 @@ public final class LiveEvent: Sendable {
         public var streamListeners: Int
         public var packetsSent: Int
         public var droppedPackets: Int
+        /// Listeners whose sockets the fan-out writes to itself, past NIO's pipeline (plain connections).
+        public var directListeners: Int
     }
 
     /// Counters of `channel`, or nil if the event has no such channel.
@@ -598,7 +600,8 @@ public final class LiveEvent: Sendable {
                 listeners: $0.listenerCount,
                 streamListeners: $0.streamCount,
                 packetsSent: $0.packetsSent,
-                droppedPackets: $0.droppedPackets
+                droppedPackets: $0.droppedPackets,
+                directListeners: $0.directListenerCount
             )
         }
     }

@@ -143,15 +143,17 @@ struct WebSocketGate: Sendable {
     /// Its small write buffer and socket buffer bound how much a stalled listener can queue.
     private static func installSink(codec: ListenerSink.Codec, on channel: any Channel) async throws -> ListenerSinkBox {
         try await channel.eventLoop.submit {
-            let sink = ListenerSink(codec: codec, eventLoop: channel.eventLoop)
             let options = channel.syncOptions
             try options?.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 2048, high: 8192))
             try options?.setOption(ChannelOptions.socketOption(.so_sndbuf), value: 16 * 1024)
             try options?.setOption(ChannelOptions.socketOption(.tcp_nodelay), value: 0)
             let pipeline = channel.pipeline.syncOperations
+            let sink: ListenerSink
             if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
+                sink = ListenerSink(codec: codec, eventLoop: channel.eventLoop)
                 try pipeline.addHandler(sink, position: .after(tls))
             } else {
+                sink = ListenerSink(codec: codec, eventLoop: channel.eventLoop, writesDirectly: true)
                 try pipeline.addHandler(sink, position: .first)
             }
             return ListenerSinkBox(sink)
