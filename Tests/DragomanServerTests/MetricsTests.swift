@@ -19,6 +19,7 @@ struct MetricsTests {
             try await wait("the listener") { live.statistics(.language(LanguageTag("ru")!))?.listeners == 1 }
             let during = MetricsRoute(events: server.venue.events).render()
             #expect(during.contains("dragoman_listeners{event=\"\(event.code)\",channel=\"ru\"} 1.0"))
+            #expect(during.contains("dragoman_listeners_direct{event=\"\(event.code)\",channel=\"ru\"} 1.0"))
             _ = try await server.publishFloor(event, seconds: 1)
             _ = try await listening
             let after = MetricsRoute(events: server.venue.events).render()

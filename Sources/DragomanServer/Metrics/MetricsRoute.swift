@@ -35,6 +35,14 @@ struct MetricsRoute: Sendable {
         for event in live {
             for (channel, stats) in event.allStatistics { text.sample("dragoman_listeners", event, channel, Double(stats.listeners)) }
         }
+        text.family(
+            "dragoman_listeners_direct",
+            "gauge",
+            "WebSocket listeners per channel whose frames are sent straight to their socket (plain connections)."
+        )
+        for event in live {
+            for (channel, stats) in event.allStatistics { text.sample("dragoman_listeners_direct", event, channel, Double(stats.directListeners)) }
+        }
         text.family("dragoman_stream_listeners", "gauge", "Ogg/Opus fallback stream listeners per channel.")
         for event in live {
             for (channel, stats) in event.allStatistics { text.sample("dragoman_stream_listeners", event, channel, Double(stats.streamListeners)) }
