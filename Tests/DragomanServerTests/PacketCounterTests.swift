@@ -48,10 +48,11 @@ struct PacketCounterTests {
         let stream =
             Self.webSocketFrame(opcode: 0x2, payload: Self.audioPacket(sequence: 7, ingest: 1_000_001, opusBytes: 80))
             + Self.webSocketFrame(opcode: 0x1, payload: Array(#"{"type":"carrying"}"#.utf8))
+            + Self.webSocketFrame(opcode: 0x9, payload: Array(1...16))
             + Self.webSocketFrame(opcode: 0x2, payload: Self.audioPacket(sequence: 8, ingest: 1_020_001, opusBytes: 300))
             + Self.webSocketFrame(opcode: 0x8, payload: [0x03, 0xE8])
         let found = try Self.items(stream, framing: .webSocket, readSize: readSize)
-        #expect(found == [.audio(sequence: 7, key: 1_000_001), .other, .audio(sequence: 8, key: 1_020_001), .close])
+        #expect(found == [.audio(sequence: 7, key: 1_000_001), .other, .ping(payload: Array(1...16)), .audio(sequence: 8, key: 1_020_001), .close])
     }
 
     @Test(arguments: [1, 5, 28, 4096])

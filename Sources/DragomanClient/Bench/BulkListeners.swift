@@ -304,6 +304,7 @@ final class BulkListeners: @unchecked Sendable {
         connections[index].counter = PacketCounter(framing: framing)
         var tally = connections[index].tally
         var closedByServer = false
+        var pong: [UInt8]?
         do {
             try counter.feed(bytes) { item in
                 switch item {
@@ -315,6 +316,8 @@ final class BulkListeners: @unchecked Sendable {
                     }
                     tally.expected = sequence &+ 1
                     if recording { tally.packets += 1 }
+                case .ping(let payload):
+                    pong = PacketCounter.pong(for: payload)
                 case .close:
                     closedByServer = true
                 case .other:
@@ -327,6 +330,9 @@ final class BulkListeners: @unchecked Sendable {
         }
         connections[index].counter = counter
         connections[index].tally = tally
+        if let pong, connections[index].fd >= 0 {
+            _ = pong.withUnsafeBytes { send(connections[index].fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        }
         if closedByServer { disconnect(index) }
     }
 

@@ -40,11 +40,16 @@ final class ProbeHandler: ChannelInboundHandler, RemovableChannelHandler {
             incoming = answer
             answer = ByteBuffer()
         }
+        var pongs: [[UInt8]] = []
+        defer {
+            for pong in pongs { context.writeAndFlush(NIOAny(ByteBuffer(bytes: pong)), promise: nil) }
+        }
         do {
             try incoming.withUnsafeReadableBytes { bytes throws(PacketCounter.Malformed) in
                 try counter.feed(bytes) { item in
                     switch item {
                     case .audio(let sequence, let key): stats.packet(sequence: sequence, key: key, arrivalMicros: now)
+                    case .ping(let payload): pongs.append(PacketCounter.pong(for: payload))
                     case .close: stats.disconnected()
                     case .other: break
                     }

@@ -15,12 +15,19 @@ struct PacketCounter {
         case audio(sequence: UInt32, key: UInt64)
         /// The server closed the WebSocket.
         case close
+        /// The server asks for a pong with this payload (it closes connections that stay silent).
+        case ping(payload: [UInt8])
         /// A control message, a ping, or an Ogg header page.
         case other
     }
 
     /// The stream is not what `framing` says.
     struct Malformed: Error {}
+
+    /// A pong for `payload`: a masked client frame (RFC 6455 §5.5.3); the key need not be secret here.
+    static func pong(for payload: [UInt8]) -> [UInt8] {
+        [0x8A, 0x80 | UInt8(payload.count), 0, 0, 0, 0] + payload
+    }
 
     let framing: Framing
     /// Bytes of the frame in progress still to skip (its payload, once its head is decoded).
@@ -35,7 +42,7 @@ struct PacketCounter {
     /// The most bytes a frame's head can need before it says what the frame is.
     private var longestHead: Int {
         switch framing {
-        case .webSocket: 14 + 8  // header with a 64-bit length and a mask, then the packet's sequence and ingest time
+        case .webSocket: 14 + 16  // header with a 64-bit length and a mask, then a ping's payload or a packet's sequence and ingest time
         case .ogg: 27 + 255  // page header and the longest segment table
         }
     }
@@ -111,6 +118,9 @@ struct PacketCounter {
             return (.audio(sequence: sequence, key: ingest), length)
         case 0x8:
             return (.close, length)
+        case 0x9 where payloadLength <= 16:
+            guard bytes.count >= headerLength + payloadLength else { return nil }
+            return (.ping(payload: Array(bytes[headerLength..<headerLength + payloadLength])), length)
         default:
             return (.other, length)
         }
