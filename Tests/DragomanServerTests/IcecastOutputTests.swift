@@ -276,7 +276,8 @@ struct IcecastProcess: Sendable {
         try process.run()
         let icecast = IcecastProcess(port: port, directory: directory, process: ProcessBox(process))
 
-        let deadline = ContinuousClock.now + .seconds(5)
+        // A limit on an outcome, not a timing: a busy machine may take seconds to start it.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if !process.isRunning {
                 icecast.stop()
@@ -290,7 +291,7 @@ struct IcecastProcess: Sendable {
         }
         let diagnostics = icecast.diagnostics
         icecast.stop()
-        throw TestSetupError("icecast2 did not accept connections on 127.0.0.1:\(port) within 5 s:\n\(diagnostics)")
+        throw TestSetupError("icecast2 did not accept connections on 127.0.0.1:\(port) within 30 s:\n\(diagnostics)")
     }
 
     /// What icecast2 printed and logged, for failure messages.

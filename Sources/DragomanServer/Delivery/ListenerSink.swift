@@ -203,22 +203,19 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
             frames.append(WireFrame.text(json, allocator: allocator))
         }
         frames.append(WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator))
-        for frame in frames {
+        let channel = context.channel
+        // Closed once the last frame is out, whichever way it went.
+        let lastWritten = context.eventLoop.makePromise(of: Void.self)
+        lastWritten.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        for (index, frame) in frames.enumerated() {
+            let promise = index == frames.count - 1 ? lastWritten : nil
             if isSendingDirectly {
-                sendDirectly(frame, context: context, promise: nil)
+                sendDirectly(frame, context: context, promise: promise)
             } else {
-                writeThroughNIO(frame, context: context, promise: nil)
+                writeThroughNIO(frame, context: context, promise: promise)
             }
         }
-        let channel = context.channel
-        if isSendingDirectly {
-            channel.close(promise: nil)
-        } else {
-            // An empty write's promise completes once every write before it is out.
-            let written = context.eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
-            context.writeAndFlush(NIOAny(ByteBuffer()), promise: written)
-        }
+        context.flush()
     }
 }
 
