@@ -157,7 +157,7 @@ def test_request_errors_are_openai_shaped(worker, english):
     assert status == 404
 
 
-def test_a_body_over_the_limit_is_refused_unread(worker):
+def test_a_body_over_the_limit_is_refused_with_413_while_the_client_still_sends(worker):
     status, _, body = worker.post("/v1/audio/transcriptions", {}, silence_wav(40))  # 1.28 MB > 1 MiB
     assert status == 413 and error_of(body)["code"] == "request_too_large"
 

@@ -404,7 +404,15 @@ class Handler(BaseHTTPRequestHandler):
                 raise APIError(411, "Content-Length is required")
             limit = int(self.engine.args.max_body_mb * 1024 * 1024)
             if length > limit:
-                self.close_connection = True  # the body is not read
+                self.close_connection = True
+                # The body is not kept: it is read and dropped in small pieces (up to 16 MiB, beyond that the
+                # connection is cut), so that the client, still sending, reads this answer instead of a reset.
+                remaining = min(length, 16 * 1024 * 1024)
+                while remaining > 0:
+                    piece = self.rfile.read(min(65536, remaining))
+                    if not piece:
+                        break
+                    remaining -= len(piece)
                 raise APIError(413, f"request body of {length} bytes exceeds the limit of {limit} bytes",
                                code="request_too_large")
             body = self.rfile.read(length)
