@@ -13,20 +13,19 @@ import pytest
 
 from machine_summit import CHANNELS, VOICE_PEAK, figures, run_summit, whisper_model_missing
 
-# The floor language must follow the ear into Kazakh within this long of kk-01's start. Measured on two cores
-# under a parallel build (docs/benchmarks.md): 10–19 s; kk-01 lasts 4.6 s, and it takes up to three Whisper passes
-# (identification, the forced Kazakh hearing, English speech translation) of the segment before it before its own
-# turn. 27 s is the whole Kazakh stretch: a pipeline that does not hear Kazakh in it cannot pass.
+# The floor language follows the ear: each switch is decided by speech in the new language that ends within this long
+# of the language's first sentence's start (speech time, on the floor file's clock; how long the machine takes to
+# get to that speech is its lag, printed and benchmarked, which a busy machine lengthens). Kazakh: 27 s is the whole
+# Kazakh stretch (kk-01 to kk-04): a pipeline that does not hear Kazakh in it cannot pass. Whisper base may mishear
+# kk-01 as Polish or English, and skips what has gone stale, so the later sentences must be able to decide it.
 MAX_SWITCH_TO_KK_S = 27
-# English (en-01, 3.5 s, the last sentence) is identified at 0.98; its switch comes when its segment is processed.
-MAX_SWITCH_TO_EN_S = 30
-# Russian opens the summit: the first sure 2 s of it switch the floor (ru-01 and ru-02 last 10.7 s together).
-MAX_SWITCH_TO_RU_S = 20
-# The Whisper worker's real-time factor when the bounds above were measured. They hold while the worker keeps up
-# with the floor (RTF up to KEEPS_UP_RTF); slower, its queue grows over the summit and each switch comes later by
-# the whole backlog, so a run on cores another build takes checks the order of the switches, and prints their times.
-MEASURED_RTF = 1.0
-KEEPS_UP_RTF = 1.2
+# English: en-01 (3.5 s, the last sentence) is identified at 0.98; it decides the switch on its own.
+MAX_SWITCH_TO_EN_S = 5
+# Russian opens the summit: the first sure 2 s of it switch the floor; 17 s is the whole Russian stretch (ru-01 to
+# ru-03), as Whisper base often hears the synthetic Russian as other languages.
+MAX_SWITCH_TO_RU_S = 17
+# A switch and the floor line of the segment that decided it are sent together.
+MAX_LINE_AFTER_SWITCH_S = 2
 # The machine's voice follows its caption: synthesis (espeak-ng, in process) and the voice's next 20 ms frame.
 MAX_VOICE_AFTER_CAPTION_S = 5
 # A caption's speech must overlap a sentence of the timeline, give or take the VAD's padding of a segment.
@@ -141,9 +140,8 @@ def test_the_floor_language_follows_the_switches_by_ear(summit, keep_on_failure)
     assert "kk" in languages and languages == [lang for lang in order if lang in languages], \
         f"floor-language changes {summit.changes}: the summit goes ru → kk → en\n{describe(summit)}"
     # Each switch must come, unless the machine skipped (as stale) speech of that language; never before the
-    # language is spoken, and, while the worker keeps up, within the bound.
+    # language is spoken, and decided by speech in the language within the bound.
     skipped = summit.skipped_sentences()
-    slower = max(1.0, summit.whisper_rtf() / MEASURED_RTF)
     for lang, bound in (("ru", MAX_SWITCH_TO_RU_S), ("kk", MAX_SWITCH_TO_KK_S), ("en", MAX_SWITCH_TO_EN_S)):
         sentences = [s for s in summit.timeline if s["lang"] == lang]
         change = next((c for c in summit.changes if c["language"] == lang), None)
@@ -162,10 +160,23 @@ def test_the_floor_language_follows_the_switches_by_ear(summit, keep_on_failure)
         print(f"the switch to {lang} came {delay:.2f} s after {sentences[0]['id']} began (Whisper RTF "
               f"{summit.whisper_rtf():.2f})")
         assert delay > 0, f"the switch to {lang} came before {sentences[0]['id']} began\n{describe(summit)}"
-        if summit.whisper_rtf() <= KEEPS_UP_RTF:
-            assert delay <= bound * slower, \
-                f"the switch to {lang} came {delay:.2f} s after {sentences[0]['id']} began (bound {bound} s × " \
-                f"{slower:.2f})\n{describe(summit)}"
+        # The switch is made on hearing a segment, and sent just before that segment's floor line: the line that
+        # decided it is the first floor line in the language from then on, and comes with it.
+        deciding = next((c for c in summit.finals("floor")
+                         if c.get("language") == lang and c["receivedAt"] >= change["at"]), None)
+        assert deciding is not None and deciding["receivedAt"] - change["at"] <= MAX_LINE_AFTER_SWITCH_S * 1e6, \
+            f"the switch to {lang} came with no floor line heard as {lang}\n{describe(summit)}"
+        # By ear: the speech that decided it lies within the bound of the language's start. How long the machine
+        # took to get to that speech is its lag, which a busy machine lengthens (the caption delay, printed).
+        heard_by = summit.seconds(deciding["end"]) - sentences[0]["start"]
+        lag = (deciding["receivedAt"] - summit.at(summit.seconds(deciding["end"]))) / 1e6
+        print(f"  decided by {deciding['id']} ({(summit.sentence_of(deciding) or {}).get('id')}), whose speech ended "
+              f"{heard_by:.2f} s after {sentences[0]['id']} began and was captioned {lag:.2f} s later")
+        assert (summit.sentence_of(deciding) or {}).get("lang") == lang, \
+            f"the switch to {lang} was decided by {deciding['id']}, which is not {lang} speech\n{describe(summit)}"
+        assert heard_by <= bound, \
+            f"the switch to {lang} was decided by speech ending {heard_by:.2f} s after {sentences[0]['id']} began " \
+            f"(bound {bound} s)\n{describe(summit)}"
 
 
 def test_each_switch_alerts_a_channel_once(summit, keep_on_failure):
