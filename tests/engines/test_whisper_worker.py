@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import struct
 import sys
 import threading
@@ -30,6 +31,24 @@ def silence_wav(seconds=1.0, rate=16000) -> bytes:
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(struct.pack("<h", 0) * int(rate * seconds))
+    return out.getvalue()
+
+
+def warble_wav(seconds=4.0, rate=16000) -> bytes:
+    """A tone whose pitch wobbles three times a second: not speech, and Whisper tiny.en, decoding it at
+    temperature 0, finds its own text unlikely (average log probability below -1), so OpenAI's ladder would
+    decode it again at higher temperatures."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = bytearray()
+        for n in range(int(rate * seconds)):
+            t = n / rate
+            frequency = 200 + 300 * math.sin(2 * math.pi * 3 * t)
+            frames += struct.pack("<h", int(9830 * math.sin(2 * math.pi * frequency * t)))
+        w.writeframes(bytes(frames))
     return out.getvalue()
 
 
@@ -75,6 +94,13 @@ def test_hallucination_rules():
     assert ww.hallucination({**speech, "no_speech_prob": 0.9, "avg_logprob": -1.5}, 0.6, -1.0, 2.4) == "no-speech"
     assert ww.hallucination({**speech, "no_speech_prob": 0.9}, 0.6, -1.0, 2.4) is None  # confident text stays
     assert ww.hallucination({**speech, "compression_ratio": 3.1}, 0.6, -1.0, 2.4) == "repetition"
+
+
+def test_a_request_may_decode_twice_the_densest_speech_and_no_more():
+    assert ww.token_budget(5.0, 20) == 108  # 8 + 20 tokens a second
+    assert ww.token_budget(0.5, 20) == 18
+    assert ww.token_budget(12.0, 20) is None  # beyond what a prompt leaves of the context: Whisper's own limit
+    assert ww.token_budget(5.0, 0) is None
 
 
 def test_candidate_languages_are_read_as_whisper_codes():
@@ -130,6 +156,26 @@ def test_transcription_json_text_and_verbose_json(worker, english):
     assert {"id", "seek", "start", "end", "text", "tokens", "temperature", "avg_logprob", "compression_ratio",
             "no_speech_prob"} <= set(seg)
     assert seg["no_speech_prob"] < 0.5 and seg["end"] > seg["start"]
+
+
+def decoded_temperatures(worker, audio) -> set[float]:
+    status, _, body = worker.post("/v1/audio/transcriptions",
+                                  {"response_format": "verbose_json", "temperature": "0"}, audio)
+    assert status == 200, body
+    verbose = json.loads(body)
+    segments = verbose["segments"] + [s for s in verbose.get("dropped_segments", []) if "temperature" in s]
+    assert segments, f"the warble gave no segment at all: {verbose}"
+    return {s["temperature"] for s in segments}
+
+
+def test_a_request_is_decoded_once_unless_openais_ladder_is_asked_for(worker):
+    warble = warble_wav()
+    assert decoded_temperatures(worker, warble) == {0.0}
+    laddered = Worker("--model", "tiny.en", "--temperature-fallback")
+    try:
+        assert max(decoded_temperatures(laddered, warble)) > 0
+    finally:
+        laddered.stop()
 
 
 def test_silence_gives_no_text_and_says_why(worker):

@@ -15,7 +15,9 @@ Models are folders in CTranslate2 format found on disk (never downloaded): --mod
 $DRAGOMAN_WHISPER_MODELS, then <repo>/vendor/whisper/<name> (scripts/setup puts them there).
 
 Bounded: the request body (--max-body-mb), inferences at a time (--slots), requests waiting for a slot
-(--queue; beyond it 503 with Retry-After), the wait itself (--queue-timeout-s). Errors are OpenAI's shape:
+(--queue; beyond it 503 with Retry-After), the wait itself (--queue-timeout-s), and the work of one request: one
+decode at the temperature asked (OpenAI's ladder of retries at higher temperatures only with
+--temperature-fallback) of at most --max-tokens-per-second tokens per second of audio. Errors are OpenAI's shape:
 {"error": {"message", "type", "param", "code"}}.
 
 Whisper makes text up on silence. Input quieter than --silence-dbfs is answered with no text without
@@ -135,6 +137,21 @@ def hallucination(segment, no_speech_threshold, logprob_threshold, compression_t
     return None
 
 
+# Whisper's context is 448 tokens, of which a prompt (the hints) takes at most 223 and the task's own tokens a few.
+MAX_NEW_TOKENS = 220
+
+
+def token_budget(duration, per_second):
+    """The most tokens one request may decode (None: Whisper's own limit). Speech, even Kazakh (which Whisper's
+    tokenizer writes with the most tokens of the event's languages), comes to at most about 10 tokens a second;
+    a decode caught in a repetition loop runs on to Whisper's limit, and is dropped as a repetition anyway. A
+    budget of twice the densest speech stops such a loop early without cutting speech."""
+    if per_second <= 0:
+        return None
+    budget = int(8 + per_second * duration)
+    return budget if budget <= MAX_NEW_TOKENS else None
+
+
 def candidate_codes(field):
     """The Whisper codes named in a `candidate_languages` field ("kk,ru,en"); unknown names are left out."""
     return {c for c in (code_of(part.strip()) for part in field.split(",") if part.strip()) if c}
@@ -247,8 +264,11 @@ class Engine:
             raise APIError(400, "temperature must be a number between 0 and 1", param="temperature")
         if not 0 <= temperature <= 1:
             raise APIError(400, "temperature must be between 0 and 1", param="temperature")
-        # OpenAI: at 0 "the model will use log probability to automatically increase the temperature".
-        temperatures = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if temperature == 0 else [temperature]
+        # OpenAI: at 0 "the model will use log probability to automatically increase the temperature". That
+        # ladder decodes a segment Whisper hears badly up to six times (on the summit's Kazakh, 6–7 times the
+        # time of one decode), so a live caller gets it only with --temperature-fallback.
+        fallback = temperature == 0 and self.args.temperature_fallback
+        temperatures = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if fallback else [temperature]
         try:
             audio = decode_audio(io.BytesIO(fields["file"][1]), sampling_rate=16000)
         except Exception as error:  # PyAV raises many kinds
@@ -272,7 +292,8 @@ class Engine:
                 no_speech_threshold=self.args.no_speech_threshold,
                 log_prob_threshold=self.args.logprob_threshold,
                 compression_ratio_threshold=self.args.compression_ratio_threshold,
-                condition_on_previous_text=False, vad_filter=False)
+                condition_on_previous_text=False, vad_filter=False,
+                max_new_tokens=token_budget(duration, self.args.max_tokens_per_second))
             segments = list(segments)
         except Exception as error:
             raise APIError(500, f"inference failed: {error}", type_="server_error", code="inference_failed")
@@ -465,6 +486,11 @@ def main(argv=None):
     parser.add_argument("--queue-timeout-s", type=float, default=30)
     parser.add_argument("--max-body-mb", type=float, default=25, help="OpenAI's own limit is 25 MB")
     parser.add_argument("--beam-size", type=int, default=5)
+    parser.add_argument("--temperature-fallback", action="store_true",
+                        help="at temperature 0, decode again at 0.2 … 1.0 when the text looks made up (OpenAI's "
+                             "behaviour; off: one decode per request, what a live caller needs in time)")
+    parser.add_argument("--max-tokens-per-second", type=float, default=20,
+                        help="tokens one request may decode per second of audio (0: Whisper's own limit)")
     parser.add_argument("--silence-dbfs", type=float, default=-60)
     parser.add_argument("--no-speech-threshold", type=float, default=0.6)
     parser.add_argument("--logprob-threshold", type=float, default=-1.0)
