@@ -449,3 +449,45 @@ def figures(run: SummitRun) -> dict:
         "forced_passes": sum(1 for r in worker if r.get("language")),
         "translations": len([r for r in run.translator_requests if r["path"] == "/translate"]),
     }
+
+
+def summit_references() -> dict[str, dict[str, str]]:
+    """Each summit sentence's reference translations from testdata/summit.tsv: id -> {language: text}; a
+    sentence's own language holds its own text."""
+    rows = {}
+    lines = (dt.REPO / "testdata" / "summit.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t")))
+        rows[row["id"]] = {**{k[len("ref_"):]: v for k, v in row.items() if k.startswith("ref_") and v},
+                           row["lang"]: row["text"]}
+    return rows
+
+
+def simultaneous_log(run: SummitRun, channel: str, wav: str = "summit-floor.wav") -> dict:
+    """The machine booth's output on `channel` as the field scores a long-form simultaneous translation
+    (OmniSTEval `longform`, with LongYAAL; see scripts/bench-machine). Returns:
+      segmentation: the summit's sentences in other languages than the channel's (the ones the booth interprets;
+                    its own language the channel hears from the floor), as offset and duration in seconds of the
+                    floor file;
+      references:   their reference translations into the channel's language, one per sentence;
+      hypothesis:   one SimulEval instance: every word of the channel's final captions, each emitted
+                    computation-aware ("elapsed") when its line reached the listener, and computation-unaware
+                    ("delays") when the speech it renders ended, in ms of the floor file (the machine hears a
+                    whole segment before it starts on it, so that is its policy's own lag, and the rest is compute)."""
+    references = summit_references()
+    sentences = [s for s in run.timeline if s["lang"] != channel and channel in references.get(s["id"], {})]
+    words, elapsed, delays = [], [], []
+    for caption in run.finals(channel):
+        line = caption["text"].split()
+        words += line
+        elapsed += [round(run.seconds(caption["receivedAt"]) * 1000, 1)] * len(line)
+        delays += [round(run.seconds(caption["end"]) * 1000, 1)] * len(line)
+    length = max((s["end"] for s in run.timeline), default=0) * 1000
+    return {
+        "segmentation": [{"wav": wav, "offset": s["start"], "duration": round(s["end"] - s["start"], 3)}
+                         for s in sentences],
+        "references": [references[s["id"]][channel] for s in sentences],
+        "hypothesis": {"source": [wav], "prediction": " ".join(words), "delays": delays, "elapsed": elapsed,
+                       "source_length": round(length, 1)},
+    }
