@@ -18,6 +18,7 @@ import os
 import re
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -260,16 +261,23 @@ class SummitRun:
 
 
 def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, keep=lambda path: None,
-               worker_args=()) -> SummitRun:
-    """Runs the summit through the machine booths; returns what every party recorded. Raises AssertionError when
+               worker_args=(), repeat: int = 1) -> SummitRun:
+    """Runs the summit through the machine booths (`repeat` times over, back to back, for a long run: the
+    sentences of the k-th time are named `ru-01@k`); returns what every party recorded. Raises AssertionError when
     a part could not be started or did not finish."""
     started = time.monotonic()
     timeline = json.loads((summit_audio / "summit-floor.json").read_text(encoding="utf-8"))
-    run = SummitRun(timeline=timeline)
     floor_wav = summit_audio / "summit-floor.wav"
     floor, rate = dt.read_wav(floor_wav)
     seconds = len(floor) / rate
     workdir.mkdir(parents=True, exist_ok=True)
+    if repeat > 1:
+        long_wav = workdir / f"summit-floor-x{repeat}.wav"
+        subprocess.run(["sox", *[str(floor_wav)] * repeat, str(long_wav)], check=True)
+        timeline = [{**s, "id": f"{s['id']}@{k + 1}", "start": round(s["start"] + k * seconds, 3),
+                     "end": round(s["end"] + k * seconds, 3)} for k in range(repeat) for s in timeline]
+        floor_wav, floor, seconds = long_wav, np.tile(floor, repeat), seconds * repeat
+    run = SummitRun(timeline=timeline)
     worker_log = workdir / "whisper-requests.jsonl"
     worker = Worker("--model", "base", "--request-log", str(worker_log), *worker_args)
     keep(worker.dir / "worker.log")
@@ -476,7 +484,10 @@ def simultaneous_log(run: SummitRun, channel: str, wav: str = "summit-floor.wav"
                     ("delays") when the speech it renders ended, in ms of the floor file (the machine hears a
                     whole segment before it starts on it, so that is its policy's own lag, and the rest is compute)."""
     references = summit_references()
-    sentences = [s for s in run.timeline if s["lang"] != channel and channel in references.get(s["id"], {})]
+    def reference(sentence):  # a long run's k-th time of a sentence is named id@k
+        return references.get(sentence["id"].split("@")[0], {}).get(channel)
+
+    sentences = [s for s in run.timeline if s["lang"] != channel and reference(s)]
     words, elapsed, delays = [], [], []
     for caption in run.finals(channel):
         line = caption["text"].split()
@@ -487,7 +498,24 @@ def simultaneous_log(run: SummitRun, channel: str, wav: str = "summit-floor.wav"
     return {
         "segmentation": [{"wav": wav, "offset": s["start"], "duration": round(s["end"] - s["start"], 3)}
                          for s in sentences],
-        "references": [references[s["id"]][channel] for s in sentences],
+        "references": [reference(s) for s in sentences],
         "hypothesis": {"source": [wav], "prediction": " ".join(words), "delays": delays, "elapsed": elapsed,
                        "source_length": round(length, 1)},
     }
+
+
+def caption_delays_by_minute(run: SummitRun) -> list[dict]:
+    """For a long run: per minute of the floor (by sentence end), the delays from a sentence's end to its final
+    caption on every channel (p50, p95, how many), and how many of the minute's sentences the machine skipped in
+    part as stale: whether the machine's delay grows over the meeting, or holds."""
+    delays: dict[int, list[float]] = {}
+    for channel in CHANNELS:
+        for sentence, caption in sentence_finals(run, channel):
+            delays.setdefault(int(sentence["end"] // 60), []).append((caption["receivedAt"] - run.at(sentence["end"])) / 1e6)
+    skipped = run.skipped_sentences()
+    minutes = sorted({int(s["end"] // 60) for s in run.timeline})
+    return [{"minute": m, "caption_s": (percentile(delays.get(m, []), 50), percentile(delays.get(m, []), 95)),
+             "captions": len(delays.get(m, [])),
+             "sentences": sum(1 for s in run.timeline if int(s["end"] // 60) == m),
+             "skipped": sum(1 for s in run.timeline if int(s["end"] // 60) == m and s["id"] in skipped)}
+            for m in minutes]
