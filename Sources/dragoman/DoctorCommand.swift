@@ -78,13 +78,22 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         }
 
+        // Language identification of its own: a real sentence, spoken and identified.
+        if let spec = machine.languageID {
+            let folder = try MachineOptions.sherpaFolder(spec, option: "--language-id")
+            switch await Self.trySherpaLanguageIdentifier(folder: folder, voices: voices, threads: machine.sherpaThreads) {
+            case .success(let detail): report.add(.ready, "language identification", detail)
+            case .failure(let problem): report.add(.failed, "language identification", problem.description)
+            }
+        }
+
         // Recognition: a real sentence, spoken and transcribed back.
         var worker: Process?
         var recognizerURL = machine.recognizer == nil ? machine.whisperURL : nil
         var recognizerName = machine.whisperURL.map { "the recognizer at \($0)" } ?? ""
         var recognized = false
         if let spec = machine.recognizer {
-            let folder = try MachineOptions.sherpaFolder(spec)
+            let folder = try MachineOptions.sherpaFolder(spec, option: "--recognizer")
             switch await Self.trySherpaRecognizer(folder: folder, voices: voices, threads: machine.sherpaThreads) {
             case .success(let detail):
                 recognized = true
@@ -204,6 +213,21 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// Loads a sherpa-onnx recognizer, speaks the test sentence with espeak-ng and has it transcribed (an English
     /// sentence: a model for other languages loads, and its transcript shows it ran).
+    /// Loads the language identifier in `folder` and has it identify the English test sentence.
+    static func trySherpaLanguageIdentifier(folder: String, voices: EspeakSynthesizer?, threads: Int) async -> Result<String, DoctorProblem> {
+        do {
+            let identifier = try SherpaOnnxLanguageIdentifier(folder: folder, threads: threads)
+            guard let voices else { return .success("sherpa-onnx language-id-whisper, \(folder): loaded; no espeak-ng to speak a test sentence") }
+            let audio = try await voices.synthesize(testSentence, language: LanguageTag("en")!)
+            var resampler = try Resampler(from: audio.sampleRate, to: SpeechSegment.sampleRate)
+            let segment = SpeechSegment(samples: resampler.process(audio.mixedToMono().samples), startMicros: 0)
+            let named = try await identifier.identify(segment, among: []).first.map { $0.0.value } ?? "nothing"
+            return .success("sherpa-onnx language-id-whisper, \(folder): “\(testSentence)” (espeak-ng, English) identified as \(named)")
+        } catch {
+            return .failure(DoctorProblem("\(error)"))
+        }
+    }
+
     static func trySherpaRecognizer(folder: String, voices: EspeakSynthesizer?, threads: Int) async -> Result<String, DoctorProblem> {
         do {
             let recognizer = try SherpaOnnxEngines.recognizer(folder: folder, threads: threads)

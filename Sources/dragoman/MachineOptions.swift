@@ -26,6 +26,15 @@ struct MachineOptions: ParsableArguments {
 
     @Option(
         help: """
+            Spoken language identification in process: sherpa=FOLDER, a sherpa-onnx Whisper language-id model folder \
+            with a manifest.json (kind language-id-whisper). For a recognizer of one language, which cannot tell \
+            languages apart; the machine then hears each segment in the language it names when it is sure.
+            """
+    )
+    var languageID: String?
+
+    @Option(
+        help: """
             A voice for one language, LANG=FOLDER: a sherpa-onnx VITS or Piper voice folder with a manifest.json, e.g. \
             en=vendor/models/piper-en_US-joe-medium, or ru=festival for Festival's Russian voice (festival:VOICE for \
             another Festival voice). Repeatable; espeak-ng speaks the other languages.
@@ -72,7 +81,8 @@ struct MachineOptions: ParsableArguments {
             throw ValidationError("--engine-timeout \(engineTimeout): use 1 to 600 seconds")
         }
         if let translator { _ = try Self.translator(translator) }
-        if let recognizer { _ = try Self.sherpaFolder(recognizer) }
+        if let recognizer { _ = try Self.sherpaFolder(recognizer, option: "--recognizer") }
+        if let languageID { _ = try Self.sherpaFolder(languageID, option: "--language-id") }
         for spec in voice { _ = try Self.voice(spec) }
         guard SherpaOnnxThreads.allowed.contains(sherpaThreads) else { throw ValidationError("--sherpa-threads \(sherpaThreads): use 1 or 2") }
         guard FloorLanguageMode(rawValue: floorLanguage) != nil else {
@@ -98,6 +108,7 @@ struct MachineOptions: ParsableArguments {
         return MachineEngines(
             makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
             recognizer: transcriber,
+            identifier: try languageIdentifier(),
             translator: try translator.map { try Self.translator($0, options: translationOptions) },
             speechTranslator: transcriber,
             synthesizer: try synthesizer(),
@@ -109,16 +120,23 @@ struct MachineOptions: ParsableArguments {
     /// The engines with a sherpa-onnx recognizer in process: no Whisper worker is started; --whisper-url, when
     /// given, still translates speech into English.
     private func sherpaEngines(_ spec: String) throws -> MachineEngines {
-        let folder = try Self.sherpaFolder(spec)
+        let folder = try Self.sherpaFolder(spec, option: "--recognizer")
         let model = try vadModel ?? Self.defaultVADModel()
         return MachineEngines(
             makeDetector: { () throws(SpeechError) -> any VoiceActivityDetector in try SherpaOnnxVoiceActivityDetector(modelPath: model) },
             recognizer: try SherpaOnnxEngines.recognizer(folder: folder, threads: sherpaThreads),
+            identifier: try languageIdentifier(),
             translator: try translator.map { try Self.translator($0, options: translationOptions) },
             speechTranslator: whisperURL.map { OpenAITranscriber(baseURL: $0, options: recognitionOptions) },
             synthesizer: try synthesizer(),
             floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto
         )
+    }
+
+    /// The --language-id identifier, loaded (a missing or broken model stops the server with its reason).
+    func languageIdentifier() throws -> (any SpokenLanguageIdentifier)? {
+        guard let languageID else { return nil }
+        return try SherpaOnnxLanguageIdentifier(folder: try Self.sherpaFolder(languageID, option: "--language-id"), threads: sherpaThreads)
     }
 
     /// espeak-ng, with the --voice voices for their languages.
@@ -136,10 +154,10 @@ struct MachineOptions: ParsableArguments {
         return VoicesByLanguage(chosen, fallback: try? EspeakSynthesizer())
     }
 
-    /// Reads `sherpa=FOLDER`.
-    static func sherpaFolder(_ text: String) throws -> String {
+    /// Reads `sherpa=FOLDER`, the value of `option`.
+    static func sherpaFolder(_ text: String, option: String) throws -> String {
         guard text.hasPrefix("sherpa="), text.count > "sherpa=".count else {
-            throw ValidationError("--recognizer \(text): expected sherpa=FOLDER (a sherpa-onnx model folder with a manifest.json)")
+            throw ValidationError("\(option) \(text): expected sherpa=FOLDER (a sherpa-onnx model folder with a manifest.json)")
         }
         return String(text.dropFirst("sherpa=".count))
     }

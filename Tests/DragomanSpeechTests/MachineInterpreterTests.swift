@@ -82,8 +82,19 @@ import Testing
         SpeechSegment(samples: [Float](repeating: 0.1, count: Int(seconds * 16000)), startMicros: start)
     }
 
+    /// A language identifier that names what the script says, or fails.
+    struct ScriptedIdentifier: SpokenLanguageIdentifier {
+        var ranked: [(LanguageTag, Double)]
+        var failing = false
+        func identify(_ segment: SpeechSegment, among candidates: [LanguageTag]) async throws(SpeechError) -> [(LanguageTag, Double)] {
+            if failing { throw SpeechError(.failed, engine: "scripted", "named no language") }
+            return ranked
+        }
+    }
+
     func machine(
         _ recognizer: ScriptedRecognizer,
+        identifier: ScriptedIdentifier? = nil,
         translator: TaggingTranslator = .init(),
         output: Recorder,
         now: UInt64 = 0
@@ -92,6 +103,7 @@ import Testing
     {
         MachineInterpreter(
             recognizer: recognizer,
+            identifier: identifier,
             translator: translator,
             synthesizer: SilentVoice(),
             output: output,
@@ -313,5 +325,52 @@ import Testing
         await machine(recognizer, output: output).process(segment(at: 0))
         #expect(recognizer.languagesAsked == [nil])
         #expect(output.floorLanguages == ["ru"])
+    }
+
+    /// A recognizer of one language cannot tell languages apart: a language identifier that is sure names the
+    /// language, the recognizer hears the speech in it, and the floor follows what the identifier heard.
+    @Test func aSureIdentifierNamesTheLanguageTheRecognizerHearsIn() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(
+            lines: [0: Transcript(text: "Делегация ищет", language: Self.ru, languageProbabilities: ["ru": 0.95])],
+            forced: [0: Transcript(text: "The delegation is looking for headphones.")]
+        )
+        let identifier = ScriptedIdentifier(ranked: [(Self.en, 0.97), (Self.ru, 0.02), (Self.kk, 0.01)])
+        let interpreter = machine(recognizer, identifier: identifier, output: output)
+        await interpreter.process(segment(at: 0, seconds: 3))
+        #expect(recognizer.languagesAsked == [Self.en])
+        #expect(
+            output.all == [
+                .floor(Self.en),
+                .caption("floor", "The delegation is looking for headphones."),
+                .caption("ru", "[ru] The delegation is looking for headphones."), .speak(Self.ru),
+            ]
+        )
+    }
+
+    /// Letters that settle one of the event's languages outweigh the identifier, as they outweigh the recognizer.
+    @Test func kazakhLettersOutweighTheIdentifier() async {
+        let output = Recorder()
+        let recognizer = ScriptedRecognizer(lines: [:], forced: [0: Transcript(text: "Құрметті Владимир Владимирович!")])
+        let identifier = ScriptedIdentifier(ranked: [(Self.ru, 0.99), (Self.kk, 0.01)])
+        await machine(recognizer, identifier: identifier, output: output).process(segment(at: 0))
+        #expect(recognizer.languagesAsked == [Self.ru])
+        #expect(output.floorLanguages == ["kk"])
+    }
+
+    /// An identifier that is unsure, or fails, leaves identification to the recognizer, as if there were none.
+    @Test func anUnsureOrFailingIdentifierLeavesIdentificationToTheRecognizer() async {
+        for identifier in [
+            ScriptedIdentifier(ranked: [(Self.ru, 0.5), (Self.kk, 0.3), (Self.en, 0.2)]),
+            ScriptedIdentifier(ranked: [], failing: true),
+        ] {
+            let output = Recorder()
+            let recognizer = ScriptedRecognizer(
+                lines: [0: Transcript(text: "Мы говорим", language: Self.ru, languageProbabilities: ["ru": 0.95, "kk": 0.03, "en": 0.02])]
+            )
+            await machine(recognizer, identifier: identifier, output: output).process(segment(at: 0))
+            #expect(recognizer.languagesAsked == [nil])
+            #expect(output.floorLanguages == ["ru"])
+        }
     }
 }

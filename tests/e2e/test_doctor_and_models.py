@@ -16,13 +16,15 @@ WHISPER_BASE = VENDOR / "whisper" / "base"
 
 
 def test_doctor_names_what_is_missing_and_exits_1_when_machine_booths_cannot_run(cli, tmp_path):
-    out = cli.run("doctor", "--vad-model", tmp_path / "nowhere.onnx",
+    out = cli.run("doctor", "--vad-model", tmp_path / "nowhere.onnx", "--language-id", f"sherpa={tmp_path / 'no-lid'}",
                   "--whisper-url", f"http://127.0.0.1:{dt.closed_port()}", "--languages", "ru,kk,en", timeout=120)
     assert out.returncode == 1, out
     lines = {line.split()[1]: line for line in out.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 1}
     assert "failed" in lines["voice"] and str(tmp_path / "nowhere.onnx") in lines["voice"], out.stdout
     recognition = next(line for line in out.stdout.splitlines() if "recognition" in line)
     assert recognition.split()[0] == "failed" and "127.0.0.1" in recognition, out.stdout
+    identification = next(line for line in out.stdout.splitlines() if "language identification" in line)
+    assert identification.split()[0] == "failed" and str(tmp_path / "no-lid") in identification, out.stdout
     assert "Machine booths cannot run on this machine" in out.stdout
     assert "kk: no captions" in out.stdout
 

@@ -33,6 +33,7 @@ final class MachineBooths: Sendable {
         let output = Output(event: event, events: events, voices: voices, mode: engines.floorLanguage, logger: logger)
         let interpreter = MachineInterpreter(
             recognizer: engines.recognizer,
+            identifier: engines.identifier,
             translator: engines.translator,
             speechTranslator: engines.speechTranslator,
             synthesizer: engines.synthesizer,

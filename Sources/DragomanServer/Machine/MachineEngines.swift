@@ -5,6 +5,9 @@ public struct MachineEngines: Sendable {
     /// Makes one voice activity detector per floor (they keep state).
     public var makeDetector: @Sendable () throws(SpeechError) -> any VoiceActivityDetector
     public var recognizer: any SpeechRecognizer
+    /// Spoken language identification of its own, for a recognizer that cannot tell languages apart; nil: the
+    /// recognizer identifies.
+    public var identifier: (any SpokenLanguageIdentifier)?
     /// Text translation between the event's languages; nil: the machine captions the floor only.
     public var translator: (any TextTranslator)?
     /// Speech straight into English, for English booths (Whisper's translate task); nil: none.
@@ -20,6 +23,7 @@ public struct MachineEngines: Sendable {
     public init(
         makeDetector: @escaping @Sendable () throws(SpeechError) -> any VoiceActivityDetector,
         recognizer: any SpeechRecognizer,
+        identifier: (any SpokenLanguageIdentifier)? = nil,
         translator: (any TextTranslator)?,
         speechTranslator: (any SpeechTranslator)? = nil,
         synthesizer: (any SpeechSynthesizer)?,
@@ -28,6 +32,7 @@ public struct MachineEngines: Sendable {
     ) {
         self.makeDetector = makeDetector
         self.recognizer = recognizer
+        self.identifier = identifier
         self.translator = translator
         self.speechTranslator = speechTranslator
         self.synthesizer = synthesizer

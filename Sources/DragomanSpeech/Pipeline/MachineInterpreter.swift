@@ -68,6 +68,7 @@ public actor MachineInterpreter {
     }
 
     private let recognizer: any SpeechRecognizer
+    private let identifier: (any SpokenLanguageIdentifier)?
     private let translator: (any TextTranslator)?
     private let speechTranslator: (any SpeechTranslator)?
     private let synthesizer: (any SpeechSynthesizer)?
@@ -79,6 +80,8 @@ public actor MachineInterpreter {
     private var lineNumber = 0
 
     /// - Parameters:
+    ///   - identifier: spoken language identification of its own (a sherpa-onnx Whisper model), for a recognizer
+    ///     that cannot tell languages apart (a model of one language); nil: the recognizer identifies
     ///   - translator: text translation between the event's languages; nil when none is configured
     ///   - speechTranslator: speech straight into another language (Whisper: into English), used for the booths of
     ///     its target languages when there is no text translator (it needs no text engine, but costs a second pass)
@@ -87,6 +90,7 @@ public actor MachineInterpreter {
     ///   - now: the server's clock, µs since the Unix epoch
     public init(
         recognizer: any SpeechRecognizer,
+        identifier: (any SpokenLanguageIdentifier)? = nil,
         translator: (any TextTranslator)?,
         speechTranslator: (any SpeechTranslator)? = nil,
         synthesizer: (any SpeechSynthesizer)?,
@@ -96,6 +100,7 @@ public actor MachineInterpreter {
         now: @escaping @Sendable () -> UInt64
     ) {
         self.recognizer = recognizer
+        self.identifier = identifier
         self.translator = translator
         self.speechTranslator = speechTranslator
         self.synthesizer = synthesizer
@@ -118,9 +123,15 @@ public actor MachineInterpreter {
             return
         }
         let hints = configuration.glossary.allTerms
+        let identified = await sureIdentification(of: segment)
         var transcript: Transcript
         do {
-            transcript = try await recognizer.transcribe(segment, language: nil, candidates: configuration.languages, hints: hints)
+            transcript = try await recognizer.transcribe(
+                segment,
+                language: identified?.language,
+                candidates: identified == nil ? configuration.languages : [],
+                hints: hints
+            )
             await output.engineStatus(.ready, of: nil)
         } catch {
             await output.engineStatus(.failed(error.description), of: nil)
@@ -128,7 +139,10 @@ public actor MachineInterpreter {
         }
         guard filter.accepts(transcript) else { return }
         var heard = identify(transcript)
-        if heard.confidence < configuration.sureIdentification,
+        if let identified {
+            // Heard in the language identified; letters that settle another of the event's languages still win.
+            if LanguageScript.decisiveLanguage(of: transcript.text, among: configuration.languages) == nil { heard = identified }
+        } else if heard.confidence < configuration.sureIdentification,
             let other = secondHearing(of: transcript, heard: heard.language),
             let forced = try? await recognizer.transcribe(segment, language: other, candidates: [], hints: hints),
             filter.accepts(forced),
@@ -160,6 +174,15 @@ public actor MachineInterpreter {
         for target in configuration.targets where target != language {
             await interpret(text, from: language, into: target, id: id, segment: segment)
         }
+    }
+
+    /// The language identifier's answer for `segment` when it is sure of one of the event's languages; nil when there
+    /// is no identifier, it is unsure, or it failed (the recognizer then identifies, as without one).
+    private func sureIdentification(of segment: SpeechSegment) async -> (language: LanguageTag?, confidence: Double)? {
+        guard let identifier, let ranked = try? await identifier.identify(segment, among: configuration.languages),
+            let top = ranked.first, top.1 >= configuration.sureIdentification
+        else { return nil }
+        return (top.0, top.1)
     }
 
     /// The segment's language among the event's, and how sure: the script where it settles it (sure), else the
