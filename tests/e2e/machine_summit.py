@@ -208,6 +208,7 @@ class SummitRun:
     caught_up: bool = False
     ingest_error: str | None = None
     wall_s: float = 0
+    server_cpu_s: float = 0  # the server's CPU time (user + system) over the whole run
 
     def at(self, seconds: float) -> int:
         """A time of the floor file, on the Unix clock (µs)."""
@@ -260,10 +261,20 @@ class SummitRun:
         return sum(r["processing"] for r in done) / max(sum(r["duration"] for r in done), 1e-9)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a running process, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, keep=lambda path: None,
-               worker_args=(), repeat: int = 1) -> SummitRun:
+               worker_args=(), repeat: int = 1, booths=("ru", "en")) -> SummitRun:
     """Runs the summit through the machine booths (`repeat` times over, back to back, for a long run: the
-    sentences of the k-th time are named `ru-01@k`); returns what every party recorded. Raises AssertionError when
+    sentences of the k-th time are named `ru-01@k`), with machine booths for `booths` (the event's languages are
+    ru, kk, en and those); returns what every party recorded. Raises AssertionError when
     a part could not be started or did not finish."""
     started = time.monotonic()
     timeline = json.loads((summit_audio / "summit-floor.json").read_text(encoding="utf-8"))
@@ -289,8 +300,9 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
     pcm: dict[str, PCMListener] = {}
     try:
         server.start()
-        r = server.api("POST", "/api/events", {"name": "State visit, Astana", "languages": ["ru", "kk", "en"],
-                                               "machine": ["ru", "en"]})
+        languages = ["ru", "kk", "en"] + [b for b in booths if b not in ("ru", "kk", "en")]
+        r = server.api("POST", "/api/events", {"name": "State visit, Astana", "languages": languages,
+                                               "machine": list(booths)})
         assert r.status == 201, f"POST /api/events answered {r.status}: {r.body[:500]!r}"
         event = r.json()
         run.code = code = event["code"]
@@ -349,6 +361,7 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
         r = server.api("GET", f"/api/events/{code}/floor-language")
         assert r.status == 200, f"GET floor-language answered {r.status}"
         run.changes = r.json()["changes"]
+        run.server_cpu_s = process_cpu_seconds(server.proc.pid)
     finally:
         for listener in pcm.values():
             listener.stop()

@@ -36,7 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SUMMIT = REPO / "testdata" / "summit.tsv"
-LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "de": "German", "fr": "French", "tr": "Turkish"}
+LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "de": "German", "fr": "French", "tr": "Turkish",
+             "es": "Spanish", "it": "Italian", "pl": "Polish", "uk": "Ukrainian", "zh": "Chinese", "ar": "Arabic"}
 MIN_SIMILARITY = 0.6  # a text at least this similar (difflib ratio over normalized words) is the summit's sentence
 
 
