@@ -103,6 +103,13 @@ def test_a_request_may_decode_twice_the_densest_speech_and_no_more():
     assert ww.token_budget(5.0, 0) is None
 
 
+def test_a_loop_at_the_end_of_a_decode_is_cut_back_to_one_round():
+    assert ww.without_repeated_tail(" Қан ақстан мен тас Қы Қы Қы Қы") == " Қан ақстан мен тас Қы"
+    assert ww.without_repeated_tail("a b c d b c d b c d") == "a b c d"
+    assert ww.without_repeated_tail("we say yes yes") == "we say yes yes"  # twice is speech
+    assert ww.without_repeated_tail("") == ""
+
+
 def test_candidate_languages_are_read_as_whisper_codes():
     assert ww.candidate_codes("kk, ru,en") == {"kk", "ru", "en"}
     assert ww.candidate_codes("Kazakh,xx,") == {"kk"}  # names as the language field takes them; unknown ones left out

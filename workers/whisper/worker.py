@@ -152,6 +152,22 @@ def token_budget(duration, per_second):
     return budget if budget <= MAX_NEW_TOKENS else None
 
 
+def without_repeated_tail(text, rounds=3, longest=4):
+    """`text` with a loop at its end (the same one to `longest` words, `rounds` times or more) cut back to one
+    round: "мен тас Қы Қы Қы Қы" -> "мен тас Қы"."""
+    words = text.split()
+    for size in range(1, longest + 1):
+        unit = words[len(words) - size:]
+        repeats = 1
+        while len(words) >= (repeats + 1) * size and \
+                words[len(words) - (repeats + 1) * size:len(words) - repeats * size] == unit:
+            repeats += 1
+        if repeats >= rounds:
+            kept = words[:len(words) - (repeats - 1) * size]
+            return (" " if text.startswith(" ") else "") + " ".join(kept)
+    return text
+
+
 def candidate_codes(field):
     """The Whisper codes named in a `candidate_languages` field ("kk,ru,en"); unknown names are left out."""
     return {c for c in (code_of(part.strip()) for part in field.split(",") if part.strip()) if c}
@@ -302,11 +318,17 @@ class Engine:
             self.release()
 
         kept, dropped = [], []
+        budget = token_budget(duration, self.args.max_tokens_per_second)
+        ran_out = budget is not None and sum(len(seg.tokens) for seg in segments) >= budget
         for seg in segments:
             entry = {"id": seg.id, "seek": seg.seek, "start": round(seg.start, 3), "end": round(seg.end, 3),
                      "text": seg.text, "tokens": list(seg.tokens), "temperature": seg.temperature,
                      "avg_logprob": seg.avg_logprob, "compression_ratio": seg.compression_ratio,
                      "no_speech_prob": seg.no_speech_prob}
+            if ran_out and seg is segments[-1]:
+                # A decode that ran out of its budget was caught in a loop, which the cut leaves too short for the
+                # repetition rule to see: the loop is cut back to its first round.
+                entry["text"], entry["truncated"] = without_repeated_tail(seg.text), True
             reason = hallucination(entry, self.args.no_speech_threshold, self.args.logprob_threshold,
                                    self.args.compression_ratio_threshold)
             if reason and not self.args.keep_hallucinations:
