@@ -23,7 +23,9 @@ decode at the temperature asked (OpenAI's ladder of retries at higher temperatur
 Whisper makes text up on silence. Input quieter than --silence-dbfs is answered with no text without
 running the model; segments with no_speech_prob > --no-speech-threshold and avg_logprob <
 --logprob-threshold, or compression_ratio > --compression-ratio-threshold, are dropped from `text` and
-`segments` (verbose_json's `dropped_segments` lists them with their reason), unless --keep-hallucinations.
+`segments` (verbose_json's `dropped_segments` lists them with their reason), unless --keep-hallucinations; a
+loop at the end of a segment's text (the same one to four words three times or more) is cut back to one round,
+and the segment says `"trimmed": true`.
 verbose_json also carries `language_probabilities` (code -> probability, top 10) when the language was
 detected: an extension that OpenAI clients ignore. A transcription request may name the languages that may
 be spoken in `candidate_languages` (another extension: comma-separated ISO 639-1 codes); when the language is
@@ -144,8 +146,8 @@ MAX_NEW_TOKENS = 220
 def token_budget(duration, per_second):
     """The most tokens one request may decode (None: Whisper's own limit). Speech, even Kazakh (which Whisper's
     tokenizer writes with the most tokens of the event's languages), comes to at most about 10 tokens a second;
-    a decode caught in a repetition loop runs on to Whisper's limit, and is dropped as a repetition anyway. A
-    budget of twice the densest speech stops such a loop early without cutting speech."""
+    a decode caught in a repetition loop runs on to Whisper's limit. A budget of twice the densest speech stops
+    such a loop early without cutting speech."""
     if per_second <= 0:
         return None
     budget = int(8 + per_second * duration)
@@ -154,7 +156,8 @@ def token_budget(duration, per_second):
 
 def without_repeated_tail(text, rounds=3, longest=4):
     """`text` with a loop at its end (the same one to `longest` words, `rounds` times or more) cut back to one
-    round: "мен тас Қы Қы Қы Қы" -> "мен тас Қы"."""
+    round: "мен тас Қы Қы Қы Қы" -> "мен тас Қы". Whisper ends a segment it cannot make out in such loops; a
+    caption is better without them (and a speaker's "very, very, very" loses little as "very")."""
     words = text.split()
     for size in range(1, longest + 1):
         unit = words[len(words) - size:]
@@ -281,7 +284,7 @@ class Engine:
         if not 0 <= temperature <= 1:
             raise APIError(400, "temperature must be between 0 and 1", param="temperature")
         # OpenAI: at 0 "the model will use log probability to automatically increase the temperature". That
-        # ladder decodes a segment Whisper hears badly up to six times (on the summit's Kazakh, 6–7 times the
+        # ladder decodes a segment Whisper hears badly up to six times (on the summit's Kazakh, up to 6.4 times the
         # time of one decode), so a live caller gets it only with --temperature-fallback.
         fallback = temperature == 0 and self.args.temperature_fallback
         temperatures = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if fallback else [temperature]
@@ -299,6 +302,7 @@ class Engine:
             result["dropped_segments"] = [{"start": 0.0, "end": duration, "reason": "silence"}]
             return name, result, 0.0
 
+        budget = token_budget(duration, self.args.max_tokens_per_second)
         self.acquire()
         started = time.monotonic()
         try:
@@ -309,7 +313,7 @@ class Engine:
                 log_prob_threshold=self.args.logprob_threshold,
                 compression_ratio_threshold=self.args.compression_ratio_threshold,
                 condition_on_previous_text=False, vad_filter=False,
-                max_new_tokens=token_budget(duration, self.args.max_tokens_per_second))
+                max_new_tokens=budget)
             segments = list(segments)
         except Exception as error:
             raise APIError(500, f"inference failed: {error}", type_="server_error", code="inference_failed")
@@ -318,17 +322,16 @@ class Engine:
             self.release()
 
         kept, dropped = [], []
-        budget = token_budget(duration, self.args.max_tokens_per_second)
-        ran_out = budget is not None and sum(len(seg.tokens) for seg in segments) >= budget
         for seg in segments:
             entry = {"id": seg.id, "seek": seg.seek, "start": round(seg.start, 3), "end": round(seg.end, 3),
                      "text": seg.text, "tokens": list(seg.tokens), "temperature": seg.temperature,
                      "avg_logprob": seg.avg_logprob, "compression_ratio": seg.compression_ratio,
                      "no_speech_prob": seg.no_speech_prob}
-            if ran_out and seg is segments[-1]:
-                # A decode that ran out of its budget was caught in a loop, which the cut leaves too short for the
-                # repetition rule to see: the loop is cut back to its first round.
-                entry["text"], entry["truncated"] = without_repeated_tail(seg.text), True
+            # A loop at the end of a text too short for the repetition rule to see (one a budget cut short, or
+            # a stutter) is cut back to its first round.
+            trimmed = without_repeated_tail(seg.text)
+            if trimmed != seg.text:
+                entry["text"], entry["trimmed"] = trimmed, True
             reason = hallucination(entry, self.args.no_speech_threshold, self.args.logprob_threshold,
                                    self.args.compression_ratio_threshold)
             if reason and not self.args.keep_hallucinations:
