@@ -34,7 +34,9 @@ import Testing
         #expect(Interpreter.normalizedKey("R4KM7") == nil)
         var rng = SystemRandomNumberGenerator()
         let made = Interpreter.make(name: "Aigerim", booth: ru, createdAt: 0, using: &rng)
-        #expect(Interpreter.normalizedKey(made.key) == made.key && made.id.value.hasPrefix("i-"))
+        #expect(Interpreter.normalizedKey(made.key) == made.key && made.interpreter.id.value.hasPrefix("i-"))
+        // The interpreter keeps the key's hash, not the key.
+        #expect(made.interpreter.key == SecretDigest(of: made.key) && !made.interpreter.key.stored.contains(made.key))
     }
 
     @Test func interpreterNamesAreChecked() throws {

@@ -26,7 +26,7 @@ struct EventRulesPrivacyTests {
             name: "Summit",
             languages: [LanguageTag("ru")!],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         #expect(!event.confidential)
@@ -41,7 +41,7 @@ struct EventRulesPrivacyTests {
             name: "Summit",
             languages: [LanguageTag("ru")!],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         let error = ProtocolError.confidential(event, output: "an Icecast relay (role=relay)")

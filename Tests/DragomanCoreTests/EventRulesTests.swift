@@ -77,7 +77,14 @@ struct EventRulesTests {
 
     /// An event admits a listener only with its PIN, and anyone when it has none.
     @Test func pinAdmission() {
-        var event = EventDefinition(code: JoinCode("K7QM2X")!, name: "S", languages: [LanguageTag("ru")!], pin: "2468", floorToken: "t", createdAt: 0)
+        var event = EventDefinition(
+            code: JoinCode("K7QM2X")!,
+            name: "S",
+            languages: [LanguageTag("ru")!],
+            pin: PINDigest(of: "2468", salt: [1, 2, 3, 4]),
+            floorToken: SecretDigest(of: "t"),
+            createdAt: 0
+        )
         #expect(event.admits(pin: "2468"))
         #expect(!event.admits(pin: "2469"))
         #expect(!event.admits(pin: nil))

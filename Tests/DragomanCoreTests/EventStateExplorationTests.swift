@@ -56,13 +56,13 @@ import Testing
             languages: [ru, kk, en],
             machineBooths: [ru],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         let people = [
-            Interpreter(id: a, name: "A", booth: ru, key: "AAAAAAAA", createdAt: 0),
-            Interpreter(id: b, name: "B", booth: ru, key: "BBBBBBBB", createdAt: 0),
-            Interpreter(id: c, name: "C", booth: en, key: "CCCCCCCC", createdAt: 0),
+            Interpreter(id: a, name: "A", booth: ru, key: SecretDigest(of: "AAAAAAAA"), createdAt: 0),
+            Interpreter(id: b, name: "B", booth: ru, key: SecretDigest(of: "BBBBBBBB"), createdAt: 0),
+            Interpreter(id: c, name: "C", booth: en, key: SecretDigest(of: "CCCCCCCC"), createdAt: 0),
         ]
         return EventState(definition: definition, interpreters: people)
     }

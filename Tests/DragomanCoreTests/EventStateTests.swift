@@ -6,9 +6,9 @@ import Testing
 @Suite struct EventStateTests {
     static let ru = LanguageTag("ru")!, kk = LanguageTag("kk")!, en = LanguageTag("en")!
     let ru = Self.ru, kk = Self.kk, en = Self.en
-    let aigerim = Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: "AAAAAAAA", createdAt: 0)
-    let pavel = Interpreter(id: InterpreterID("i-pavel"), name: "Pavel", booth: ru, key: "BBBBBBBB", createdAt: 0)
-    let john = Interpreter(id: InterpreterID("i-john"), name: "John", booth: en, key: "CCCCCCCC", createdAt: 0)
+    let aigerim = Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: SecretDigest(of: "AAAAAAAA"), createdAt: 0)
+    let pavel = Interpreter(id: InterpreterID("i-pavel"), name: "Pavel", booth: ru, key: SecretDigest(of: "BBBBBBBB"), createdAt: 0)
+    let john = Interpreter(id: InterpreterID("i-john"), name: "John", booth: en, key: SecretDigest(of: "CCCCCCCC"), createdAt: 0)
 
     func summit() -> EventState {
         let definition = EventDefinition(
@@ -16,7 +16,7 @@ import Testing
             name: "Summit",
             languages: [ru, kk, en],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         return EventState(definition: definition, floorLanguage: ru, interpreters: [aigerim, pavel, john])
@@ -256,7 +256,7 @@ import Testing
             languages: [ru, kk, en],
             machineBooths: [ru],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         return EventState(definition: definition, floorLanguage: ru, interpreters: [aigerim, pavel, john])

@@ -4,7 +4,9 @@ import Testing
 /// Who the recording's trail says carried a channel: a name only where the organizer allows it.
 struct RecordNamesTests {
     let ru = LanguageTag("ru")!
-    var aigerim: Interpreter { Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: "AAAAAAAA", createdAt: 0) }
+    var aigerim: Interpreter {
+        Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: SecretDigest(of: "AAAAAAAA"), createdAt: 0)
+    }
     let interpreter = ControlMessages.Source(kind: "interpreter", language: "ru")
 
     @Test func withoutNamesTheBoothAndRoleStandForThePerson() {
@@ -23,7 +25,7 @@ struct RecordNamesTests {
     /// Names allowed, but nobody known live in that booth (or someone of another booth): the role, never a wrong name.
     @Test func anUnknownOrOtherBoothSpeakerIsTheRole() {
         #expect(RecordNames.speaker(of: .language(ru), source: interpreter, live: nil, namesInRecord: true)?.interpreter == "ru booth interpreter")
-        let john = Interpreter(id: InterpreterID("i-john"), name: "John", booth: LanguageTag("en")!, key: "CCCCCCCC", createdAt: 0)
+        let john = Interpreter(id: InterpreterID("i-john"), name: "John", booth: LanguageTag("en")!, key: SecretDigest(of: "CCCCCCCC"), createdAt: 0)
         #expect(RecordNames.speaker(of: .language(ru), source: interpreter, live: john, namesInRecord: true)?.interpreter == "ru booth interpreter")
     }
 
@@ -43,7 +45,14 @@ struct RecordNamesTests {
     }
 
     @Test func theLiveInterpreterOfABoothComesFromTheState() throws {
-        let definition = EventDefinition(code: JoinCode("K7QM2X")!, name: "Summit", languages: [ru], pin: nil, floorToken: "t", createdAt: 0)
+        let definition = EventDefinition(
+            code: JoinCode("K7QM2X")!,
+            name: "Summit",
+            languages: [ru],
+            pin: nil,
+            floorToken: SecretDigest(of: "t"),
+            createdAt: 0
+        )
         var state = EventState(definition: definition, floorLanguage: LanguageTag("kk"), interpreters: [aigerim])
         #expect(state.liveInterpreter(in: ru) == nil)
         _ = state.connectConsole(aigerim.id, as: ConnectionID(1))

@@ -1,5 +1,6 @@
 /// One interpreter of an event, as the organizer made them: a name, the booth they work in,
-/// and the key that opens that booth's console (and no other).
+/// and the key that opens that booth's console (and no other), kept as a hash: the key itself is shown
+/// once, when it is made (`make`, `withNewKey`).
 public struct Interpreter: Sendable, Equatable {
     /// The longest name, in characters.
     public static let maximumNameLength = 100
@@ -9,11 +10,11 @@ public struct Interpreter: Sendable, Equatable {
     public var id: InterpreterID
     public var name: String
     public var booth: LanguageTag
-    public var key: String
+    public var key: SecretDigest
     /// Seconds since the Unix epoch.
     public var createdAt: Double
 
-    public init(id: InterpreterID, name: String, booth: LanguageTag, key: String, createdAt: Double) {
+    public init(id: InterpreterID, name: String, booth: LanguageTag, key: SecretDigest, createdAt: Double) {
         self.id = id
         self.name = name
         self.booth = booth
@@ -21,16 +22,23 @@ public struct Interpreter: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    /// A new interpreter with a fresh id and key.
-    public static func make<G: RandomNumberGenerator>(name: String, booth: LanguageTag, createdAt: Double, using generator: inout G) -> Interpreter {
-        Interpreter(
+    /// A new interpreter with a fresh id and key, and the key itself (to show once).
+    public static func make<G: RandomNumberGenerator>(
+        name: String,
+        booth: LanguageTag,
+        createdAt: Double,
+        using generator: inout G
+    ) -> (interpreter: Interpreter, key: String) {
+        let key = randomKey(using: &generator)
+        let interpreter = Interpreter(
             // 8 random bytes: ids are unique across every event of the database, and 3 bytes collided.
             id: InterpreterID("i-" + SecretGenerator.token(bytes: 8, using: &generator)),
             name: name,
             booth: booth,
-            key: randomKey(using: &generator),
+            key: SecretDigest(of: key),
             createdAt: createdAt
         )
+        return (interpreter, key)
     }
 
     /// A random key from the join-code alphabet.

@@ -22,10 +22,10 @@ public struct EventDefinition: Sendable, Equatable {
     public var confidential = false
     /// Whether the recording's audit trail names the interpreter on air; when false it says "ru booth interpreter".
     public var namesInRecord = false
-    /// A PIN listeners must give, or nil when anyone with the code may listen.
-    public var pin: String?
-    /// The secret that allows publishing the floor of this event.
-    public var floorToken: String
+    /// The PIN listeners must give (kept as a salted slow hash), or nil when anyone with the code may listen.
+    public var pin: PINDigest?
+    /// The secret that allows publishing the floor of this event (kept as a hash: shown once when made).
+    public var floorToken: SecretDigest
     /// Seconds since the Unix epoch.
     public var createdAt: Double
 
@@ -35,8 +35,8 @@ public struct EventDefinition: Sendable, Equatable {
         languages: [LanguageTag],
         machineBooths: [LanguageTag] = [],
         glossary: [GlossaryTerm] = [],
-        pin: String?,
-        floorToken: String,
+        pin: PINDigest?,
+        floorToken: SecretDigest,
         createdAt: Double
     ) {
         self.code = code
@@ -60,11 +60,11 @@ public struct EventDefinition: Sendable, Equatable {
         }
     }
 
-    /// Whether `candidate` lets a listener in.
+    /// Whether `candidate` lets a listener in (the slow check: see `PINMemory`).
     public func admits(pin candidate: String?) -> Bool {
         guard let pin else { return true }
         guard let candidate else { return false }
-        return constantTimeEquals(pin, candidate)
+        return pin.matches(candidate)
     }
 }
 

@@ -194,11 +194,28 @@ public struct EventState: Sendable {
         return closing + notices
     }
 
+    /// Gives an interpreter a new key (the old one leaked or was lost): the old key stops working, and a
+    /// console open with it is closed, as when the interpreter is removed.
+    public mutating func replaceKey(of id: InterpreterID, with key: SecretDigest) -> [EventNotice] {
+        guard let index = interpreters.firstIndex(where: { $0.id == id }) else { return [] }
+        var closing: [EventNotice] = []
+        let notices = change { state in
+            state.interpreters[index].key = key
+            let booth = state.interpreters[index].booth
+            if let connection = state.consoles[booth]?.removeValue(forKey: id) {
+                try? state.desks[booth]?.microphone.handle(.disconnect(id))
+                closing.append(.console(connection, .close(ProtocolError(.unauthorized, "The organizer gave this interpreter a new key."))))
+            }
+        }
+        return closing + notices
+    }
+
     /// The interpreter whose key this is, compared in constant time against every key of the event.
     public func interpreter(forKey key: String) -> Interpreter? {
         guard let key = Interpreter.normalizedKey(key) else { return nil }
+        let digest = SecretDigest(of: key)
         var found: Interpreter?
-        for interpreter in interpreters where constantTimeEquals(interpreter.key, key) { found = interpreter }
+        for interpreter in interpreters where constantTimeEquals(interpreter.key.stored, digest.stored) { found = interpreter }
         return found
     }
 
