@@ -57,7 +57,7 @@ public struct LiveServer: Sendable {
         machine: [String] = [],
         pin: String? = nil
     ) throws
-        -> EventDefinition
+        -> NewEvent
     {
         try venue.events.create(
             name: "Test summit",
@@ -69,43 +69,43 @@ public struct LiveServer: Sendable {
     }
 
     /// The live state of a stored event.
-    public func live(_ event: EventDefinition) throws -> LiveEvent {
+    public func live(_ event: NewEvent) throws -> LiveEvent {
         guard let live = try venue.events.event(event.code) else { throw ClientError("event \(event.code) is not stored") }
         return live
     }
 
     /// Makes an interpreter for `booth` of `event`; their key opens the console.
-    public func interpreter(_ name: String, booth: String, of event: EventDefinition) throws -> Interpreter {
+    public func interpreter(_ name: String, booth: String, of event: NewEvent) throws -> NewInterpreter {
         try venue.events.createInterpreter(name: name, booth: LanguageTag(booth)!, in: live(event), now: 0)
     }
 
     /// A floor publisher for `event` that sends `seconds` of a tone at real-time pace when run.
-    public func floorIngest(_ event: EventDefinition, seconds: Double) -> FloorIngest {
+    public func floorIngest(_ event: NewEvent, seconds: Double) -> FloorIngest {
         FloorIngest(server: address, event: event.code.value, token: event.floorToken, source: .audio(TestSignal.tone(seconds: seconds)))
     }
 
     /// Publishes `seconds` of a tone as the floor of `event`, at real-time pace; returns when it is all sent.
     @discardableResult
-    public func publishFloor(_ event: EventDefinition, seconds: Double) async throws -> FloorIngest.Report {
+    public func publishFloor(_ event: NewEvent, seconds: Double) async throws -> FloorIngest.Report {
         try await floorIngest(event, seconds: seconds).run()
     }
 
     /// A listener on `channel`, connected and greeted.
-    public func listener(_ event: EventDefinition, channel: String = "floor", query: String = "") async throws -> TestClient {
+    public func listener(_ event: NewEvent, channel: String = "floor", query: String = "") async throws -> TestClient {
         let client = try await TestClient(self, path: "/ws/listen/\(event.code)?channel=\(channel)\(query.isEmpty ? "" : "&" + query)")
         try await client.expect("carrying", as: ControlMessages.CarryingMessage.self)
         return client
     }
 
     /// An interpreter console, connected and welcomed.
-    public func console(_ interpreter: Interpreter, of event: EventDefinition) async throws -> TestClient {
+    public func console(_ interpreter: NewInterpreter, of event: NewEvent) async throws -> TestClient {
         let client = try await TestClient(self, path: "/ws/booth/\(event.code)?key=\(interpreter.key)")
         try await client.expect("booth-welcome", as: ControlMessages.BoothWelcome.self)
         return client
     }
 
     /// An organizer dashboard, connected, with its first snapshot received.
-    public func dashboard(_ event: EventDefinition) async throws -> TestClient {
+    public func dashboard(_ event: NewEvent) async throws -> TestClient {
         let client = try await TestClient(self, path: "/ws/dashboard/\(event.code)?token=\(organizerToken)")
         try await client.expect("dashboard", as: ControlMessages.Dashboard.self)
         return client

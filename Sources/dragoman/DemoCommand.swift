@@ -60,24 +60,18 @@ struct DemoCommand: AsyncParsableCommand {
         let server = try options.makeServer()
         let event = try existingOrNewEvent(server)
         guard let live = try server.events.event(event.code) else { throw CommandFailure("the demo event disappeared from the store") }
-        var scripted: [Interpreter] = []
+        var scripted: [NewInterpreter] = []
         for (language, _) in speeches {
             guard event.languages.contains(language) else { throw ValidationError("--booth \(language): the demo event has no \(language) channel") }
             let name = "Scripted interpreter (\(language))"
-            scripted.append(
-                try live.interpreters.first { $0.booth == language && $0.name == name }
-                    ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970)
-            )
+            scripted.append(try Self.interpreter(named: name, booth: language, of: live, server: server))
         }
         // A second interpreter per booth for a person to try the console beside the scripted one: opening the
         // scripted interpreter's own key would replace its connection.
-        var guests: [Interpreter] = []
+        var guests: [NewInterpreter] = []
         for (language, _) in speeches {
             let name = "Guest interpreter (\(language))"
-            guests.append(
-                try live.interpreters.first { $0.booth == language && $0.name == name }
-                    ?? server.events.createInterpreter(name: name, booth: language, in: live, now: Date().timeIntervalSince1970)
-            )
+            guests.append(try Self.interpreter(named: name, booth: language, of: live, server: server))
         }
         let (interpreters, booths, partners) = (scripted, speeches, guests)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -114,7 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
     private static func playFloor(
         _ audio: PCMAudio,
         changes: FloorTimeline,
-        event: EventDefinition,
+        event: NewEvent,
         live: LiveEvent,
         server: VenueServer,
         address: ServerAddress
@@ -133,7 +127,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// A scripted interpreter that speaks its recording at every non-Russian stretch of the floor, round after round.
-    private static func interpret(_ speech: PCMAudio, as interpreter: Interpreter, event: EventDefinition, address: ServerAddress) async {
+    private static func interpret(_ speech: PCMAudio, as interpreter: NewInterpreter, event: NewEvent, address: ServerAddress) async {
         while !Task.isCancelled {
             let scripted = ScriptedInterpreter(
                 server: address,
@@ -151,10 +145,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// The demo reuses its event across runs, so a printed QR code stays valid.
-    private func existingOrNewEvent(_ server: VenueServer) throws -> EventDefinition {
-        if let existing = try server.events.allEvents().first(where: { $0.name == Self.eventName }) {
-            return existing
+    /// The demo reuses its event across runs, so a printed QR code stays valid. The server keeps only a
+    /// hash of the floor token, so a reused event gets a new one.
+    private func existingOrNewEvent(_ server: VenueServer) throws -> NewEvent {
+        if let existing = try server.events.allEvents().first(where: { $0.name == Self.eventName }),
+            let live = try server.events.event(existing.code)
+        {
+            return NewEvent(definition: live.definition, floorToken: try server.events.newFloorToken(of: live))
         }
         return try server.events.create(
             name: Self.eventName,
@@ -162,5 +159,16 @@ struct DemoCommand: AsyncParsableCommand {
             pin: nil,
             now: Date().timeIntervalSince1970
         )
+    }
+
+    /// The demo's interpreter of this name and booth, made on the first run; a later run gives them a new
+    /// key (the server keeps only its hash).
+    private static func interpreter(named name: String, booth: LanguageTag, of live: LiveEvent, server: VenueServer) throws -> NewInterpreter {
+        if let existing = live.interpreters.first(where: { $0.booth == booth && $0.name == name }),
+            let renewed = try server.events.newKey(for: existing.id, of: live)
+        {
+            return renewed
+        }
+        return try server.events.createInterpreter(name: name, booth: booth, in: live, now: Date().timeIntervalSince1970)
     }
 }

@@ -11,10 +11,10 @@ struct BoothTests {
     typealias State = ControlMessages.BoothState
 
     /// An event with a Russian booth of two and an English booth of one; the floor speaks Kazakh.
-    private func summit(_ server: LiveServer) throws -> (EventDefinition, LiveEvent, [String: Interpreter]) {
+    private func summit(_ server: LiveServer) throws -> (NewEvent, LiveEvent, [String: NewInterpreter]) {
         let event = try server.createEvent()
         let live = try #require(try server.venue.events.event(event.code))
-        var people: [String: Interpreter] = [:]
+        var people: [String: NewInterpreter] = [:]
         for (name, booth) in [("Aigerim", "ru"), ("Pavel", "ru"), ("John", "en")] {
             people[name] = try server.venue.events.createInterpreter(name: name, booth: LanguageTag(booth)!, in: live, now: 0)
         }
@@ -22,7 +22,7 @@ struct BoothTests {
         return (event, live, people)
     }
 
-    private func console(_ server: LiveServer, _ event: EventDefinition, _ who: Interpreter) async throws -> TestClient {
+    private func console(_ server: LiveServer, _ event: NewEvent, _ who: NewInterpreter) async throws -> TestClient {
         let console = try await TestClient(server, path: "/ws/booth/\(event.code)?key=\(who.key)&booth=\(who.booth)")
         try await console.expect("booth-state", as: State.self)
         return console

@@ -16,14 +16,14 @@ struct EventStoreTests {
             name: "Summit",
             languages: [ru, kk],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         do {
             let store = try EventStore(path: path)
             try store.insert(event)
-            try store.insertInterpreter(Interpreter.make(name: "Aigerim", booth: kk, createdAt: 0, using: &rng), for: event.code)
-            try store.insertInterpreter(Interpreter.make(name: "Pavel", booth: ru, createdAt: 0, using: &rng), for: event.code)
+            try store.insertInterpreter(Interpreter.make(name: "Aigerim", booth: kk, createdAt: 0, using: &rng).interpreter, for: event.code)
+            try store.insertInterpreter(Interpreter.make(name: "Pavel", booth: ru, createdAt: 0, using: &rng).interpreter, for: event.code)
             event.languages = [ru]
             try store.update(event)
         }
@@ -43,7 +43,7 @@ struct EventStoreTests {
             languages: [ru, en],
             glossary: [GlossaryTerm([ru: "пшеница", en: "wheat"]), GlossaryTerm([en: "Astana"])],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         try EventStore(path: path).insert(event)
@@ -60,7 +60,7 @@ struct EventStoreTests {
             name: "Open",
             languages: [LanguageTag("ru")!],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
         var closed = plain
@@ -80,7 +80,7 @@ struct EventStoreTests {
 
     @Test func interpreterIdsDoNotCollide() {
         var rng = SystemRandomNumberGenerator()
-        let ids = (0..<20_000).map { _ in Interpreter.make(name: "x", booth: LanguageTag("ru")!, createdAt: 0, using: &rng).id }
+        let ids = (0..<20_000).map { _ in Interpreter.make(name: "x", booth: LanguageTag("ru")!, createdAt: 0, using: &rng).interpreter.id }
         #expect(Set(ids).count == ids.count)
     }
 }

@@ -20,10 +20,10 @@ import Testing
             name: "Summit",
             languages: [ru, kk],
             pin: nil,
-            floorToken: "t",
+            floorToken: SecretDigest(of: "t"),
             createdAt: 0
         )
-        let aigerim = Interpreter(id: InterpreterID("i-a"), name: "Aigerim", booth: ru, key: "AAAAAAAA", createdAt: 0)
+        let aigerim = Interpreter(id: InterpreterID("i-a"), name: "Aigerim", booth: ru, key: SecretDigest(of: "AAAAAAAA"), createdAt: 0)
         return LiveEvent(definition: definition, floorLanguage: ru, interpreters: [aigerim], links: PublicLinks(base: "http://venue"), clock: clock)
     }
 

@@ -120,7 +120,7 @@ struct MachineBoothTests {
         try await LiveServer.with(configure: Self.useEngines) { server in
             var event = try server.createEvent(machine: ["ru"])
             event.glossary = [GlossaryTerm([LanguageTag("ru")!: "пшеница", LanguageTag("kk")!: "бидай"])]
-            try server.venue.events.update(event)
+            try server.venue.events.update(event.definition)
             let aigerim = try server.interpreter("Aigerim", booth: "kk", of: event)
             let console = try await server.console(aigerim, of: event)
             let welcome = try await console.expect("booth-welcome", as: ControlMessages.BoothWelcome.self)

@@ -18,7 +18,7 @@ struct RecordingRetentionTests {
                 name: "Summit",
                 languages: [LanguageTag("ru")!],
                 pin: nil,
-                floorToken: "t",
+                floorToken: SecretDigest(of: "t"),
                 createdAt: 0
             )
             definition.recording = true

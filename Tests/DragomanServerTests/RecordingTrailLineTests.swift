@@ -7,7 +7,9 @@ import Testing
 /// What a recording's sidecar keeps of a channel's messages: the interpreter named only where the organizer allows it.
 struct RecordingTrailLineTests {
     let ru = LanguageTag("ru")!
-    var aigerim: Interpreter { Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: "AAAAAAAA", createdAt: 0) }
+    var aigerim: Interpreter {
+        Interpreter(id: InterpreterID("i-aigerim"), name: "Aigerim", booth: ru, key: SecretDigest(of: "AAAAAAAA"), createdAt: 0)
+    }
     let carrying = #"{"type":"carrying","channel":"ru","source":{"kind":"interpreter","language":"ru"},"interpretation":true,"floorLive":true}"#
 
     func object(_ text: String) throws -> [String: Any] {

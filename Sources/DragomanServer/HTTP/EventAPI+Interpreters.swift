@@ -3,23 +3,25 @@ import Foundation
 import Hummingbird
 
 /// The interpreters of an event: each has a name, a booth and a key that opens that booth's console.
+/// The server keeps only a hash of each key, so a key and its console link are in the answer that made
+/// them and nowhere else; `POST …/interpreters/{id}/key` makes a new one.
 extension EventAPI {
-    /// An interpreter as the organizer sees them, with the link to give them.
+    /// An interpreter as the organizer sees them; with the key and the link to give them when just made.
     struct InterpreterView: Encodable {
         var id: String
         var name: String
         var booth: String
-        var key: String
-        var consoleURL: String
+        var key: String?
+        var consoleURL: String?
         var secureConsoleURL: String?
 
-        init(_ interpreter: Interpreter, code: JoinCode, links: PublicLinks) {
+        init(_ interpreter: Interpreter, key: String? = nil, code: JoinCode, links: PublicLinks) {
             id = interpreter.id.value
             name = interpreter.name
             booth = interpreter.booth.value
-            key = interpreter.key
-            consoleURL = "\(links.base)/booth/\(code.value)?key=\(interpreter.key)"
-            secureConsoleURL = links.secureBase.map { "\($0)/booth/\(code.value)?key=\(interpreter.key)" }
+            self.key = key
+            consoleURL = key.map { "\(links.base)/booth/\(code.value)?key=\($0)" }
+            secureConsoleURL = key.flatMap { key in links.secureBase.map { "\($0)/booth/\(code.value)?key=\(key)" } }
         }
     }
 
@@ -54,8 +56,8 @@ extension EventAPI {
         guard let booth = LanguageTag(boothText), event.definition.languages.contains(booth) else {
             throw APIError(ProtocolError.unknownChannel(boothText, in: event.definition))
         }
-        let interpreter = try events.createInterpreter(name: name, booth: booth, in: event, now: Date().timeIntervalSince1970)
-        return try json(InterpreterView(interpreter, code: event.definition.code, links: links), status: .created)
+        let made = try events.createInterpreter(name: name, booth: booth, in: event, now: Date().timeIntervalSince1970)
+        return try json(InterpreterView(made.interpreter, key: made.key, code: event.definition.code, links: links), status: .created)
     }
 
     func listInterpreters(_ request: Request, _ context: VenueRequestContext) throws -> Response {
@@ -63,6 +65,18 @@ extension EventAPI {
         let event = try liveEvent(context)
         struct List: Encodable { var interpreters: [InterpreterView] }
         return try json(List(interpreters: event.interpreters.map { InterpreterView($0, code: event.definition.code, links: links) }))
+    }
+
+    /// A new key for an interpreter, shown in this answer only; the old key stops working and a console open
+    /// with it is closed.
+    func newInterpreterKey(_ request: Request, _ context: VenueRequestContext) throws -> Response {
+        try authorizeOrganizer(request)
+        let event = try liveEvent(context)
+        let id = InterpreterID(context.parameters.get("id") ?? "")
+        guard let made = try events.newKey(for: id, of: event) else {
+            throw APIError(.notFound, "Event \(event.definition.code) has no interpreter '\(id)'.")
+        }
+        return try json(InterpreterView(made.interpreter, key: made.key, code: event.definition.code, links: links))
     }
 
     func deleteInterpreter(_ request: Request, _ context: VenueRequestContext) throws -> Response {

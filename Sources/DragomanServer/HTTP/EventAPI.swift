@@ -25,6 +25,8 @@ struct EventAPI: Sendable {
         api.post(":code/interpreters") { request, context in try await createInterpreter(request, context) }
         api.get(":code/interpreters") { request, context in try listInterpreters(request, context) }
         api.delete(":code/interpreters/:id") { request, context in try deleteInterpreter(request, context) }
+        api.post(":code/interpreters/:id/key") { request, context in try newInterpreterKey(request, context) }
+        api.post(":code/floor-token") { request, context in try newFloorToken(request, context) }
         api.get(":code/recordings") { request, context in try listRecordings(request, context) }
         api.get(":code/recordings/:file") { request, context in try downloadRecording(request, context) }
         api.delete(":code/recordings") { request, context in try deleteRecordings(request, context) }
@@ -41,7 +43,7 @@ struct EventAPI: Sendable {
             let glossary = try EventRules.glossary(changes.glossary, of: languages)
             let retention = try EventRules.retentionDays(changes.retentionDays)
             try EventRules.privacy(confidential: changes.confidential ?? false, recording: changes.recording ?? false)
-            let event = try events.create(
+            let made = try events.create(
                 name: name,
                 languages: languages,
                 machineBooths: machine,
@@ -53,7 +55,7 @@ struct EventAPI: Sendable {
                 pin: pin,
                 now: Date().timeIntervalSince1970
             )
-            return try json(EventJSON.organizerView(event, links: links), status: .created)
+            return try json(EventJSON.organizerView(made.definition, floorToken: made.floorToken, links: links), status: .created)
         } catch let violation as EventRules.Violation {
             throw APIError(.badRequest, violation.message)
         }
@@ -69,7 +71,7 @@ struct EventAPI: Sendable {
         let event = try liveEvent(context)
         if !isOrganizer(request) {
             let pin = request.headers[.init("X-Dragoman-Pin")!] ?? request.uri.queryParameters.get("pin")
-            guard event.definition.admits(pin: pin) else {
+            guard event.admits(pin: pin) else {
                 throw APIError(
                     .unauthorized,
                     pin == nil ? "Event \(event.definition.code) needs a PIN." : "Wrong PIN for event \(event.definition.code)."
@@ -86,7 +88,10 @@ struct EventAPI: Sendable {
         do {
             if changes.name != nil { event.name = try EventRules.name(changes.name) }
             if changes.languages != nil { event.languages = try EventRules.languages(changes.languages) }
-            if changes.pinGiven { event.pin = try EventRules.pin(changes.pin) }
+            if changes.pinGiven {
+                var rng = SystemRandomNumberGenerator()
+                event.pin = try EventRules.pin(changes.pin).map { PINDigest(of: $0, using: &rng) }
+            }
             if let machine = changes.machine {
                 event.machineBooths = try EventRules.machineBooths(machine, of: event.languages)
             } else {
@@ -111,6 +116,14 @@ struct EventAPI: Sendable {
         }
         try events.update(event)
         return try json(EventJSON.organizerView(event, links: links))
+    }
+
+    /// A new floor token, shown in this answer only; the old one stops opening the floor.
+    private func newFloorToken(_ request: Request, _ context: VenueRequestContext) throws -> Response {
+        try authorizeOrganizer(request)
+        let event = try liveEvent(context)
+        let floorToken = try events.newFloorToken(of: event)
+        return try json(EventJSON.organizerView(event.definition, floorToken: floorToken, links: links))
     }
 
     private func delete(_ request: Request, _ context: VenueRequestContext) throws -> Response {
@@ -185,7 +198,7 @@ struct EventAPI: Sendable {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, "This needs the organizer token or the event's floor token: send 'Authorization: Bearer <token>'.")
         }
-        guard constantTimeEquals(String(header.dropFirst("Bearer ".count)), event.definition.floorToken) else {
+        guard event.definition.floorToken.matches(String(header.dropFirst("Bearer ".count))) else {
             throw APIError(.unauthorized, "Wrong token: the organizer token or the event's floor token is needed.")
         }
     }

@@ -9,7 +9,8 @@ enum EventJSON {
         var name: String
     }
 
-    /// What the organizer sees: the event with its credentials.
+    /// What the organizer sees: the event, and its floor token only in the answer that made it (the server
+    /// keeps a hash of it and cannot show it again).
     struct OrganizerView: Codable, Equatable {
         var code: String
         var name: String
@@ -27,8 +28,7 @@ enum EventJSON {
         /// Whether the recording's trail names the interpreters.
         var namesInRecord: Bool
         var pinRequired: Bool
-        var pin: String?
-        var floorToken: String
+        var floorToken: String?
         var joinURL: String
         var secureJoinURL: String?
         var floorURL: String
@@ -100,7 +100,7 @@ enum EventJSON {
         event.channels.map { Channel(id: $0.description, language: $0.language?.value, name: $0 == .floor ? "Floor" : $0.description) }
     }
 
-    static func organizerView(_ event: EventDefinition, links: PublicLinks) -> OrganizerView {
+    static func organizerView(_ event: EventDefinition, floorToken: String? = nil, links: PublicLinks) -> OrganizerView {
         OrganizerView(
             code: event.code.value,
             name: event.name,
@@ -112,8 +112,7 @@ enum EventJSON {
             confidential: event.confidential,
             namesInRecord: event.namesInRecord,
             pinRequired: event.pin != nil,
-            pin: event.pin,
-            floorToken: event.floorToken,
+            floorToken: floorToken,
             joinURL: links.join(event.code),
             secureJoinURL: links.secureJoin(event.code),
             floorURL: "\(links.secureBase ?? links.base)/floor/\(event.code.value)",

@@ -24,7 +24,7 @@ struct OggStreamRoute: Sendable {
             throw APIError(.unknownChannel(channelText, in: event.definition))
         }
         let pin = request.uri.queryParameters.get("pin")
-        guard event.definition.admits(pin: pin) else {
+        guard event.admits(pin: pin) else {
             throw APIError(.unauthorized, pin == nil ? "Event \(code) needs a PIN: add ?pin=… to the URL." : "Wrong PIN for event \(code).")
         }
         guard !event.definition.confidential else {

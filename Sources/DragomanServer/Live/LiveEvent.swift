@@ -18,6 +18,7 @@ public final class LiveEvent: Sendable {
     /// Join links for the dashboard.
     let links: PublicLinks
     private let connectionIDs = NIOLockedValueBox<UInt64>(0)
+    private let pinMemory = NIOLockedValueBox(PINMemory())
     /// Who listens to the floor's conditioned frames besides the channels (the machine booths).
     private let floorTaps = NIOLockedValueBox<[ConnectionID: AsyncStream<FloorFrame>.Continuation]>([:])
 
@@ -419,8 +420,24 @@ public final class LiveEvent: Sendable {
         apply { $0.removeInterpreter(id) }
     }
 
+    /// Gives an interpreter a new key: a console open with the old one is closed.
+    func replaceKey(of id: InterpreterID, with key: SecretDigest) {
+        apply { $0.replaceKey(of: id, with: key) }
+    }
+
     /// The interpreter whose key this is.
     func interpreter(forKey key: String) -> Interpreter? { state.interpreter(forKey: key) }
+
+    /// Whether `candidate` lets a listener in. The PIN's slow hash is computed outside any lock, and only
+    /// until one listener has given it right (`PINMemory`).
+    public func admits(pin candidate: String?) -> Bool {
+        guard let digest = definition.pin else { return true }
+        guard let candidate else { return false }
+        if pinMemory.withLockedValue({ $0.recalls(candidate, for: digest) }) { return true }
+        guard digest.matches(candidate) else { return false }
+        pinMemory.withLockedValue { $0.remember(candidate, for: digest) }
+        return true
+    }
 
     /// Disconnects everyone (the event was deleted).
     func closeAll() {

@@ -237,7 +237,8 @@ public final class LiveEvents: Sendable {
         try store.floorLanguageChanges(for: code)
     }
 
-    /// Stores a new event with a fresh code.
+    /// Stores a new event with a fresh code; returns it with its floor token, which is kept only as a hash
+    /// and so is shown this once (`newFloorToken` makes another).
     public func create(
         name: String,
         languages: [LanguageTag],
@@ -250,19 +251,20 @@ public final class LiveEvents: Sendable {
         pin: String?,
         now: Double
     ) throws
-        -> EventDefinition
+        -> NewEvent
     {
         var rng = SystemRandomNumberGenerator()
         var code = JoinCode.random(using: &rng)
         while try store.contains(code) { code = JoinCode.random(using: &rng) }
+        let floorToken = SecretGenerator.token(using: &rng)
         var definition = EventDefinition(
             code: code,
             name: name,
             languages: languages,
             machineBooths: machineBooths,
             glossary: glossary,
-            pin: pin,
-            floorToken: SecretGenerator.token(using: &rng),
+            pin: pin.map { PINDigest(of: $0, using: &rng) },
+            floorToken: SecretDigest(of: floorToken),
             createdAt: now
         )
         definition.recording = recording
@@ -270,7 +272,18 @@ public final class LiveEvents: Sendable {
         definition.confidential = confidential
         definition.namesInRecord = namesInRecord
         try store.insert(definition)
-        return definition
+        return NewEvent(definition: definition, floorToken: floorToken)
+    }
+
+    /// Gives an event a new floor token and returns it; the old one stops working for new connections
+    /// (a floor already on air stays on air).
+    public func newFloorToken(of event: LiveEvent) throws -> String {
+        var rng = SystemRandomNumberGenerator()
+        let floorToken = SecretGenerator.token(using: &rng)
+        var definition = event.definition
+        definition.floorToken = SecretDigest(of: floorToken)
+        try update(definition)
+        return floorToken
     }
 
     /// Sets and logs the floor language of an event; channels whose carrying changes alert their listeners.
@@ -328,15 +341,42 @@ public final class LiveEvents: Sendable {
         return event.setFloorLanguage(language, at: micros)
     }
 
-    /// Makes and stores an interpreter for one booth of `event`.
-    public func createInterpreter(name: String, booth: LanguageTag, in event: LiveEvent, now: Double) throws -> Interpreter {
+    /// Makes and stores an interpreter for one booth of `event`; returns them with their key, which is kept
+    /// only as a hash and so is shown this once (`newKey` makes another).
+    public func createInterpreter(
+        name: String,
+        booth: LanguageTag,
+        in event: LiveEvent,
+        now: Double
+    ) throws -> NewInterpreter {
         var rng = SystemRandomNumberGenerator()
-        let taken = Set(event.interpreters.map(\.key))
-        var interpreter = Interpreter.make(name: name, booth: booth, createdAt: now, using: &rng)
-        while taken.contains(interpreter.key) { interpreter.key = Interpreter.randomKey(using: &rng) }
+        var (interpreter, first) = Interpreter.make(name: name, booth: booth, createdAt: now, using: &rng)
+        let key = Self.unusedKey(in: event, first: first, using: &rng)
+        interpreter.key = SecretDigest(of: key)
         try store.insertInterpreter(interpreter, for: event.definition.code)
         event.addInterpreter(interpreter)
-        return interpreter
+        return NewInterpreter(interpreter: interpreter, key: key)
+    }
+
+    /// Gives an interpreter a new key and returns it, or nil when there is no such interpreter. The old key
+    /// stops working, and a console open with it is closed.
+    public func newKey(for id: InterpreterID, of event: LiveEvent) throws -> NewInterpreter? {
+        guard var interpreter = event.interpreters.first(where: { $0.id == id }) else { return nil }
+        var rng = SystemRandomNumberGenerator()
+        let key = Self.unusedKey(in: event, first: Interpreter.randomKey(using: &rng), using: &rng)
+        interpreter.key = SecretDigest(of: key)
+        guard try store.replaceKey(of: id, with: interpreter.key, for: event.definition.code) else { return nil }
+        event.replaceKey(of: id, with: interpreter.key)
+        return NewInterpreter(interpreter: interpreter, key: key)
+    }
+
+    /// `first`, or another random key when an interpreter of the event already has it (keys are unique
+    /// within an event: a key names its interpreter).
+    private static func unusedKey<G: RandomNumberGenerator>(in event: LiveEvent, first: String, using rng: inout G) -> String {
+        let taken = Set(event.interpreters.map(\.key))
+        var key = first
+        while taken.contains(SecretDigest(of: key)) { key = Interpreter.randomKey(using: &rng) }
+        return key
     }
 
     /// Deletes an interpreter; their console is disconnected. Returns whether they existed.

@@ -13,8 +13,15 @@ public final class EventStore: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.journalMode = .wal
-        self.database = try DatabasePool(path: path, configuration: configuration)
+        // What is deleted or overwritten is zeroed, so a secret replaced by its hash (or a new one) does not
+        // linger in the file's free space.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        let database = try DatabasePool(path: path, configuration: configuration)
+        self.database = database
+        let migrating = try !database.read { db in try Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(database)
+        // The log may still hold pages from before the migration: fold it into the file and empty it.
+        if migrating { try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
     }
 
     /// An in-memory store, for tests.
@@ -78,6 +85,22 @@ public final class EventStore: Sendable {
                 t.add(column: "namesInRecord", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v9: secrets kept as hashes") { db in
+            // PINs, floor tokens and interpreter keys were kept as they were typed or made: from here on only
+            // their hashes are, and a stolen database opens nothing.
+            var rng = SystemRandomNumberGenerator()
+            for row in try Row.fetchAll(db, sql: "SELECT code, pin, floorToken FROM event") {
+                let pin = (row["pin"] as String?).map { $0.hasPrefix("pbkdf2-sha256$") ? $0 : PINDigest(of: $0, using: &rng).stored }
+                let token: String = row["floorToken"]
+                let floorToken = SecretDigest(stored: token)?.stored ?? SecretDigest(of: token).stored
+                try db.execute(sql: "UPDATE event SET pin = ?, floorToken = ? WHERE code = ?", arguments: [pin, floorToken, row["code"] as String])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, key FROM interpreter") {
+                let key: String = row["key"]
+                let digest = SecretDigest(stored: key)?.stored ?? SecretDigest(of: key).stored
+                try db.execute(sql: "UPDATE interpreter SET key = ? WHERE id = ?", arguments: [digest, row["id"] as String])
+            }
+        }
         return migrator
     }
 
@@ -86,8 +109,18 @@ public final class EventStore: Sendable {
         try database.write { db in
             try db.execute(
                 sql: "INSERT INTO interpreter (id, code, name, booth, key, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [interpreter.id.value, code.value, interpreter.name, interpreter.booth.value, interpreter.key, interpreter.createdAt]
+                arguments: [
+                    interpreter.id.value, code.value, interpreter.name, interpreter.booth.value, interpreter.key.stored, interpreter.createdAt,
+                ]
             )
+        }
+    }
+
+    /// Replaces an interpreter's key (its hash); returns whether the interpreter exists.
+    public func replaceKey(of id: InterpreterID, with key: SecretDigest, for code: JoinCode) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "UPDATE interpreter SET key = ? WHERE id = ? AND code = ?", arguments: [key.stored, id.value, code.value])
+            return db.changesCount > 0
         }
     }
 
@@ -105,8 +138,8 @@ public final class EventStore: Sendable {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, booth, key, createdAt FROM interpreter WHERE code = ?", arguments: [code.value]).compactMap {
                 row in
-                guard let booth = LanguageTag(row["booth"] as String) else { return nil }
-                return Interpreter(id: InterpreterID(row["id"]), name: row["name"], booth: booth, key: row["key"], createdAt: row["createdAt"])
+                guard let booth = LanguageTag(row["booth"] as String), let key = SecretDigest(stored: row["key"]) else { return nil }
+                return Interpreter(id: InterpreterID(row["id"]), name: row["name"], booth: booth, key: key, createdAt: row["createdAt"])
             }
         }.sorted { ($0.booth.value, $0.name, $0.id) < ($1.booth.value, $1.name, $1.id) }
     }
@@ -205,13 +238,16 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         retentionDays = event.retentionDays
         confidential = event.confidential
         namesInRecord = event.namesInRecord
-        pin = event.pin
-        floorToken = event.floorToken
+        pin = event.pin?.stored
+        floorToken = event.floorToken.stored
         createdAt = event.createdAt
     }
 
     var definition: EventDefinition? {
-        guard let joinCode = JoinCode(code) else { return nil }
+        // A secret that is not a hash cannot be checked: such an event stays closed rather than open.
+        guard let joinCode = JoinCode(code), let floorToken = SecretDigest(stored: floorToken) else { return nil }
+        let pinDigest = pin.flatMap(PINDigest.init(stored:))
+        guard (pin == nil) == (pinDigest == nil) else { return nil }
         let tags = languages.split(separator: " ").compactMap { LanguageTag(String($0)) }
         let machines = machineBooths.split(separator: " ").compactMap { LanguageTag(String($0)) }
         let renderings = (try? JSONDecoder().decode([[String: String]].self, from: Data(glossary.utf8))) ?? []
@@ -224,7 +260,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
             languages: tags,
             machineBooths: machines,
             glossary: terms.filter { !$0.renderings.isEmpty },
-            pin: pin,
+            pin: pinDigest,
             floorToken: floorToken,
             createdAt: createdAt
         )

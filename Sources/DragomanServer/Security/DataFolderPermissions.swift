@@ -1,7 +1,7 @@
 import Foundation
 
-/// The data folder holds every event's PIN, floor token and interpreter keys: the folder is made
-/// 0700 and what is in it 0600, including files an older version left readable.
+/// The data folder holds the hashes of every event's PIN, floor token and interpreter keys, and the
+/// recordings: the folder is made 0700 and what is in it 0600, including files an older version left readable.
 enum DataFolderPermissions {
     static func restrict(_ directory: URL) throws {
         let files = FileManager.default

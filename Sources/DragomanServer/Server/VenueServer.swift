@@ -51,7 +51,7 @@ public struct VenueServer: Sendable {
                 "The organizer token must be at least \(Self.minimumTokenLength) characters long; it opens every event's dashboard and API."
             )
         }
-        // The data folder holds PINs, floor tokens and interpreter keys: only this user may read it.
+        // The data folder holds the hashes of PINs, floor tokens and keys, and recordings: only this user may read it.
         umask(0o077)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try DataFolderPermissions.restrict(directory)

@@ -39,7 +39,7 @@ struct WebSocketGate: Sendable {
     private func listener(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
         let event = try events.event(named: request.code)
         let definition = event.definition
-        guard definition.admits(pin: request.query["pin"]) else {
+        guard event.admits(pin: request.query["pin"]) else {
             throw ProtocolError(
                 .unauthorized,
                 request.query["pin"] == nil
@@ -83,7 +83,7 @@ struct WebSocketGate: Sendable {
 
     private func floor(_ request: WebSocketRequest) throws -> ShouldUpgradeResult<Handler> {
         let event = try events.event(named: request.code)
-        guard let token = request.query["token"], constantTimeEquals(token, event.definition.floorToken) else {
+        guard let token = request.query["token"], event.definition.floorToken.matches(token) else {
             throw ProtocolError(
                 .unauthorized,
                 request.query["token"] == nil

@@ -34,7 +34,6 @@ const dash = {
   live: null,
   alerts: null,
   interpreters: null,
-  pin: null,
 };
 
 // Token.
@@ -306,31 +305,69 @@ function cardChannels() {
   return [...languages.map((l) => String(l).toLowerCase()), 'floor'].map((id) => ({ id, joinURL: (byId.get(id) || {}).joinURL || null }));
 }
 
-function drawCards() {
-  const event = (dash.state && dash.state.event) || { code: dash.code };
-  const key = JSON.stringify([event, cardChannels(), $('cards-pin').checked && dash.pin]);
-  if (drawCards.key === key) return;
-  drawCards.key = key;
-  renderCards(event, cardChannels(), { pin: $('cards-pin').checked ? dash.pin : null });
+/** The PIN typed for the cards, when it is one (4–12 digits). */
+function cardsPin() {
+  const value = $('cards-pin').value.trim();
+  return /^[0-9]{4,12}$/.test(value) ? value : null;
 }
 
-async function loadPin() {
+function drawCards() {
+  const event = (dash.state && dash.state.event) || { code: dash.code };
+  const key = JSON.stringify([event, cardChannels(), cardsPin()]);
+  if (drawCards.key === key) return;
+  drawCards.key = key;
+  renderCards(event, cardChannels(), { pin: cardsPin() });
+}
+
+/** Whether the meeting needs a PIN: then the cards offer to print one (the server cannot say which: it keeps a hash). */
+async function loadPinRequired() {
   try {
     const response = await fetch('/api/events', { headers: { Accept: 'application/json', Authorization: `Bearer ${dash.token}` }, cache: 'no-store' });
     const body = response.ok ? await response.json() : null;
     const event = ((body && body.events) || []).find((e) => e.code === dash.code);
-    dash.pin = (event && event.pin) || null;
+    $('cards-pin-field').hidden = !(event && event.pinRequired);
   } catch {
-    dash.pin = null;
+    $('cards-pin-field').hidden = true;
   }
-  $('cards-pin-field').hidden = !dash.pin;
 }
+
+// The floor microphone link: the server keeps only a hash of the floor token, so a link is shown when made here.
+
+async function newFloorLink() {
+  if (!window.confirm(t('dashFloorLinkConfirm'))) return;
+  setText($('floor-link-error'), '');
+  let response;
+  try {
+    response = await fetch(`/api/events/${encodeURIComponent(dash.code)}/floor-token`, {
+      method: 'POST', headers: { Accept: 'application/json', Authorization: `Bearer ${dash.token}` }, cache: 'no-store',
+    });
+  } catch {
+    setText($('floor-link-error'), t('err.network'));
+    return;
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !body || !body.floorToken) {
+    setText($('floor-link-error'), (body && body.error && body.error.message) || `HTTP ${response.status}`);
+    return;
+  }
+  const url = `${body.floorURL}#token=${encodeURIComponent(body.floorToken)}`;
+  $('floor-link-url').href = url;
+  setText($('floor-link-url'), url);
+  $('floor-link').hidden = false;
+  $('floor-link-copy').hidden = false;
+  $('floor-link-text').dataset.i18n = 'dashShownOnce';
+  setText($('floor-link-text'), t('dashShownOnce'));
+  $('floor-link-url').focus();
+}
+
+$('floor-link-new').addEventListener('click', newFloorLink);
+$('floor-link-copy').addEventListener('click', () => dash.interpreters && dash.interpreters.copy($('floor-link-url').href, $('floor-link-copy')));
 
 function openCards() {
   show('cards');
   drawCards.key = null;
   drawCards();
-  loadPin();
+  loadPinRequired();
   $('cards-print').focus();
 }
 
@@ -340,7 +377,7 @@ $('cards-back').addEventListener('click', () => {
   $('open-cards').focus();
 });
 $('cards-print').addEventListener('click', () => window.print());
-$('cards-pin').addEventListener('change', drawCards);
+$('cards-pin').addEventListener('input', drawCards);
 
 // Start.
 

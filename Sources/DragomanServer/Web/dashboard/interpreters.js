@@ -1,5 +1,6 @@
 // Interpreters and their keys: list, add and delete through GET/POST/DELETE /api/events/{code}/interpreters
-// (organizer token), each with the link that opens their booth console.
+// (organizer token), each with the link that opens their booth console. The server keeps only a hash of each
+// key, so a link is shown in the page that made it (on adding, or with "New link", which retires the old one).
 
 import { $, el, setText } from '../shared/dom.js';
 import { capitalize, languageName, t } from '../shared/i18n.js';
@@ -12,6 +13,7 @@ export class Interpreters {
     this.loaded = false;
     this.languages = [];
     this.status = new Map(); // id → 'live' | 'online' | 'offline'
+    this.issued = new Map(); // id → { key, consoleURL, secureConsoleURL }: made in this page, shown until it closes
     $('add-interpreter').addEventListener('submit', (event) => {
       event.preventDefault();
       this.add();
@@ -68,9 +70,25 @@ export class Interpreters {
       return;
     }
     setText($('interpreters-error'), '');
+    if (answer.body && answer.body.id) this.issued.set(answer.body.id, answer.body);
     $('new-name').value = '';
     $('new-name').focus();
     await this.refresh();
+  }
+
+  /** A new key for `person`: their old link stops working and a console open with it closes. */
+  async renew(person) {
+    if (!window.confirm(t('dashNewKeyConfirm', { name: person.name }))) return;
+    const answer = await this.call('POST', `${this.base}/${encodeURIComponent(person.id)}/key`);
+    if (!answer.ok) {
+      setText($('interpreters-error'), answer.message);
+      return;
+    }
+    setText($('interpreters-error'), '');
+    this.issued.set(person.id, answer.body);
+    this.render();
+    const link = document.querySelector(`#interpreters-body tr[data-id="${CSS.escape(person.id)}"] .dash-console-link`);
+    if (link) link.focus();
   }
 
   async remove(person) {
@@ -126,19 +144,31 @@ export class Interpreters {
     $('interpreters-empty').hidden = !this.loaded || this.list.length > 0;
     body.replaceChildren(...this.list.map((person) => {
       const status = this.status.get(person.id) || 'offline';
-      // The console needs the microphone, which browsers give only to secure pages: the HTTPS link when there is one.
-      const url = person.secureConsoleURL || person.consoleURL;
-      const link = el('a', { className: 'dash-console-link', attrs: { href: url, target: '_blank', rel: 'noopener' }, text: url });
-      const copy = el('button', { className: 'dash-small', attrs: { type: 'button' }, text: t('dashCopy') });
-      copy.addEventListener('click', () => this.copy(url, copy));
+      const issued = this.issued.get(person.id);
+      const renew = el('button', { className: 'dash-small', attrs: { type: 'button', 'aria-label': t('dashNewKeyNamed', { name: person.name }) }, text: t('dashNewKey') });
+      renew.addEventListener('click', () => this.renew(person));
       const remove = el('button', { className: 'dash-small dash-danger', attrs: { type: 'button', 'aria-label': t('dashDeleteNamed', { name: person.name }) }, text: t('dashDelete') });
       remove.addEventListener('click', () => this.remove(person));
+      let console;
+      const actions = [renew, remove];
+      if (issued) {
+        // The console needs the microphone, which browsers give only to secure pages: the HTTPS link when there is one.
+        const url = issued.secureConsoleURL || issued.consoleURL;
+        const link = el('a', { className: 'dash-console-link', attrs: { href: url, target: '_blank', rel: 'noopener' }, text: url });
+        const copy = el('button', { className: 'dash-small', attrs: { type: 'button' }, text: t('dashCopy') });
+        copy.addEventListener('click', () => this.copy(url, copy));
+        actions.unshift(copy);
+        console = el('td', { className: 'dash-console' }, link, el('span', { className: 'dash-key', text: t('dashKey', { key: issued.key }) }),
+          el('span', { className: 'hint', text: t('dashShownOnce') }));
+      } else {
+        console = el('td', { className: 'dash-console hint', text: t('dashKeyHidden') });
+      }
       return el('tr', { attrs: { 'data-id': person.id, 'data-booth': person.booth } },
         el('th', { attrs: { scope: 'row' }, text: person.name }),
         el('td', { text: capitalize(languageName(person.booth)) }),
         el('td', { className: `dash-status dash-status-${status}`, text: t(`dashStatus.${status}`) }),
-        el('td', { className: 'dash-console' }, link, el('span', { className: 'dash-key', text: t('dashKey', { key: person.key }) })),
-        el('td', { className: 'dash-actions' }, copy, remove));
+        console,
+        el('td', { className: 'dash-actions' }, ...actions));
     }));
   }
 

@@ -23,6 +23,10 @@ export class EventForm {
       this.state.pin = $('event-pin').value.trim();
       this.drawPinHint();
     });
+    $('event-pin-remove').addEventListener('change', () => {
+      this.state.removePin = $('event-pin-remove').checked;
+      this.drawPinHint();
+    });
     $('event-name').addEventListener('input', () => {
       this.state.name = $('event-name').value;
     });
@@ -59,7 +63,7 @@ export class EventForm {
 
   static empty() {
     return {
-      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', recording: false, confidential: false, namesInRecord: false, interpreters: [], glossary: [], removed: [],
+      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', pinSet: false, removePin: false, recording: false, confidential: false, namesInRecord: false, interpreters: [], glossary: [], removed: [],
     };
   }
 
@@ -68,6 +72,7 @@ export class EventForm {
     this.state = { ...EventForm.empty(), ...state };
     $('event-name').value = this.state.name;
     $('event-pin').value = this.state.pin || '';
+    $('event-pin-remove').checked = !!this.state.removePin;
     $('language-search').value = '';
     $('floor-language').closest('.field').hidden = this.state.mode === 'edit';
     this.draw();
@@ -148,7 +153,11 @@ export class EventForm {
   }
 
   drawPinHint() {
-    const strength = pinStrength(this.state.pin);
+    // An edited meeting's PIN is kept as a hash: the field stays empty until a new PIN is typed.
+    const keeping = this.state.mode === 'edit' && this.state.pinSet;
+    $('pin-remove-field').hidden = !keeping;
+    $('event-pin').disabled = keeping && this.state.removePin;
+    const strength = keeping && !this.state.pin ? (this.state.removePin ? 'none' : 'kept') : pinStrength(this.state.pin);
     setText($('pin-hint'), t(`orgPin.${strength}`));
     $('pin-hint').dataset.strength = strength;
     $('event-pin').setAttribute('aria-invalid', strength === 'invalid' ? 'true' : 'false');
@@ -210,6 +219,13 @@ export class EventForm {
     return null;
   }
 
+  /** The PIN part of the body: a new meeting sends its PIN; an edit sends one only when it is typed or removed. */
+  pinChange() {
+    if (this.state.mode !== 'edit' || !this.state.pinSet) return { pin: this.state.pin ? this.state.pin : null };
+    if (this.state.removePin) return { pin: null };
+    return this.state.pin ? { pin: this.state.pin } : {};
+  }
+
   /** The POST or PATCH body. */
   request() {
     const codes = this.state.languages.map((l) => l.code);
@@ -220,7 +236,7 @@ export class EventForm {
       name: this.state.name.trim(),
       languages: codes,
       machine: this.state.languages.filter((l) => l.machine).map((l) => l.code),
-      pin: this.state.pin ? this.state.pin : null,
+      ...this.pinChange(),
       recording: !!this.state.recording && !this.state.confidential,
       confidential: !!this.state.confidential,
       namesInRecord: !!this.state.namesInRecord,

@@ -3,7 +3,7 @@
 // from #token=… in the address and is remembered like the dashboard's (the same key: one token per browser).
 
 import { $, el, setText } from '../shared/dom.js';
-import { applyTranslations, bindLanguageSelect, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { applyTranslations, bindLanguageSelect, detectLanguage, languageName, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { load, save, takeTokenFromFragment } from '../shared/storage.js';
 import { call, eventPath } from './organizer-api.js';
 import { EventForm } from './event-form.js';
@@ -12,7 +12,7 @@ import { ownName } from './language-catalog.js';
 
 const TOKEN_KEY = 'dragoman.organizer-token';
 
-const desk = { token: null, view: null, events: [], form: null, highlight: null, drawn: null };
+const desk = { token: null, view: null, events: [], form: null, highlight: null, drawn: null, issued: null };
 
 function show(view) {
   desk.view = view;
@@ -42,8 +42,18 @@ async function api(method, path, body) {
 const REFRESH_MS = 3000;
 let refreshTimer = null;
 
+/** The links just made, shown above the list until the technician is done with them. */
+function drawIssued() {
+  $('issued').hidden = !desk.issued;
+  if (!desk.issued) return;
+  setText($('issued-title'), t('orgIssuedTitle', { name: desk.issued.name }));
+  $('issued-links').replaceChildren(...desk.issued.links.map(({ label, url }) =>
+    el('li', {}, el('span', { text: `${label}: ` }), el('a', { attrs: { href: url, target: '_blank', rel: 'noopener' }, text: url }))));
+}
+
 async function showList() {
   show('list');
+  drawIssued();
   desk.drawn = null;
   clearTimeout(refreshTimer);
   await loadList();
@@ -155,7 +165,9 @@ function formStateOf(event, interpreters, mode) {
     code: mode === 'edit' ? event.code : null,
     name: mode === 'edit' ? event.name : t('orgCopyName', { name: event.name }),
     languages: event.languages.map((code) => ({ code, machine: event.machine.includes(code) })),
-    pin: mode === 'edit' ? event.pin || '' : '',
+    // The server keeps the PIN as a hash: an edit shows that there is one, and a copy starts without.
+    pin: '',
+    pinSet: mode === 'edit' && !!event.pinRequired,
     recording: !!event.recording,
     confidential: !!event.confidential,
     namesInRecord: !!event.namesInRecord,
@@ -222,6 +234,11 @@ async function save_() {
       return;
     }
     const code = answer.body.code;
+    // Secrets the server will not show again: the floor link of a new meeting and new interpreters' console links.
+    const issued = { name: answer.body.name, links: [] };
+    if (answer.body.floorToken) {
+      issued.links.push({ label: t('orgIssuedFloor'), url: `${answer.body.floorURL}#token=${encodeURIComponent(answer.body.floorToken)}` });
+    }
     for (const id of state.removed) await api('DELETE', `${eventPath(code)}/interpreters/${encodeURIComponent(id)}`);
     for (const person of state.interpreters.filter((p) => !p.id)) {
       const added = await api('POST', `${eventPath(code)}/interpreters`, { name: person.name.trim(), booth: person.booth });
@@ -229,7 +246,12 @@ async function save_() {
         setText($('form-error'), added.message);
         return;
       }
+      issued.links.push({
+        label: t('orgIssuedConsole', { name: added.body.name, booth: languageName(added.body.booth) }),
+        url: added.body.secureConsoleURL || added.body.consoleURL,
+      });
     }
+    desk.issued = issued.links.length ? issued : null;
     if (state.mode === 'create' && state.floorLanguage) {
       await api('POST', `${eventPath(code)}/floor-language`, { language: state.floorLanguage });
     }
@@ -254,6 +276,11 @@ $('token-form').addEventListener('submit', (submitted) => {
   showList();
 });
 $('new-event').addEventListener('click', () => openForm(EventForm.empty()));
+$('issued-done').addEventListener('click', () => {
+  desk.issued = null;
+  drawIssued();
+  $('new-event').focus();
+});
 $('form-cancel').addEventListener('click', () => showList());
 $('event-form').addEventListener('submit', (submitted) => {
   submitted.preventDefault();
@@ -266,7 +293,10 @@ applyTranslations(document);
 desk.form = new EventForm();
 onLanguageChange(() => {
   applyTranslations(document);
-  if (desk.view === 'list') drawList();
+  if (desk.view === 'list') {
+    drawList();
+    drawIssued();
+  }
   if (desk.view === 'form') desk.form.draw();
 });
 
