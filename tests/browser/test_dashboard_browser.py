@@ -108,12 +108,21 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
     poll("ru listeners = 1 on the dashboard", lambda: desk.execute_script(
         "const c = document.querySelector('tr[data-channel=\"ru\"] td[data-col=\"listeners\"]');"
         "return c ? c.dataset.count : null;"), lambda v: v == "1", 5)
-    poll("the interpreter with the console link in the dashboard's list", lambda: desk.execute_script(
-        "return [...document.querySelectorAll('#interpreters-body a')].map(a => a.href);"),
-        lambda links: (interpreter.get("secureConsoleURL") or interpreter["consoleURL"]) in links, 5)
+    # The interpreter was made through the API: the dashboard lists her, but her link was shown there, once.
+    row = f'#interpreters-body tr[data-id="{interpreter["id"]}"]'
+    poll("the interpreter in the dashboard's list, without her link", lambda: text_of(desk, row),
+         lambda text: text and "Aigerim" in text and "Make a new link" in text, 5)
+    assert not desk.find_elements(By.CSS_SELECTOR, f"{row} a"), "a console link shown again"
+    # A new link: shown here, and the old key retired.
+    desk.execute_script("window.confirm = () => true")
+    click(desk, f"{row} button")
+    new_url = poll("the new console link", lambda: desk.execute_script(
+        "const a = document.querySelector(arguments[0] + ' a'); return a ? a.href : null;", row), bool, 5)
+    new_key = new_url.split("key=")[1]
+    assert new_key != interpreter["key"] and f"/booth/{code}?key=" in new_url, new_url
 
     # The Russian booth goes on air (a scripted interpreter: its mic goes on while the floor is not Russian).
-    cli.start("interpret", "--server", server.url, "--event", code, "--key", interpreter["key"], "--booth", "ru",
+    cli.start("interpret", "--server", server.url, "--event", code, "--key", new_key, "--booth", "ru",
               summit_audio / "summit-booth-ru.wav", "--duration", 60)
     poll("the Russian booth ON AIR on the dashboard", lambda: desk.execute_script(
         "const b = document.querySelector('.dash-booth[data-booth=\"ru\"]');"
@@ -198,3 +207,35 @@ def test_dashboard_sets_the_floor_language_counts_listeners_shows_the_booth_and_
     finally:
         desk.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     print(f"test took {time.monotonic() - t0:.1f} s")
+
+
+def test_the_floor_link_is_made_anew_on_the_dashboard_and_the_pin_is_typed_for_the_cards(server, browser):
+    """The server keeps the floor token and the PIN as hashes: the dashboard's Floor panel makes a new floor link
+    (shown there once; the old token stops working), and the place cards print the PIN the technician types."""
+    _, _, _, By = selenium()
+    ev = create_event(server, "Closed session", ["ru", "kk"], pin="493817")
+    code = ev["code"]
+    desk = browser(phone=False, window=(1366, 900), lang="en-US")
+    desk.get(f"{server.url}/dashboard/{code}#token={server.token}")
+    poll("the dashboard", lambda: desk_state(desk), lambda s: s and s["connection"] == "connected", 10)
+    assert not desk.find_element(By.ID, "floor-link").is_displayed(), "a floor link shown without being made"
+    desk.execute_script("window.confirm = () => true")
+    click(desk, "#floor-link-new")
+    url = poll("the new floor link", lambda: desk.execute_script(
+        "const p = document.getElementById('floor-link'); return p.hidden ? null : document.getElementById('floor-link-url').href;"),
+        bool, 5)
+    assert f"/floor/{code}#token=" in url, url
+    token = url.split("#token=")[1]
+    assert token != ev["floorToken"]
+    refused = server.api("POST", f"/api/events/{code}/floor-language", {"language": "kk"}, token=ev["floorToken"])
+    assert refused.status == 401, (refused.status, refused.body[:200])
+    assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "kk"}, token=token).status == 200
+
+    # The cards: no PIN until one is typed, then on every card.
+    click(desk, "#open-cards")
+    poll("the PIN field", lambda: desk.find_element(By.ID, "cards-pin-field").is_displayed(), bool, 5)
+    cards_text = lambda: desk.execute_script("return [...document.querySelectorAll('#cards .place-card')].map(c => c.innerText)")
+    poll("three cards", cards_text, lambda cards: len(cards) == 3, 10)
+    assert not any("493817" in c for c in cards_text()), cards_text()
+    desk.find_element(By.ID, "cards-pin").send_keys("493817")
+    poll("the PIN on every card", cards_text, lambda cards: len(cards) == 3 and all("493817" in c for c in cards), 5)

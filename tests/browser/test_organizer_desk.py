@@ -21,6 +21,17 @@ def add_language(d, query):
     click(d, "#language-options button")
 
 
+def issued_links(d):
+    """The links shown once above the list after saving: {label: url}."""
+    return d.execute_script(
+        "const box = document.getElementById('issued'); if (!box || box.hidden) return null;"
+        "return Object.fromEntries([...box.querySelectorAll('li')].map(li => [li.querySelector('span').textContent, li.querySelector('a').href]));")
+
+
+def keys_of(links):
+    return {url.split("key=")[1] for url in links.values() if "key=" in url}
+
+
 def item_text(d, code):
     return d.execute_script("const i = document.querySelector(`[data-code='${arguments[0]}']`); return i ? i.innerText : null;", code)
 
@@ -62,7 +73,18 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     events = poll("the new meeting in the list", lambda: desk_state(d), lambda s: s and s["view"] == "list" and len(s["events"]) == 1, 15)
     code = events["events"][0]
     made = server.api("GET", "/api/events").json()["events"][0]
-    assert made["languages"] == ["ru", "kk", "en"] and made["machine"] == ["en"] and made["pin"] == "493817", made
+    assert made["languages"] == ["ru", "kk", "en"] and made["machine"] == ["en"] and made["pinRequired"] is True, made
+    assert "pin" not in made and "floorToken" not in made, f"the server shows a secret again: {made}"
+    # The floor link and both console links, shown this once, above the list.
+    links = poll("the links shown once", lambda: issued_links(d), bool, 5)
+    floor_url = links["Floor microphone: "]
+    assert floor_url.startswith(made["floorURL"] + "#token="), links
+    floor_token = floor_url.split("#token=")[1]
+    consoles = {label.split(" (")[0].removeprefix("Console of "): url for label, url in links.items() if "key=" in url}
+    assert sorted(consoles) == ["Aigerim", "Pavel"] and len(keys_of(links)) == 2, links
+    screenshot(d, "organizer-links-shown-once-1280x800.png", full=True)
+    click(d, "#issued-done")
+    assert issued_links(d) is None
     assert made["glossary"] == [{"ru": "пшеница", "kk": "бидай", "en": "wheat"}] and made["recording"] is True, made
     people = server.api("GET", f"/api/events/{code}/interpreters").json()["interpreters"]
     assert sorted((p["name"], p["booth"]) for p in people) == [("Aigerim", "ru"), ("Pavel", "ru")], people
@@ -74,8 +96,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
          lambda n: n == 4, 15)
 
     # The floor goes on air and a delegate listens: the desk shows both.
-    ev = server.api("GET", "/api/events").json()["events"][0]
-    cli.start("ingest", "--server", server.url, "--event", code, "--token", ev["floorToken"], "--loop", summit_audio / "summit-floor.wav")
+    cli.start("ingest", "--server", server.url, "--event", code, "--token", floor_token, "--loop", summit_audio / "summit-floor.wav")
     cli.start("listen", "--server", server.url, "--event", code, "--channel", "kk", "--pin", "493817", "--output", "/dev/null",
               "--duration", "60")
     d.get(f"{server.url}/admin")
@@ -90,6 +111,14 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
         lambda f: len(f) == 6, 10)
     assert sorted(f.split("-")[0] for f in files) == ["booth.kk", "booth.ru", "en", "floor", "kk", "ru"], files
 
+    # Editing the meeting without touching the PIN keeps it (the form cannot show it: the server keeps a hash).
+    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='edit']").click()
+    poll("the PIN kept", lambda: d.find_element(By.ID, "pin-hint").get_attribute("data-strength"), lambda v: v == "kept", 5)
+    assert d.find_element(By.ID, "event-pin").get_attribute("value") == ""
+    click(d, "#form-save")
+    poll("the list again", lambda: desk_state(d), lambda s: s["view"] == "list", 15)
+    assert server.api("GET", f"/api/events/{code}", token=None, headers={"X-Dragoman-Pin": "493817"}).status == 200
+
     # Tomorrow's meeting from today's: same languages, machine booth, glossary and interpreters' names.
     d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='template']").click()
     poll("the copy in the form", lambda: desk_state(d), lambda s: s["view"] == "form" and s["form"]["mode"] == "create", 5)
@@ -101,7 +130,9 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     assert copy.get("pin") is None and not copy["pinRequired"], "a template does not copy the PIN"
     copied_people = server.api("GET", f"/api/events/{copy['code']}/interpreters").json()["interpreters"]
     assert sorted(p["name"] for p in copied_people) == ["Aigerim", "Pavel"]
-    assert not {p["key"] for p in copied_people} & {p["key"] for p in people}, "the copy's interpreters get new keys"
+    copied_links = poll("the copy's links shown once", lambda: issued_links(d), bool, 5)
+    assert len(keys_of(copied_links)) == 2 and not keys_of(copied_links) & keys_of(links), "the copy's interpreters get new keys"
+    assert all("key" not in p for p in copied_people + people), "a key shown again after it was made"
 
     # Deleting the first says what is lost, and does it only when confirmed.
     d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='delete']").click()
