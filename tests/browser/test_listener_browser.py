@@ -201,10 +201,12 @@ def square_wave(path, seconds=8.0, rate=48000, freq=440):
         w.writeframes(frames)
 
 
-@pytest.mark.parametrize("secure", [True, False], ids=["secure", "plain"])
-def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, tmp_path, secure):
+@pytest.mark.parametrize("secure,query", [(True, ""), (False, ""), (False, "?path=stream")],
+                         ids=["secure", "plain", "ogg-fallback"])
+def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, tmp_path, secure, query):
     """A square wave at full scale on the floor decodes above −1 dBFS (Opus overshoots what the limiter let
-    through); the page's last node holds everything it plays to −1 dBFS."""
+    through); the page's last node holds everything it plays to −1 dBFS, on every player path (WebCodecs, Media
+    Source, and the Ogg <audio> last resort)."""
     ceiling = 10 ** (-1 / 20)
     ev = create_event(server, "Sound check", ["ru"])
     square = tmp_path / "square.wav"
@@ -215,9 +217,11 @@ def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, 
                        "--duration", 4, "--output", decoded)
     d = browser(map_host=not secure)
     host = "127.0.0.1" if secure else FAKE_HOST
-    d.get(f"http://{host}:{server.port}/j/{ev['code']}")
+    d.get(f"http://{host}:{server.port}/j/{ev['code']}{query}")
     click(d, "#play")
     wait_for(d, "the square wave playing", lambda s, lv: s.get("connection") == "connected" and lv > SILENT, 15)
+    expected_path = "webcodecs" if secure else "stream" if query else "mse"
+    assert d.execute_script("return window.dragoman.state().path") == expected_path
     assert listen.wait(timeout=60) == 0, listen.stderr
     import wave
     with wave.open(str(decoded)) as w:
@@ -230,5 +234,5 @@ def test_nothing_louder_than_minus_1_dbfs_reaches_the_ear(server, cli, browser, 
     while time.monotonic() < deadline:
         time.sleep(0.2)
     peak = d.execute_script("return window.dragoman.earPeak()")
-    print(f"ear guard ({'secure' if secure else 'plain'}): decoded peak {decoded_peak:.3f}, at the ear {peak:.4f}")
+    print(f"ear guard ({expected_path}): decoded peak {decoded_peak:.3f}, at the ear {peak:.4f}")
     assert 0.5 < peak <= ceiling + 1e-4, f"at the ear {peak:.4f} (ceiling {ceiling:.4f})"

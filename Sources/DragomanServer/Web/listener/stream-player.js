@@ -6,6 +6,7 @@
 // long stall.
 
 import { analyserLevel } from '../shared/audio-output.js';
+import { earInput } from '../shared/ear-guard.js';
 
 const RETRY_MS = [300, 600, 1000, 1500, 2000];
 const MAX_BEHIND_S = 6;
@@ -44,6 +45,8 @@ export class StreamPlayer {
     audio.hidden = true;
     document.body.append(audio);
     this.audio = audio;
+    this.gainNode = null;
+    this.routeThroughTheGuard();
 
     audio.addEventListener('playing', () => {
       this.attempt = 0;
@@ -163,14 +166,38 @@ export class StreamPlayer {
     }
   }
 
-  setGain(gain) {
-    // iOS ignores element volume; the hardware buttons still work there.
-    this.audio.volume = Math.max(0, Math.min(1, gain));
+  /**
+   * Plays the element through the page's audio context, so that it ends in the ear's guard like every other
+   * path (Opus may decode above the −1 dBFS the server's limiter let through), with a gain for the volume
+   * (iOS ignores the element's) and an analyser for the level. Without Web Audio the element plays as it is.
+   */
+  routeThroughTheGuard() {
+    if (!this.ctx || typeof this.ctx.createMediaElementSource !== 'function') return;
+    try {
+      const source = this.ctx.createMediaElementSource(this.audio);
+      this.gainNode = this.ctx.createGain();
+      this.analyser = this.ctx.createAnalyser();
+      this.analyser.fftSize = 2048;
+      this.scratch = new Float32Array(this.analyser.fftSize);
+      source.connect(this.gainNode);
+      this.gainNode.connect(this.analyser);
+      this.analyser.connect(earInput(this.ctx));
+    } catch {
+      this.gainNode = null;
+      this.analyser = null;
+    }
   }
 
-  /** Taps the element's output for level() without rerouting it (captureStream; Chrome). */
+  setGain(gain) {
+    const level = Math.max(0, Math.min(1, gain));
+    if (this.gainNode) this.gainNode.gain.value = level;
+    // iOS ignores element volume; the hardware buttons still work there.
+    else this.audio.volume = level;
+  }
+
+  /** Taps the element's output for level() without rerouting it (captureStream; Chrome), where it is not routed. */
   tapLevel() {
-    if (!this.ctx || typeof this.audio.captureStream !== 'function') return;
+    if (this.gainNode || !this.ctx || typeof this.audio.captureStream !== 'function') return;
     try {
       const stream = this.audio.captureStream();
       const track = stream.getAudioTracks()[0];
