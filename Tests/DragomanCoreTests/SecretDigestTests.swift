@@ -38,15 +38,16 @@ struct SecretDigestTests {
         #expect(PINDigest(stored: "pbkdf2-sha256$1000$xyz$" + String(repeating: "0", count: 64)) == nil)
     }
 
-    /// The slow check runs once per PIN; a PIN the organizer changed is not recalled.
-    @Test func theMemoryRecallsOnlyTheAdmittedPINOfTheCurrentDigest() {
+    /// The slow check runs until a PIN is admitted; then right and wrong are told without it, until the
+    /// organizer changes the PIN.
+    @Test func theMemoryDecidesOnlyForTheDigestItAdmittedThePINUnder() {
         let old = PINDigest(of: "2468", salt: [1])
         let new = PINDigest(of: "1357", salt: [2])
         var memory = PINMemory()
-        #expect(!memory.recalls("2468", for: old))
+        #expect(memory.check("2468", for: old) == nil)
         memory.remember("2468", for: old)
-        #expect(memory.recalls("2468", for: old))
-        #expect(!memory.recalls("2469", for: old))
-        #expect(!memory.recalls("2468", for: new))
+        #expect(memory.check("2468", for: old) == true)
+        #expect(memory.check("2469", for: old) == false)
+        #expect(memory.check("1357", for: new) == nil)
     }
 }

@@ -6,9 +6,10 @@ public struct PINMemory: Sendable {
 
     public init() {}
 
-    /// Whether `candidate` is the PIN already admitted under `digest` (constant time; false when none is).
-    public func recalls(_ candidate: String, for digest: PINDigest) -> Bool {
-        guard let remembered, remembered.digest == digest else { return false }
+    /// Whether `candidate` is the PIN, when a PIN has been admitted under `digest` (then it is the PIN, and
+    /// the answer needs no hash: constant time); nil when none has, and the slow check must decide.
+    public func check(_ candidate: String, for digest: PINDigest) -> Bool? {
+        guard let remembered, remembered.digest == digest else { return nil }
         return constantTimeEquals(remembered.pin, candidate)
     }
 

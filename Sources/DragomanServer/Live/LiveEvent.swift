@@ -433,7 +433,7 @@ public final class LiveEvent: Sendable {
     public func admits(pin candidate: String?) -> Bool {
         guard let digest = definition.pin else { return true }
         guard let candidate else { return false }
-        if pinMemory.withLockedValue({ $0.recalls(candidate, for: digest) }) { return true }
+        if let known = pinMemory.withLockedValue({ $0.check(candidate, for: digest) }) { return known }
         guard digest.matches(candidate) else { return false }
         pinMemory.withLockedValue { $0.remember(candidate, for: digest) }
         return true
