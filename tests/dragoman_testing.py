@@ -195,11 +195,13 @@ class Server:
         return http("GET", self.url + "/healthz", timeout=5).status
 
 
-def create_event(server: Server, name: str, languages, pin: str | None = None) -> dict:
+def create_event(server: Server, name: str, languages, pin: str | None = None, packet_ms: int | None = None) -> dict:
     """POST /api/events as the organizer; returns the event JSON (with `code`, `floorToken`, `joinURL`)."""
     body = {"name": name, "languages": list(languages)}
     if pin is not None:
         body["pin"] = pin
+    if packet_ms is not None:
+        body["packetMs"] = packet_ms
     r = server.api("POST", "/api/events", body)
     assert r.status == 201, f"POST /api/events {body} answered {r.status}: {r.body[:500]!r}"
     ev = r.json()

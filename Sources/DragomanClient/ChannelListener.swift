@@ -101,14 +101,17 @@ public struct ChannelListener: Sendable {
                 }
             case .binary(let buffer):
                 let received = WallClockMicros.now()
-                let (header, payload) = try buffer.withUnsafeReadableBytes { bytes -> (AudioPacketHeader, [UInt8]) in
-                    (try AudioPacketHeader(parsing: bytes), Array(bytes[AudioPacketHeader.size...]))
+                // One packet, or a bundle of two or three in a room set to 40 or 60 ms per message.
+                let packets = try buffer.withUnsafeReadableBytes { bytes -> [(AudioPacketHeader, [UInt8])] in
+                    try AudioMessage.packets(in: bytes).map { ($0.header, Array(bytes[$0.payload])) }
                 }
-                let missing = await state.receive(header, receivedMicros: received)
-                for _ in 0..<min(missing, 50) { try onAudio(try decoder.decodeLost()) }
-                switch header.kind {
-                case .opus: try onAudio(try decoder.decode(payload))
-                case .pcm: try onAudio(PCMSampleFormat.s16le.decode(payload))
+                for (header, payload) in packets {
+                    let missing = await state.receive(header, receivedMicros: received)
+                    for _ in 0..<min(missing, 50) { try onAudio(try decoder.decodeLost()) }
+                    switch header.kind {
+                    case .opus: try onAudio(try decoder.decode(payload))
+                    case .pcm: try onAudio(PCMSampleFormat.s16le.decode(payload))
+                    }
                 }
             }
         }

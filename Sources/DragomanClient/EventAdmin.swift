@@ -16,9 +16,10 @@ public struct EventAdmin: Sendable {
 
     /// Creates an event and returns the server's JSON answer as it came.
     /// `machine`: the languages whose channels get a machine booth.
-    public func create(name: String, languages: [String], machine: [String] = [], pin: String?) async throws -> Data {
+    public func create(name: String, languages: [String], machine: [String] = [], pin: String?, packetMs: Int? = nil) async throws -> Data {
         var body: [String: Any] = ["name": name, "languages": languages]
         if !machine.isEmpty { body["machine"] = machine }
+        if let packetMs { body["packetMs"] = packetMs }
         if let pin { body["pin"] = pin }
         var request = URLRequest(url: server.httpURL("api/events"))
         request.httpMethod = "POST"

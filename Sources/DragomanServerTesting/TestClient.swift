@@ -64,6 +64,15 @@ public final class TestClient: Sendable {
     /// Audio packets received so far.
     public var packets: [AudioPacketHeader] { get async { await inbox.packets } }
 
+    /// A message as it arrived: a control message by its type, or audio with the number of packets it held.
+    public enum Arrival: Equatable, Sendable {
+        case text(String)
+        case audio(packets: Int)
+    }
+
+    /// Every message so far, in the order it arrived.
+    public var arrivals: [Arrival] { get async { await inbox.arrivals } }
+
     /// Waits until at least `count` audio packets arrived; returns them.
     @discardableResult
     public func packets(atLeast count: Int, timeout: Duration = Waiting.defaultTimeout) async throws -> [AudioPacketHeader] {
@@ -84,6 +93,7 @@ public final class TestClient: Sendable {
 private actor Inbox {
     private var texts: [(type: String, data: Data)] = []
     private(set) var packets: [AudioPacketHeader] = []
+    private(set) var arrivals: [TestClient.Arrival] = []
     private(set) var isClosed = false
     private(set) var closeCode: UInt16?
 
@@ -91,10 +101,14 @@ private actor Inbox {
         let data = Data(text.utf8)
         let type = (try? JSONDecoder().decode(ControlMessages.MessageType.self, from: data).type) ?? "?"
         texts.append((type, data))
+        arrivals.append(.text(type))
     }
 
     func add(_ buffer: ByteBuffer) {
-        if let header = try? buffer.withUnsafeReadableBytes({ try AudioPacketHeader(parsing: $0) }) { packets.append(header) }
+        if let found = try? buffer.withUnsafeReadableBytes({ try AudioMessage.packets(in: $0) }) {
+            packets.append(contentsOf: found.map(\.header))
+            arrivals.append(.audio(packets: found.count))
+        }
     }
 
     func close(_ code: UInt16?) {
@@ -107,6 +121,7 @@ private actor Inbox {
     func forget() {
         texts = []
         packets = []
+        arrivals = []
     }
 
     func first<T: Decodable & Sendable>(type: String, as kind: T.Type, where matches: (T) -> Bool) -> T? {

@@ -27,6 +27,13 @@ struct EventCommand: AsyncParsableCommand {
         var machine: String?
         @Option(help: "Listener PIN (4–12 digits), optional.")
         var pin: String?
+        @Option(
+            help: """
+                Milliseconds of audio per message to each listener: 20 (the lowest delay), or 40 or 60 for very large \
+                rooms (half or a third of the server's sends and of the Wi-Fi's frames, for 20 or 40 ms more delay).
+                """
+        )
+        var packetMs: Int?
         @Flag(help: "Print the server's JSON answer.")
         var json = false
 
@@ -39,14 +46,15 @@ struct EventCommand: AsyncParsableCommand {
                 name: name,
                 languages: languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 machine: (machine ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-                pin: pin
+                pin: pin,
+                packetMs: packetMs
             )
             if json {
                 print(String(decoding: data, as: UTF8.self))
             } else if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 print("Event \(object["code"] ?? "?"): \(object["name"] ?? "")")
                 print("  Join link:   \(object["joinURL"] ?? "")")
-                print("  Floor token: \(object["floorToken"] ?? "")")
+                print("  Floor token: \(object["floorToken"] ?? "") (shown this once: the server keeps only its hash)")
             }
         }
     }

@@ -171,7 +171,7 @@ final class PausedReader: ChannelInboundHandler, @unchecked Sendable {
                 try counter.feed(bytes) { item in
                     switch item {
                     case .audio(let sequence, _): items.append(.audio(sequence: sequence))
-                    case .close, .other, .ping: items.append(text.contains("\"dropped\"") ? .dropped : .other)
+                    case .close, .other, .ping, .bundle: items.append(text.contains("\"dropped\"") ? .dropped : .other)
                     }
                 }
             }

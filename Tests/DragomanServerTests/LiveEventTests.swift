@@ -105,6 +105,56 @@ import Testing
         #expect(event.statistics(.floor)?.droppedPackets == 5)
     }
 
+    /// A room set to 60 ms: Opus listeners get three packets per message, in order; a control message first sends
+    /// what waits, so audio and messages keep their order; Ogg streams still get every packet as it comes.
+    @Test func aLargeRoomGetsBundlesAndAMessageNeverOvertakesTheAudioBeforeIt() async throws {
+        let event = summit()
+        var definition = event.definition
+        definition.packetMs = 60
+        event.update(definition)
+        let fanout = try #require(event.fanout(.floor))
+        #expect(fanout.packetsPerMessage == 3)
+        let (listener, _) = try listen(fanout)
+        let (_, stream) = fanout.subscribeStream()
+        for n in 0..<7 { fanout.publish(opus: [0xF8, UInt8(n)], pcm: { [] }, ingestMicros: UInt64(n)) }
+        fanout.broadcast(text: #"{"type":"carrying"}"#)
+        fanout.publish(opus: [0xF8, 7], pcm: { [] }, ingestMicros: 7)
+        let frames = try received(listener)
+        let shape = frames.map { frame in
+            frame.text != nil ? "text" : "\((try? frame.payload.withUnsafeBytes { try AudioMessage.packets(in: $0) })?.count ?? -1)"
+        }
+        #expect(shape == ["3", "3", "1", "text"], "two bundles, the seventh packet alone before the message, the eighth waiting")
+        let sequences = frames.filter { $0.text == nil }.flatMap { frame in
+            (try? frame.payload.withUnsafeBytes { try AudioMessage.packets(in: $0) })?.map(\.header.sequence) ?? []
+        }
+        #expect(sequences == Array(1...7))
+        var streamed = 0
+        for await _ in stream {
+            streamed += 1
+            if streamed == 8 { break }
+        }
+        #expect(streamed == 8)
+    }
+
+    /// A slow listener of a large room is told the packets it lost, not the messages.
+    @Test func aSlowListenerOfALargeRoomIsToldThePacketsItLost() throws {
+        let event = summit()
+        var definition = event.definition
+        definition.packetMs = 40
+        event.update(definition)
+        let (slow, _) = try listen(event.fanout(.floor))
+        slow.isWritable = false
+        for n in 0..<(2 * (ListenerSink.queueCapacity + 5)) {
+            event.fanout(.floor)?.publish(opus: [0xF8, 0xFF, 0xFE], pcm: { [] }, ingestMicros: UInt64(n))
+        }
+        #expect(try received(slow).isEmpty)
+        slow.isWritable = true
+        slow.pipeline.fireChannelWritabilityChanged()
+        let frames = try received(slow)
+        #expect(frames.first?.type == "dropped" && frames.first?.text?.contains("\"count\":10") == true)
+        #expect(event.statistics(.floor)?.droppedPackets == 10)
+    }
+
     /// `codec=none` (a page that plays the Ogg stream and wants captions): control messages, no audio, not a listener.
     @Test func aCaptionsOnlyConnectionGetsMessagesButNoAudio() throws {
         let event = summit()

@@ -1,3 +1,4 @@
+import DragomanCore
 import Testing
 
 @testable import DragomanClient
@@ -53,6 +54,26 @@ struct PacketCounterTests {
             + Self.webSocketFrame(opcode: 0x8, payload: [0x03, 0xE8])
         let found = try Self.items(stream, framing: .webSocket, readSize: readSize)
         #expect(found == [.audio(sequence: 7, key: 1_000_001), .other, .ping(payload: Array(1...16)), .audio(sequence: 8, key: 1_020_001), .close])
+    }
+
+    /// A room set to 60 ms sends three packets per message: each is found, with its own sequence and ingest time.
+    @Test(arguments: [1, 3, 30, 4096])
+    func bundledPacketsAreFoundOneByOne(readSize: Int) throws {
+        let packets: [(header: AudioPacketHeader, payload: [UInt8])] = (0..<3).map { n in
+            let header = AudioPacketHeader(kind: .opus, sequence: 10 + UInt32(n), ingestMicros: 2_000_000 + UInt64(n) * 20_000, sendMicros: 0)
+            return (header, [UInt8](repeating: 0x42, count: 90))
+        }
+        var bundle = [UInt8](repeating: 0, count: AudioMessage.bundleSize(payloads: packets.map(\.payload.count)))
+        _ = bundle.withUnsafeMutableBytes { AudioMessage.writeBundle(packets, into: $0) }
+        let stream =
+            Self.webSocketFrame(opcode: 0x2, payload: bundle) + Self.webSocketFrame(opcode: 0x1, payload: Array(#"{"type":"alert"}"#.utf8))
+            + Self.webSocketFrame(opcode: 0x2, payload: Self.audioPacket(sequence: 13, ingest: 2_060_000, opusBytes: 80))
+        let found = try Self.items(stream, framing: .webSocket, readSize: readSize)
+        let expected: [PacketCounter.Item] = [
+            .audio(sequence: 10, key: 2_000_000), .audio(sequence: 11, key: 2_020_000), .audio(sequence: 12, key: 2_040_000), .other,
+            .audio(sequence: 13, key: 2_060_000),
+        ]
+        #expect(found == expected)
     }
 
     @Test(arguments: [1, 5, 28, 4096])

@@ -320,7 +320,7 @@ final class BulkListeners: @unchecked Sendable {
                     pong = PacketCounter.pong(for: payload)
                 case .close:
                     closedByServer = true
-                case .other:
+                case .other, .bundle:  // a bundle reaches here as its packets
                     break
                 }
             }

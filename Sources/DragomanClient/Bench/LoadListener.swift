@@ -51,7 +51,7 @@ final class ProbeHandler: ChannelInboundHandler, RemovableChannelHandler {
                     case .audio(let sequence, let key): stats.packet(sequence: sequence, key: key, arrivalMicros: now)
                     case .ping(let payload): pongs.append(PacketCounter.pong(for: payload))
                     case .close: stats.disconnected()
-                    case .other: break
+                    case .other, .bundle: break  // a bundle reaches here as its packets
                     }
                 }
             }

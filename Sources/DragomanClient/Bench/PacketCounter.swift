@@ -13,12 +13,20 @@ struct PacketCounter {
     enum Item: Equatable {
         /// An audio packet; `key` is the ingest time (WebSocket) or the granule position (Ogg).
         case audio(sequence: UInt32, key: UInt64)
+        /// Consecutive audio packets in one message (a room set to 40 or 60 ms per message); `found` gets each as `audio`.
+        case bundle([Packet])
         /// The server closed the WebSocket.
         case close
         /// The server asks for a pong with this payload (it closes connections that stay silent).
         case ping(payload: [UInt8])
         /// A control message, a ping, or an Ogg header page.
         case other
+    }
+
+    /// One packet of a bundle.
+    struct Packet: Equatable {
+        var sequence: UInt32
+        var key: UInt64
     }
 
     /// The stream is not what `framing` says.
@@ -42,7 +50,9 @@ struct PacketCounter {
     /// The most bytes a frame's head can need before it says what the frame is.
     private var longestHead: Int {
         switch framing {
-        case .webSocket: 14 + 16  // header with a 64-bit length and a mask, then a ping's payload or a packet's sequence and ingest time
+        // A frame's header with a 64-bit length and a mask, then a ping's payload or a packet's sequence and ingest
+        // time; a bundle is read whole (three Opus packets of 20 ms are well under 4 KiB).
+        case .webSocket: 4096
         case .ogg: 27 + 255  // page header and the longest segment table
         }
     }
@@ -63,7 +73,7 @@ struct PacketCounter {
                     pending.append(contentsOf: rest)
                     return
                 }
-                found(head.item)
+                Self.report(head.item, to: found)
                 let step = min(head.length, rest.count)
                 skip = head.length - step
                 index += step
@@ -77,13 +87,18 @@ struct PacketCounter {
                     index += take
                     continue
                 }
-                found(head.item)
+                Self.report(head.item, to: found)
                 let inPending = min(head.length, pending.count)
                 skip = head.length - inPending
                 index += inPending - held
                 pending.removeAll(keepingCapacity: true)
             }
         }
+    }
+
+    private static func report(_ item: Item, to found: (Item) -> Void) {
+        guard case .bundle(let packets) = item else { return found(item) }
+        for packet in packets { found(.audio(sequence: packet.sequence, key: packet.key)) }
     }
 
     private func decode(_ bytes: UnsafeRawBufferPointer) throws(Malformed) -> (item: Item, length: Int)? {
@@ -111,6 +126,11 @@ struct PacketCounter {
         if bytes[1] & 0x80 != 0 { headerLength += 4 }
         let length = headerLength + payloadLength
         switch opcode {
+        case 0x2 where payloadLength >= 2 && bytes.count > headerLength && bytes[headerLength] == AudioMessage.bundleVersion:
+            guard bytes.count >= length else { return nil }
+            let message = UnsafeRawBufferPointer(rebasing: bytes[headerLength..<length])
+            guard let packets = try? AudioMessage.packets(in: message) else { return (.other, length) }
+            return (.bundle(packets.map { Packet(sequence: $0.header.sequence, key: $0.header.ingestMicros) }), length)
         case 0x2 where payloadLength >= AudioPacketHeader.size:
             guard bytes.count >= headerLength + 16 else { return nil }
             let sequence = UInt32(bigEndian(bytes, at: headerLength + 4, count: 4))

@@ -120,11 +120,13 @@ public struct ChannelPacketFeed: Sendable {
                             break
                         }
                     case .binary(let buffer):
-                        let (header, payload) = try buffer.withUnsafeReadableBytes { bytes -> (AudioPacketHeader, [UInt8]) in
-                            (try AudioPacketHeader(parsing: bytes), Array(bytes[AudioPacketHeader.size...]))
+                        let packets = try buffer.withUnsafeReadableBytes { bytes -> [(AudioPacketHeader, [UInt8])] in
+                            try AudioMessage.packets(in: bytes).map { ($0.header, Array(bytes[$0.payload])) }
                         }
                         // Only Opus is forwarded; the relay asks for it, so anything else is a server fault worth skipping, not dying for.
-                        if header.kind == .opus, !payload.isEmpty { await deliver(.packet(payload, ingestMicros: header.ingestMicros)) }
+                        for (header, payload) in packets where header.kind == .opus && !payload.isEmpty {
+                            await deliver(.packet(payload, ingestMicros: header.ingestMicros))
+                        }
                     }
                 }
                 try Task.checkCancellation()

@@ -35,8 +35,13 @@ public struct DropOldestQueue<Element> {
 
     /// Appends; when full, makes room by dropping the oldest element that `isDroppable` (audio), and
     /// only if there is none, the oldest of all. Control messages thus survive a slow listener, and
-    /// the drops counted are exactly the audio it missed.
-    public mutating func append(_ element: Element, droppingFirst isDroppable: (Element) -> Bool) {
+    /// the drops counted are exactly the audio it missed: `weight` says how many packets an element holds
+    /// (a message may bundle several).
+    public mutating func append(
+        _ element: Element,
+        droppingFirst isDroppable: (Element) -> Bool,
+        weight: (Element) -> Int = { _ in 1 }
+    ) {
         guard count == storage.count else {
             append(element)
             return
@@ -46,13 +51,14 @@ public struct DropOldestQueue<Element> {
             head = (head + 1) % storage.count
             return
         }
+        let dropped = storage[(head + victim) % storage.count].map(weight) ?? 1
         // Close the gap: everything after the victim moves one place towards the head.
         for offset in victim..<(count - 1) {
             storage[(head + offset) % storage.count] = storage[(head + offset + 1) % storage.count]
         }
         storage[(head + count - 1) % storage.count] = element
-        droppedSinceLastReport += 1
-        droppedTotal += 1
+        droppedSinceLastReport += dropped
+        droppedTotal += dropped
     }
 
     /// Removes and returns the oldest element.

@@ -22,6 +22,14 @@ public struct EventDefinition: Sendable, Equatable {
     public var confidential = false
     /// Whether the recording's audit trail names the interpreter on air; when false it says "ru booth interpreter".
     public var namesInRecord = false
+    /// Milliseconds of audio per message to a listener: 20 (the lowest delay), or 40 or 60 for very large rooms,
+    /// where the server then writes two or three 20 ms packets as one message (`AudioMessage`): half or a third
+    /// of the sends and Wi-Fi frames, for 20 or 40 ms more delay.
+    public var packetMs = 20
+    /// The settings `packetMs` may take.
+    public static let packetDurations = [20, 40, 60]
+    /// Packets per message to a listener.
+    public var packetsPerMessage: Int { max(1, packetMs / 20) }
     /// The PIN listeners must give (kept as a salted slow hash), or nil when anyone with the code may listen.
     public var pin: PINDigest?
     /// The secret that allows publishing the floor of this event (kept as a hash: shown once when made).

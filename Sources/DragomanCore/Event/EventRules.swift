@@ -115,6 +115,17 @@ extension EventRules {
         return raw
     }
 
+    /// Checks a packet duration: 20, 40 or 60 ms.
+    public static func packetMs(_ raw: Int) throws(Violation) -> Int {
+        guard EventDefinition.packetDurations.contains(raw) else {
+            throw Violation(
+                field: "packetMs",
+                message: "'packetMs' must be 20 (the lowest delay), 40 or 60 (large rooms: fewer messages, 20 or 40 ms more delay); got \(raw)."
+            )
+        }
+        return raw
+    }
+
     /// Checks a glossary: at most `GlossaryTerm.maximumTerms` terms, each given in at least one of the event's
     /// `languages`, every rendering 1…`GlossaryTerm.maximumLength` visible characters.
     public static func glossary(_ raw: [[String: String]]?, of languages: [LanguageTag]) throws(Violation) -> [GlossaryTerm] {

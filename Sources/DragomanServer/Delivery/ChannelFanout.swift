@@ -4,6 +4,10 @@ import NIOCore
 
 /// One channel of a live event: numbers its packets, builds each outgoing frame once and
 /// hands the same bytes to the listener groups of every event loop and to stream subscribers.
+///
+/// In a room set to 40 or 60 ms per message, WebSocket listeners of Opus get two or three consecutive
+/// packets as one bundle (`AudioMessage`); a control message first sends what is waiting, so that
+/// messages and audio keep their order. Ogg streams, recordings and PCM listeners get every packet as it comes.
 final class ChannelFanout: Sendable {
     let channel: ChannelID
     private let allocator = ByteBufferAllocator()
@@ -25,6 +29,9 @@ final class ChannelFanout: Sendable {
         var recorders: [Int: AsyncStream<RecorderItem>.Continuation] = [:]
         /// The source of the last packet: a packet from another source is marked as a discontinuity.
         var lastSource: ChannelSource?
+        /// Packets per message to Opus listeners, and the packets of the bundle being filled.
+        var packetsPerMessage = 1
+        var pending: [(header: AudioPacketHeader, payload: [UInt8])] = []
         /// The processing delay of the last packets (ms), for the dashboard.
         var recentDelays: [Double] = []
         var recentIndex = 0
@@ -56,6 +63,8 @@ final class ChannelFanout: Sendable {
     var droppedPackets: Int { state.withLockedValue { $0.droppedPackets } }
     /// Listeners whose sockets the fan-out writes to itself, past NIO's pipeline (plain connections).
     var directListenerCount: Int { state.withLockedValue { $0.directListeners } }
+    /// Packets per message to Opus listeners.
+    var packetsPerMessage: Int { state.withLockedValue { $0.packetsPerMessage } }
     /// Packets published on this channel since it started.
     var packetsSent: Int { state.withLockedValue { $0.packetsSent } }
 
@@ -78,7 +87,7 @@ final class ChannelFanout: Sendable {
                         $0.directListeners += directDelta
                     }
                 },
-                onDrop: { [weak self] in self?.state.withLockedValue { $0.droppedPackets += 1 } }
+                onDrop: { [weak self] packets in self?.state.withLockedValue { $0.droppedPackets += packets } }
             )
             state.groups.append(group)
             return group
@@ -94,7 +103,7 @@ final class ChannelFanout: Sendable {
     func publish(opus: [UInt8], pcm: () -> [UInt8], ingestMicros: UInt64, from source: ChannelSource = .floor) {
         let sendMicros = WallClock.nowMicros()
         let delay = Double(Int64(sendMicros) - Int64(ingestMicros)) / 1000
-        let (sequence, groups, pcmListeners, streams, recorders, flags) = state.withLockedValue { state in
+        let (header, bundle, groups, pcmListeners, streams, recorders) = state.withLockedValue { state in
             state.sequence &+= 1
             state.packetsSent += 1
             let flags: AudioPacketHeader.Flags = state.lastSource.map { $0 != source } ?? false ? .discontinuity : []
@@ -105,29 +114,67 @@ final class ChannelFanout: Sendable {
                 state.recentDelays[state.recentIndex] = delay
                 state.recentIndex = (state.recentIndex + 1) % Self.recentCapacity
             }
+            let header = AudioPacketHeader(kind: .opus, flags: flags, sequence: state.sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
+            // nil: the packet goes alone; empty: it waits in the bundle being filled; else: the bundle is full.
+            var bundle: [(header: AudioPacketHeader, payload: [UInt8])]?
+            if state.packetsPerMessage > 1 {
+                state.pending.append((header, opus))
+                bundle = state.pending.count >= state.packetsPerMessage ? state.pending : []
+                if bundle?.isEmpty == false { state.pending = [] }
+            }
             let recorders = state.recorders.isEmpty ? [] : Array(state.recorders.values)
-            return (state.sequence, state.groups, state.pcmListeners, Array(state.streams.values), recorders, flags)
+            return (header, bundle, state.groups, state.pcmListeners, Array(state.streams.values), recorders)
         }
         processingDelay.record(milliseconds: delay)
-        var header = AudioPacketHeader(kind: .opus, flags: flags, sequence: sequence, ingestMicros: ingestMicros, sendMicros: sendMicros)
-        let opusFrame = opus.withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
+        let opusFrame: ByteBuffer? =
+            switch bundle {
+            case nil: opus.withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
+            case let packets?: packets.isEmpty ? nil : WireFrame.bundle(packets, allocator: allocator)
+            }
         var pcmFrame: ByteBuffer?
         if pcmListeners > 0 {
-            header.kind = .pcm
-            pcmFrame = pcm().withUnsafeBytes { WireFrame.audio(header, payload: $0, allocator: allocator) }
+            var pcmHeader = header
+            pcmHeader.kind = .pcm
+            pcmFrame = pcm().withUnsafeBytes { WireFrame.audio(pcmHeader, payload: $0, allocator: allocator) }
         }
-        for (index, group) in groups.enumerated() {
-            // Each event loop gets bytes of its own: listeners on different cores then never touch the same
-            // reference count, which would bounce one cache line between the cores for every single write.
-            let opus = index == 0 ? opusFrame : Self.copy(opusFrame, allocator: allocator)
-            let pcm = index == 0 ? pcmFrame : pcmFrame.map { Self.copy($0, allocator: allocator) }
-            group.eventLoop.execute { group.deliver(opus: opus, pcm: pcm) }
-        }
+        deliver(opus: opusFrame, pcm: pcmFrame, to: groups)
         if !streams.isEmpty || !recorders.isEmpty {
             let packet = StreamPacket(opus: opus, ingestMicros: ingestMicros)
             for stream in streams { stream.yield(packet) }
             for recorder in recorders { recorder.yield(.audio(packet)) }
         }
+    }
+
+    /// Hands frames to every event loop's group.
+    private func deliver(opus: ByteBuffer?, pcm: ByteBuffer?, to groups: [ListenerGroup]) {
+        guard opus != nil || pcm != nil else { return }
+        for (index, group) in groups.enumerated() {
+            // Each event loop gets bytes of its own: listeners on different cores then never touch the same
+            // reference count, which would bounce one cache line between the cores for every single write.
+            let opus = index == 0 ? opus : opus.map { Self.copy($0, allocator: allocator) }
+            let pcm = index == 0 ? pcm : pcm.map { Self.copy($0, allocator: allocator) }
+            group.eventLoop.execute { group.deliver(opus: opus, pcm: pcm) }
+        }
+    }
+
+    /// Sets how many packets go in one message to Opus listeners (1: each alone); what waits goes out now.
+    func setPacketsPerMessage(_ count: Int) {
+        let (waiting, groups) = state.withLockedValue { state in
+            state.packetsPerMessage = max(1, min(count, AudioMessage.maximumBundle))
+            defer { state.pending = [] }
+            return (state.pending, state.groups)
+        }
+        sendWaiting(waiting, to: groups)
+    }
+
+    /// Sends a bundle that is not full yet, so that nothing overtakes it.
+    private func sendWaiting(_ waiting: [(header: AudioPacketHeader, payload: [UInt8])], to groups: [ListenerGroup]) {
+        guard let first = waiting.first else { return }
+        let frame =
+            waiting.count == 1
+            ? first.payload.withUnsafeBytes { WireFrame.audio(first.header, payload: $0, allocator: allocator) }
+            : WireFrame.bundle(waiting, allocator: allocator)
+        deliver(opus: frame, pcm: nil, to: groups)
     }
 
     /// Sends one frame to `targets`, converting it to 16-bit PCM at most once, and only if some listener wants it.
@@ -153,7 +200,12 @@ final class ChannelFanout: Sendable {
     /// Sends a control message (JSON text) to every WebSocket listener of the channel.
     func broadcast(text: String) {
         let frame = WireFrame.text(text, allocator: allocator)
-        let (groups, recorders) = state.withLockedValue { ($0.groups, Array($0.recorders.values)) }
+        let (groups, recorders, waiting) = state.withLockedValue { state in
+            defer { state.pending = [] }
+            return (state.groups, Array(state.recorders.values), state.pending)
+        }
+        // The audio before the message goes first (an alert must not overtake the packets before the switch).
+        sendWaiting(waiting, to: groups)
         for group in groups {
             group.eventLoop.execute { group.deliver(text: frame) }
         }

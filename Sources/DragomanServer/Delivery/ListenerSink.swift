@@ -115,8 +115,8 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
             context.flush()
         } else {
             let droppedBefore = waiting.droppedTotal
-            waiting.append(frame, droppingFirst: WireFrame.isBinary)
-            if waiting.droppedTotal != droppedBefore { group?.countDrop() }
+            waiting.append(frame, droppingFirst: WireFrame.isBinary, weight: WireFrame.packetCount)
+            if waiting.droppedTotal != droppedBefore { group?.countDrop(waiting.droppedTotal - droppedBefore) }
         }
     }
 
@@ -229,16 +229,16 @@ final class ListenerGroup: @unchecked Sendable {
     private var sinks: [ListenerSink] = []
     private var pcmCount = 0
     private let onCountChange: @Sendable (_ delta: Int, _ pcmDelta: Int, _ directDelta: Int) -> Void
-    private let onDrop: @Sendable () -> Void
+    private let onDrop: @Sendable (Int) -> Void
 
-    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int, Int) -> Void, onDrop: @escaping @Sendable () -> Void) {
+    init(eventLoop: any EventLoop, onCountChange: @escaping @Sendable (Int, Int, Int) -> Void, onDrop: @escaping @Sendable (Int) -> Void) {
         self.eventLoop = eventLoop
         self.onCountChange = onCountChange
         self.onDrop = onDrop
     }
 
-    /// Counts a packet dropped for one slow listener of the group.
-    func countDrop() { onDrop() }
+    /// Counts packets dropped for one slow listener of the group.
+    func countDrop(_ packets: Int) { onDrop(packets) }
 
     func add(_ sink: ListenerSink) {
         eventLoop.preconditionInEventLoop()
@@ -269,12 +269,12 @@ final class ListenerGroup: @unchecked Sendable {
         if sink.codec != .none { onCountChange(-1, -pcm, -direct) }
     }
 
-    /// Writes a packet to every listener of the group.
-    func deliver(opus: ByteBuffer, pcm: ByteBuffer?) {
+    /// Writes a packet (or a bundle of them, for Opus) to every listener of the group; nil: nothing for that codec now.
+    func deliver(opus: ByteBuffer?, pcm: ByteBuffer?) {
         eventLoop.preconditionInEventLoop()
         for sink in sinks {
             switch sink.codec {
-            case .opus: sink.deliver(opus)
+            case .opus: if let opus { sink.deliver(opus) }
             case .pcm: if let pcm { sink.deliver(pcm) }
             case .none: break
             }

@@ -19,6 +19,26 @@ enum WireFrame {
         return buffer
     }
 
+    /// A binary frame holding a bundle of consecutive audio packets (`AudioMessage`).
+    static func bundle(_ packets: [(header: AudioPacketHeader, payload: [UInt8])], allocator: ByteBufferAllocator) -> ByteBuffer {
+        let length = AudioMessage.bundleSize(payloads: packets.map(\.payload.count))
+        var buffer = allocator.buffer(capacity: length + 4)
+        writeFrameHeader(opcode: 0x2, length: length, into: &buffer)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { bytes in
+            AudioMessage.writeBundle(packets, into: bytes)
+        }
+        return buffer
+    }
+
+    /// How many audio packets a frame built here holds: 0 for a control message, the count for a bundle.
+    static func packetCount(_ frame: ByteBuffer) -> Int {
+        guard isBinary(frame), let lengthByte = frame.getInteger(at: frame.readerIndex + 1, as: UInt8.self) else { return 0 }
+        // Server frames are unmasked: the payload starts after 2, 4 or 10 bytes.
+        let payloadStart = frame.readerIndex + (lengthByte < 126 ? 2 : lengthByte == 126 ? 4 : 10)
+        guard frame.getInteger(at: payloadStart, as: UInt8.self) == AudioMessage.bundleVersion else { return 1 }
+        return Int(frame.getInteger(at: payloadStart + 1, as: UInt8.self) ?? 1)
+    }
+
     /// Whether a frame built here is binary (audio), which a slow listener may lose, rather than a
     /// control message, which it must not.
     static func isBinary(_ frame: ByteBuffer) -> Bool {

@@ -43,6 +43,7 @@ struct EventAPI: Sendable {
             let glossary = try EventRules.glossary(changes.glossary, of: languages)
             let retention = try EventRules.retentionDays(changes.retentionDays)
             try EventRules.privacy(confidential: changes.confidential ?? false, recording: changes.recording ?? false)
+            let packetMs = try EventRules.packetMs(changes.packetMs ?? 20)
             let made = try events.create(
                 name: name,
                 languages: languages,
@@ -52,6 +53,7 @@ struct EventAPI: Sendable {
                 retentionDays: retention,
                 confidential: changes.confidential ?? false,
                 namesInRecord: changes.namesInRecord ?? false,
+                packetMs: packetMs,
                 pin: pin,
                 now: Date().timeIntervalSince1970
             )
@@ -100,6 +102,7 @@ struct EventAPI: Sendable {
             if let recording = changes.recording { event.recording = recording }
             if let confidential = changes.confidential { event.confidential = confidential }
             if let namesInRecord = changes.namesInRecord { event.namesInRecord = namesInRecord }
+            if let packetMs = changes.packetMs { event.packetMs = try EventRules.packetMs(packetMs) }
             try EventRules.privacy(confidential: event.confidential, recording: event.recording)
             if changes.retentionGiven { event.retentionDays = try EventRules.retentionDays(changes.retentionDays) }
             if let glossary = changes.glossary {

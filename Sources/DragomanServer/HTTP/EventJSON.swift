@@ -27,6 +27,8 @@ enum EventJSON {
         var confidential: Bool
         /// Whether the recording's trail names the interpreters.
         var namesInRecord: Bool
+        /// Milliseconds of audio per message to a listener: 20, 40 or 60.
+        var packetMs: Int
         var pinRequired: Bool
         var floorToken: String?
         var joinURL: String
@@ -61,6 +63,8 @@ enum EventJSON {
         var recording: Bool
         /// Whether the meeting is confidential: the listener page says so.
         var confidential: Bool
+        /// Milliseconds of audio per message (20, 40 or 60): the player's buffer allows for it.
+        var packetMs: Int
         var channels: [ChannelState]
     }
 
@@ -75,10 +79,13 @@ enum EventJSON {
         var retentionGiven = false
         var confidential: Bool?
         var namesInRecord: Bool?
+        var packetMs: Int?
         var pin: String?
         var pinGiven = false
 
-        enum CodingKeys: String, CodingKey { case name, languages, machine, glossary, recording, retentionDays, confidential, namesInRecord, pin }
+        enum CodingKeys: String, CodingKey {
+            case name, languages, machine, glossary, recording, retentionDays, confidential, namesInRecord, packetMs, pin
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -91,6 +98,7 @@ enum EventJSON {
             retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays)
             confidential = try container.decodeIfPresent(Bool.self, forKey: .confidential)
             namesInRecord = try container.decodeIfPresent(Bool.self, forKey: .namesInRecord)
+            packetMs = try container.decodeIfPresent(Int.self, forKey: .packetMs)
             pinGiven = container.contains(.pin)
             pin = try container.decodeIfPresent(String.self, forKey: .pin)
         }
@@ -111,6 +119,7 @@ enum EventJSON {
             retentionDays: event.retentionDays,
             confidential: event.confidential,
             namesInRecord: event.namesInRecord,
+            packetMs: event.packetMs,
             pinRequired: event.pin != nil,
             floorToken: floorToken,
             joinURL: links.join(event.code),
@@ -143,6 +152,7 @@ enum EventJSON {
             floorLanguage: live.floorLanguage?.value,
             recording: event.recording,
             confidential: event.confidential,
+            packetMs: event.packetMs,
             channels: states
         )
     }

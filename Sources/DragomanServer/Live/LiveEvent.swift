@@ -58,6 +58,9 @@ public final class LiveEvent: Sendable {
                 boothTracks[language] = ChannelFanout(channel: .language(language))
             }
             fanouts = fanouts.filter { state.definition.has($0.key) }
+            for fanout in fanouts.values where fanout.packetsPerMessage != state.definition.packetsPerMessage {
+                fanout.setPacketsPerMessage(state.definition.packetsPerMessage)
+            }
             boothInputs = boothInputs.filter { state.definition.languages.contains($0.key) }
             boothTracks = boothTracks.filter { state.definition.languages.contains($0.key) }
         }
@@ -400,6 +403,9 @@ public final class LiveEvent: Sendable {
     func update(_ definition: EventDefinition) {
         let wasConfidential = registry.withLockedValue { $0.state.definition.confidential }
         apply { $0.update(definition) }
+        for fanout in registry.withLockedValue({ Array($0.fanouts.values) }) where fanout.packetsPerMessage != definition.packetsPerMessage {
+            fanout.setPacketsPerMessage(definition.packetsPerMessage)
+        }
         guard definition.confidential, !wasConfidential else { return }
         // Taken after the change: a relay that registers from now on is refused by `connectRelay` instead.
         let (relays, fanouts) = registry.withLockedValue { (Array($0.relays.values), Array($0.fanouts.values)) }

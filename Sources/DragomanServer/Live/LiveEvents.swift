@@ -248,6 +248,7 @@ public final class LiveEvents: Sendable {
         retentionDays: Int? = nil,
         confidential: Bool = false,
         namesInRecord: Bool = false,
+        packetMs: Int = 20,
         pin: String?,
         now: Double
     ) throws
@@ -271,6 +272,7 @@ public final class LiveEvents: Sendable {
         definition.retentionDays = retentionDays
         definition.confidential = confidential
         definition.namesInRecord = namesInRecord
+        definition.packetMs = packetMs
         try store.insert(definition)
         return NewEvent(definition: definition, floorToken: floorToken)
     }

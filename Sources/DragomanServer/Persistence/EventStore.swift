@@ -101,6 +101,9 @@ public final class EventStore: Sendable {
                 try db.execute(sql: "UPDATE interpreter SET key = ? WHERE id = ?", arguments: [digest, row["id"] as String])
             }
         }
+        migrator.registerMigration("v10: packet duration") { db in
+            try db.alter(table: "event") { t in t.add(column: "packetMs", .integer).notNull().defaults(to: 20) }
+        }
         return migrator
     }
 
@@ -223,6 +226,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var retentionDays: Int?
     var confidential: Bool
     var namesInRecord: Bool
+    var packetMs: Int
     var pin: String?
     var floorToken: String
     var createdAt: Double
@@ -238,6 +242,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         retentionDays = event.retentionDays
         confidential = event.confidential
         namesInRecord = event.namesInRecord
+        packetMs = event.packetMs
         pin = event.pin?.stored
         floorToken = event.floorToken.stored
         createdAt = event.createdAt
@@ -268,6 +273,7 @@ private struct EventRecord: Codable, FetchableRecord, PersistableRecord {
         definition.retentionDays = retentionDays
         definition.confidential = confidential
         definition.namesInRecord = namesInRecord
+        definition.packetMs = EventDefinition.packetDurations.contains(packetMs) ? packetMs : 20
         return definition
     }
 }

@@ -10,7 +10,7 @@ import { AudioOutput } from '../shared/audio-output.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
 import { OpusPlayer } from '../shared/opus-player.js';
-import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
+import { KIND_OPUS, KIND_PCM, parsePackets } from '../shared/packet.js';
 import { PcmPlayer } from '../shared/pcm-player.js';
 import { MsePlayer } from './mse-player.js';
 
@@ -130,8 +130,11 @@ export class FloorMix {
 
   onBinary(buffer) {
     const arrival = performance.now();
-    const packet = parsePacket(buffer);
-    if (!packet || !this.output) return;
+    for (const packet of parsePackets(buffer)) this.onPacket(packet, arrival);
+  }
+
+  onPacket(packet, arrival) {
+    if (!this.output) return;
     this.packets += 1;
     this.lastPacketAt = arrival;
     if (this.fresh) {

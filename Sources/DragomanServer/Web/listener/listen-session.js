@@ -18,7 +18,7 @@ import { AudioOutput, createAudioContext, isResumable, keepResumed, sliderToGain
 import { carriesInterpretation } from '../shared/carrying-text.js';
 import { ReconnectingSocket } from '../shared/connection.js';
 import { FINAL_CLOSE_CODES, MessageType } from '../shared/protocol.js';
-import { KIND_OPUS, KIND_PCM, parsePacket } from '../shared/packet.js';
+import { KIND_OPUS, KIND_PCM, parsePackets } from '../shared/packet.js';
 
 // The players are loaded when needed (dynamic import), and at page load only those of the path this page will
 // take (preparePlayers), so a phone does not download the code of paths it cannot use.
@@ -493,8 +493,11 @@ export class ListenSession {
 
   onBinary(buffer) {
     const arrival = performance.now();
-    const packet = parsePacket(buffer);
-    if (!packet) return;
+    // One packet, or two or three in a room set to 40 or 60 ms per message.
+    for (const packet of parsePackets(buffer)) this.onPacket(packet, arrival);
+  }
+
+  onPacket(packet, arrival) {
     this.packets += 1;
     this.lastPacketAt = arrival;
     if (this.lastSeq !== null && !packet.discontinuity) {

@@ -23,6 +23,9 @@ export class EventForm {
       this.state.pin = $('event-pin').value.trim();
       this.drawPinHint();
     });
+    $('event-packet').addEventListener('change', () => {
+      this.state.packetMs = Number($('event-packet').value) || 20;
+    });
     $('event-pin-remove').addEventListener('change', () => {
       this.state.removePin = $('event-pin-remove').checked;
       this.drawPinHint();
@@ -63,7 +66,7 @@ export class EventForm {
 
   static empty() {
     return {
-      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', pinSet: false, removePin: false, recording: false, confidential: false, namesInRecord: false, interpreters: [], glossary: [], removed: [],
+      mode: 'create', code: null, name: '', languages: [], floorLanguage: null, pin: '', pinSet: false, removePin: false, packetMs: 20, recording: false, confidential: false, namesInRecord: false, interpreters: [], glossary: [], removed: [],
     };
   }
 
@@ -73,6 +76,7 @@ export class EventForm {
     $('event-name').value = this.state.name;
     $('event-pin').value = this.state.pin || '';
     $('event-pin-remove').checked = !!this.state.removePin;
+    $('event-packet').value = String(this.state.packetMs || 20);
     $('language-search').value = '';
     $('floor-language').closest('.field').hidden = this.state.mode === 'edit';
     this.draw();
@@ -237,6 +241,7 @@ export class EventForm {
       languages: codes,
       machine: this.state.languages.filter((l) => l.machine).map((l) => l.code),
       ...this.pinChange(),
+      packetMs: this.state.packetMs || 20,
       recording: !!this.state.recording && !this.state.confidential,
       confidential: !!this.state.confidential,
       namesInRecord: !!this.state.namesInRecord,

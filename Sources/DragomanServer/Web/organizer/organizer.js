@@ -168,6 +168,7 @@ function formStateOf(event, interpreters, mode) {
     // The server keeps the PIN as a hash: an edit shows that there is one, and a copy starts without.
     pin: '',
     pinSet: mode === 'edit' && !!event.pinRequired,
+    packetMs: event.packetMs || 20,
     recording: !!event.recording,
     confidential: !!event.confidential,
     namesInRecord: !!event.namesInRecord,
