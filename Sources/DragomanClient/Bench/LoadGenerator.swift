@@ -3,6 +3,7 @@ public import DragomanCore
 public import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Opens many listener connections to a running server, drives its floor at real-time pace,
 /// and measures what the listeners get: delay percentiles from the probes, loss from
@@ -104,7 +105,9 @@ public struct LoadGenerator: Sendable {
         guard let host = options.server.base.host, let port = options.server.base.port else {
             throw ClientError("the server address needs a host and a port")
         }
-        if options.server.isTLS { throw ClientError("the load generator speaks plain HTTP; use the http:// port") }
+        // Over TLS every listener is a probe (a NIO client with NIOSSL): the raw-socket bulk listeners speak plain TCP.
+        let tls = try ClientTLS.configuration(for: options.server).map { try NIOSSLContext(configuration: $0) }
+        if tls != nil && options.icecastMount != nil { throw ClientError("listening through Icecast is plain HTTP here") }
         let target: ListenTarget
         if let mount = options.icecastMount {
             guard let mountHost = mount.host, let mountPort = mount.port else { throw ClientError("the Icecast mount URL needs a host and a port") }
@@ -134,7 +137,7 @@ public struct LoadGenerator: Sendable {
 
         // Probes are full NIO clients that timestamp every packet; everyone else is a bulk listener on raw sockets,
         // so that the generator leaves the machine to the server.
-        let probeCount = min(options.probes, options.listeners)
+        let probeCount = tls == nil ? min(options.probes, options.listeners) : options.listeners
         var probes = (0..<probeCount).map { _ in LoadListenerStats() }
         progress("connecting \(options.listeners) listeners")
         let bulk = try BulkListeners(
@@ -145,7 +148,7 @@ public struct LoadGenerator: Sendable {
         )
         bulk.start()
         defer { bulk.stop() }
-        var channels = try await connect(stats: probes, target: target)
+        var channels = try await connect(stats: probes, target: target, tls: tls)
         try await waitUntilConnected(bulk)
 
         try await Task.sleep(for: .seconds(options.warmup))
@@ -165,7 +168,7 @@ public struct LoadGenerator: Sendable {
             probes = (0..<probeCount).map { _ in LoadListenerStats() }
             for stat in probes { stat.record(true) }
             bulk.reconnectAll(allAtOnce: true)
-            channels = try await connect(stats: probes, target: target)
+            channels = try await connect(stats: probes, target: target, tls: tls)
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
             var firstAudio: [Double] = []
             while ContinuousClock.now < deadline {
@@ -239,8 +242,8 @@ public struct LoadGenerator: Sendable {
         )
     }
 
-    /// Opens one connection per probe; probes read at once and timestamp every packet.
-    private func connect(stats: [LoadListenerStats], target: ListenTarget) async throws -> [any Channel] {
+    /// Opens one connection per probe (through TLS when `tls` is given); probes read at once and timestamp every packet.
+    private func connect(stats: [LoadListenerStats], target: ListenTarget, tls: NIOSSLContext?) async throws -> [any Channel] {
         let request = ByteBuffer(string: target.request)
         return try await withThrowingTaskGroup(of: (any Channel)?.self) { tasks in
             for stat in stats {
@@ -250,6 +253,9 @@ public struct LoadGenerator: Sendable {
                         .connectTimeout(.seconds(20))
                         .channelInitializer { channel in
                             channel.eventLoop.makeCompletedFuture {
+                                if let tls {
+                                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: nil))
+                                }
                                 try channel.pipeline.syncOperations.addHandler(ProbeHandler(stats: stat, format: target.format))
                             }
                         }
