@@ -9,9 +9,10 @@ import Testing
 @Suite struct HTTPTranslatorTests {
     let ru = LanguageTag("ru")!
     let en = LanguageTag("en")!
-    /// Quick retries, so that the tests wait for nothing.
+    /// Quick retries, so that the tests wait for nothing. A long timeout: an attempt that takes half of it is not
+    /// retried, and on a machine loaded by parallel builds one attempt has taken over 5 s.
     let options = HTTPEngineOptions(
-        timeout: .seconds(10),
+        timeout: .seconds(60),
         retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
     )
 
