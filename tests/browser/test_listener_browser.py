@@ -44,18 +44,29 @@ def start_floor_loop(cli, server, ev, summit_audio):
                      "--loop", summit_audio / "summit-floor.wav")
 
 
-@pytest.mark.parametrize("secure", [True, False], ids=["secure", "plain"])
+# The plain page's MSE path in both of its containers: WebM (what Chromium picks) and fragmented MP4 (what Safari
+# documents, forced here with ?container=mp4; Chromium plays both).
+MSE_CONTAINERS = [(True, None), (False, None), (False, "mp4")]
+
+
+def listener_url(host, port, code, *, channel=None, container=None):
+    query = "&".join(f"{k}={v}" for k, v in (("channel", channel), ("container", container)) if v)
+    return f"http://{host}:{port}/j/{code}{'?' + query if query else ''}"
+
+
+@pytest.mark.parametrize("secure,container", MSE_CONTAINERS, ids=["secure", "plain", "plain-mp4"])
 def test_listener_plays_the_floor_switches_channel_and_survives_a_server_restart(server, cli, browser,
-                                                                                 summit_audio, secure):
+                                                                                 summit_audio, secure, container):
     ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
     ingest = start_floor_loop(cli, server, ev, summit_audio)
     d = browser(map_host=not secure)
     host = "127.0.0.1" if secure else FAKE_HOST
     path = "webcodecs" if secure else "mse"
-    d.get(f"http://{host}:{server.port}/j/{ev['code']}")
+    d.get(listener_url(host, server.port, ev["code"], container=container))
     assert d.execute_script("return window.isSecureContext") is secure
     click(d, "#play")
-    wait_for(d, f"audible floor through {path}", lambda s, lv: lv > SILENT and s.get("path") == path, 15)
+    state, _ = wait_for(d, f"audible floor through {path}", lambda s, lv: lv > SILENT and s.get("path") == path, 15)
+    assert state.get("container") == (None if secure else container or "webm"), state
 
     click(d, 'button[data-channel="ru"]')
     wait_for(d, "tuned to ru", lambda s, lv: s.get("channel") == "ru", 5)
@@ -150,9 +161,9 @@ def test_the_page_plays_low_delay_shows_what_it_hears_and_the_banner_does_not_mo
     assert box(d, "#play") == stop_before
 
 
-@pytest.mark.parametrize("secure", [True, False], ids=["webcodecs", "mse"])
+@pytest.mark.parametrize("secure,container", MSE_CONTAINERS, ids=["webcodecs", "mse", "mse-mp4"])
 def test_floor_booth_switches_play_on_without_underruns_and_the_delay_comes_back(server, cli, browser,
-                                                                                summit_audio, secure):
+                                                                                summit_audio, secure, container):
     ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
     code = ev["code"]
     r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
@@ -164,10 +175,11 @@ def test_floor_booth_switches_play_on_without_underruns_and_the_delay_comes_back
               summit_audio / "summit-booth-ru.wav", "--duration", 120)
     d = browser(map_host=not secure)
     host = "127.0.0.1" if secure else FAKE_HOST
-    d.get(f"http://{host}:{server.port}/j/{code}?channel=ru")
+    d.get(listener_url(host, server.port, code, channel="ru", container=container))
     click(d, "#play")
     path = "webcodecs" if secure else "mse"
-    wait_for(d, f"audible through {path}", lambda s, lv: s.get("path") == path and lv > SILENT, 15)
+    state, _ = wait_for(d, f"audible through {path}", lambda s, lv: s.get("path") == path and lv > SILENT, 15)
+    assert state.get("container") == (None if secure else container or "webm"), state
     wait_for(d, "a playout delay measured", lambda s, lv: s.get("delayMs") is not None, 10)
     before = page_state(d)["underruns"]
 
@@ -184,8 +196,77 @@ def test_floor_booth_switches_play_on_without_underruns_and_the_delay_comes_back
     state, _ = wait_for(d, "the delay back near the target after the switches",
                         lambda s, lv: s.get("bufferMs") is not None and s.get("targetMs") is not None
                         and s["targetMs"] <= resting + 10 and s["bufferMs"] <= s["targetMs"] + 50, 30)
-    print(f"{path}: after 6 switches " + json.dumps({k: state.get(k) for k in ("delayMs", "netMs", "bufferMs", "targetMs", "jitterMs", "underruns", "lost")}))
+    print(f"{path} {container or ''}: after 6 switches " + json.dumps({k: state.get(k) for k in ("delayMs", "netMs", "bufferMs", "targetMs", "jitterMs", "underruns", "lost")}))
     assert state["underruns"] == before, f"switches of source ran the buffer dry: {state}"
+
+
+FIRST_SOUND_JS = """
+const done = arguments[arguments.length - 1];
+const t0 = performance.now();
+document.getElementById('play').click();
+const iv = setInterval(() => {
+  if (window.dragoman.level() > 0.005) { clearInterval(iv); done(performance.now() - t0); }
+  else if (performance.now() - t0 > 15000) { clearInterval(iv); done(null); }
+}, 5);
+"""
+
+
+def test_the_mp4_container_plays_soon_near_the_live_edge_and_mixes_the_floor_under_the_booth(
+        server, cli, browser, summit_audio):
+    """The MSE path with fragmented MP4 (shared/mp4-opus.js), as a browser that refuses WebM/Opus would take it:
+    first sound, the steady playout delay, the level meter, only the MP4 muxer loaded, and the floor under the
+    interpretation, whose second element uses MP4 as well."""
+    ev = create_event(server, "State visit, Astana", ["ru", "kk", "en"])
+    code = ev["code"]
+    r = server.api("POST", f"/api/events/{code}/interpreters", {"name": "Aigerim", "booth": "ru"})
+    assert r.status in (200, 201), f"interpreters answered {r.status}: {r.body[:300]!r}"
+    assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "ru"}).status == 200
+    start_floor_loop(cli, server, ev, summit_audio)
+    cli.start("interpret", "--server", server.url, "--event", code, "--key", r.json()["key"], "--booth", "ru",
+              summit_audio / "summit-booth-ru.wav", "--duration", 120)
+    d = browser(map_host=True)
+    d.set_script_timeout(20)
+    d.get(listener_url(FAKE_HOST, server.port, code, channel="ru", container="mp4"))
+    assert d.execute_script("return window.isSecureContext") is False
+    click(d, "#floor-mix-on")
+    poll("the MP4 muxer loaded before Listen", lambda: d.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"),
+        lambda names: any(n.endswith("/shared/mp4-opus.js") for n in names), 10)
+
+    first_ms = d.execute_async_script(FIRST_SOUND_JS)
+    assert first_ms is not None, f"no sound within 15 s: {page_state(d)}"
+    state = page_state(d)
+    print(f"mp4: first sound {first_ms:.0f} ms after Listen")
+    assert state["path"] == "mse" and state["container"] == "mp4", state
+    assert first_ms < 3000, f"first sound {first_ms:.0f} ms after Listen"
+
+    # Steady: the floor on ru for 8 s, after 2 s to settle.
+    time.sleep(2)
+    start = page_state(d)
+    delays = []
+    for _ in range(32):
+        s = page_state(d)
+        if s.get("delayMs") is not None:
+            delays.append(s["delayMs"])
+        time.sleep(0.25)
+    delays.sort()
+    p50 = delays[len(delays) // 2] if delays else None
+    print(f"mp4: steady delay p50 {p50} ms, max {delays[-1] if delays else None} ms over {len(delays)} readings; "
+          f"underruns {s['underruns'] - start['underruns']}, target {s['targetMs']} ms")
+    assert len(delays) >= 24, f"the delay should be measured while the floor plays: {delays}"
+    assert p50 <= 300, f"steady delay p50 {p50} ms: {delays}"
+    assert s["rate"] is not None and 0.96 <= s["rate"] <= 1.04, f"the live-edge steering's rate: {s}"
+
+    # The speaker switches to Kazakh: ru carries the booth, and the floor plays softly under it, through MP4 too.
+    assert server.api("POST", f"/api/events/{code}/floor-language", {"language": "kk"}).status == 200
+    poll("the floor mixed under the interpretation", lambda: d.execute_script(
+        "return Object.assign(window.dragoman.state(), {level: window.dragoman.level(),"
+        " floorMixLevel: window.dragoman.floorMixLevel()})"),
+        lambda s: (s["carrying"] or {}).get("kind") == "interpreter" and s["floorMix"]["active"]
+        and s["floorMix"]["packets"] > 25 and s["floorMixLevel"] > SILENT and s["level"] > SILENT, 15)
+    files = d.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    assert not any(f.endswith("/shared/webm-opus.js") for f in files), \
+        f"with ?container=mp4 neither player should load the WebM muxer: {files}"
 
 
 def square_wave(path, seconds=8.0, rate=48000, freq=440):

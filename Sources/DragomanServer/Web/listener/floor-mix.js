@@ -22,9 +22,12 @@ export function dbToGain(db) {
 }
 
 export class FloorMix {
-  /** ctx: the session's AudioContext; path: 'webcodecs', 'pcm' or 'mse'; onChange(): state changed. */
-  constructor({ code, pin = null, ctx, path, gain = 0.1, onChange = null }) {
-    Object.assign(this, { code, pin, ctx, path, gain, onChange });
+  /**
+   * ctx: the session's AudioContext; path: 'webcodecs', 'pcm' or 'mse'; container: the MSE path's container
+   * ('webm' or 'mp4', as the session's own player); onChange(): state changed.
+   */
+  constructor({ code, pin = null, ctx, path, container = null, gain = 0.1, onChange = null }) {
+    Object.assign(this, { code, pin, ctx, path, container, gain, onChange });
     this.state = 'idle'; // idle | connecting | connected | reconnecting | failed
     this.output = null;
     this.decoder = null;
@@ -42,7 +45,7 @@ export class FloorMix {
     this.setState('connecting');
     if (this.path === 'mse') {
       // No worklet here: a second MSE element, its gain in the same AudioContext.
-      this.output = new MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.output = new MsePlayer({ ctx: this.ctx, gain: this.gain, container: this.container || 'webm' });
       this.output.play();
       this.decoder = this.output;
     }

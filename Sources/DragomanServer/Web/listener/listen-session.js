@@ -2,9 +2,9 @@
 // measures, and reports its state. The page (listener.js) only draws it.
 //
 // Paths: 'webcodecs' (secure context + AudioWorklet + WebCodecs Opus), 'pcm' (secure context +
-// AudioWorklet, codec=pcm), 'mse' (no secure context, Media Source Extensions with WebM/Opus: the same
-// WebSocket packets wrapped in WebM in the page, mse-player.js), 'stream' (anything else: <audio> with the
-// Ogg stream).
+// AudioWorklet, codec=pcm), 'mse' (no secure context, Media Source Extensions with Opus in WebM or else in
+// fragmented MP4: the same WebSocket packets wrapped in the page, mse-player.js), 'stream' (anything else:
+// <audio> with the Ogg stream).
 //
 // Captions: `caption` messages of the channel go to onCaption. The low-delay paths get them on their socket; the
 // stream path has none, so while captions are wanted it keeps a CaptionFeed (caption-feed.js) open beside the
@@ -26,6 +26,8 @@ const MODULES = {
   opus: '../shared/opus-player.js',
   pcm: '../shared/pcm-player.js',
   mse: './mse-player.js',
+  webm: '../shared/webm-opus.js', // the MSE path's muxers: the player imports the one it uses
+  mp4: '../shared/mp4-opus.js',
   stream: './stream-player.js',
   captionFeed: './caption-feed.js',
   floorMix: './floor-mix.js',
@@ -51,28 +53,42 @@ function loaded(name) {
   return modules[name].module;
 }
 
-/** Whether Media Source Extensions play WebM/Opus here (the same check as MsePlayer.isSupported). */
-function mseSupported() {
+// The MSE path's containers for Opus, in order: WebM, else fragmented MP4 (which Safari documents; iOS may take
+// only that). The muxers' own types, repeated so that the page loads a muxer only when it uses it.
+const MSE_TYPES = { webm: 'audio/webm; codecs="opus"', mp4: 'audio/mp4; codecs="opus"' };
+
+/**
+ * The container MSE plays Opus in here: 'webm', 'mp4', or null. preferred: the one to take first where both
+ * play (?container=, a test and diagnostic switch: MP4 in Chromium; never one the browser refuses).
+ */
+export function mseContainer(preferred = null) {
   const Source = window.MediaSource || window.ManagedMediaSource;
-  try {
-    return !!Source && typeof Source.isTypeSupported === 'function' && Source.isTypeSupported('audio/webm; codecs="opus"');
-  } catch {
-    return false;
-  }
+  if (!Source || typeof Source.isTypeSupported !== 'function') return null;
+  const plays = (container) => {
+    try {
+      return Source.isTypeSupported(MSE_TYPES[container]);
+    } catch {
+      return false;
+    }
+  };
+  const order = Object.keys(MSE_TYPES);
+  if (order.includes(preferred)) order.unshift(preferred);
+  return order.find(plays) || null;
 }
 
 /** Whether a page like this one gets a low-delay path (worklet where secure, else MSE). */
 export function lowDelayPossible() {
-  return window.isSecureContext || mseSupported();
+  return window.isSecureContext || mseContainer() !== null;
 }
 
-/** Loads, at page load, the players of the path this page will take, so that Listen finds them ready. */
-export function preparePlayers(forcePath = null) {
-  const load = (...names) => Promise.all(names.map(need)).catch(() => {});
+/** Loads, at page load, the players of the path this page will take (container: ?container=). */
+export function preparePlayers(forcePath = null, container = null) {
+  const load = (...names) => Promise.all(names.filter(Boolean).map(need)).catch(() => {});
   if (forcePath === 'stream') return load('stream', 'captionFeed');
-  if (forcePath === 'mse') return load('mse');
+  if (forcePath === 'mse') return load('mse', mseContainer(container));
   if (window.isSecureContext && forcePath !== 'mse') return load('opus', 'pcm');
-  if (mseSupported()) return load('mse');
+  const mse = mseContainer(container);
+  if (mse) return load('mse', mse);
   return load('stream', 'captionFeed');
 }
 
@@ -83,13 +99,16 @@ const NET_WINDOW = 50;
 
 export class ListenSession {
   /**
-   * code, pin: the event; channel: the channel to play; forcePath: null or 'webcodecs' | 'pcm' |
-   * 'stream' (for tests and technicians: ?path= on the page); onChange(): state changed;
+   * code, pin: the event; channel: the channel to play; forcePath: null or 'webcodecs' | 'pcm' | 'mse' |
+   * 'stream' (for tests and technicians: ?path= on the page); container: null, or the MSE container to prefer,
+   * 'webm' | 'mp4' (the same: ?container=); onChange(): state changed;
    * onAlert({ language, channel }): a language channel switched from the floor to interpretation;
    * onCaption(message): a `caption` line of the channel listened to.
    */
-  constructor({ code, pin = null, channel = 'floor', forcePath = null, onChange = null, onAlert = null, onCaption = null }) {
+  constructor({ code, pin = null, channel = 'floor', forcePath = null, container = null, onChange = null, onAlert = null,
+    onCaption = null }) {
     Object.assign(this, { code, pin, channel, forcePath, onChange, onAlert, onCaption });
+    this.preferredContainer = container;
     this.captionsWanted = false;
     this.captionFeed = null;
     this.wanted = false;
@@ -150,7 +169,7 @@ export class ListenSession {
     const forced = this.forcePath;
     if (this.path === 'stream' || forced === 'stream') this.startStream();
     else if (this.path === 'mse' || forced === 'mse' || !worklet) {
-      if (mseSupported()) this.startMse();
+      if (mseContainer(this.preferredContainer)) this.startMse();
       else this.startStream();
     } else this.startLowDelay();
     this.changed();
@@ -287,6 +306,7 @@ export class ListenSession {
         pin: this.pin,
         ctx: this.ctx,
         path: this.path,
+        container: mseContainer(this.preferredContainer),
         gain: this.floorMixGain(),
         onChange: () => this.changed(),
       });
@@ -326,6 +346,7 @@ export class ListenSession {
       switching: this.pendingTune,
       carrying: this.carrying,
       path: this.path,
+      container: this.path === 'mse' && this.mse ? this.mse.container : null,
       playing: this.wanted,
       packets: this.packets,
       lost: this.lost,
@@ -376,7 +397,7 @@ export class ListenSession {
     this.openSocket();
   }
 
-  /** MSE path: the same socket and packets, played by an <audio> element fed WebM (mse-player.js). */
+  /** MSE path: the same socket and packets, played by an <audio> element fed WebM or MP4 (mse-player.js). */
   startMse() {
     this.path = 'mse';
     this.setConnection('connecting');
@@ -387,7 +408,7 @@ export class ListenSession {
       return;
     }
     if (!this.mse) {
-      this.mse = new player.MsePlayer({ ctx: this.ctx, gain: this.gain });
+      this.mse = new player.MsePlayer({ ctx: this.ctx, gain: this.gain, container: mseContainer(this.preferredContainer) });
       this.mse.configure(this.codec);
     }
     this.mse.play(); // inside the gesture

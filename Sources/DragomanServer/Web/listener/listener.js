@@ -2,7 +2,9 @@
 //
 // Routes: /            → the join form (?code= prefills it)
 //         /j/{code}    → joins directly (?channel=ru preselects, ?pin= is accepted and then
-//                        removed from the address bar, ?path=webcodecs|pcm|mse|stream forces a path)
+//                        removed from the address bar, ?path=webcodecs|pcm|mse|stream forces a path,
+//                        ?container=mp4|webm: the MSE path's container where the browser plays both, a
+//                        test and diagnostic switch)
 
 import { fetchEvent, isValidCode, normalizeCarrying, normalizeCode } from '../shared/api.js';
 import { applyTranslations, bindLanguageSelect, channelLabel, detectLanguage, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
@@ -141,6 +143,7 @@ function enterEvent(code, pin, event) {
     pin,
     channel: page.channel,
     forcePath: params.get('path'),
+    container: params.get('container'),
     onChange: render,
     onAlert: showAlert,
     onCaption: (message) => captions.add(message),
@@ -517,6 +520,7 @@ window.dragoman = {
       carryingText: $('carrying').textContent,
       floorLive: currentCarrying(s) ? currentCarrying(s).floorLive : null,
       path: s.path,
+      container: s.container,
       packets: s.packets,
       lost: s.lost,
       delayMs: s.delayMs,
@@ -559,7 +563,7 @@ window.dragoman = {
   },
 };
 
-preparePlayers(params.get('path'));
+preparePlayers(params.get('path'), params.get('container'));
 
 const match = window.location.pathname.match(/^\/j\/([^/]+)\/?$/);
 if (match) {

@@ -1,11 +1,12 @@
 // The low-delay player for pages without a secure context (plain http:// on the venue's address),
 // where browsers refuse WebCodecs and AudioWorklet but keep Media Source Extensions
 // (ManagedMediaSource on iOS Safari 17.1+): the Opus packets of the listener WebSocket are wrapped
-// in WebM in the page (shared/webm-opus.js) and appended to a SourceBuffer of an <audio> element,
-// which is held near the live edge.
+// in the page and appended to a SourceBuffer of an <audio> element, which is held near the live
+// edge. The container is WebM (shared/webm-opus.js) or, where WebM/Opus is refused, fragmented MP4
+// (shared/mp4-opus.js); listen-session.js chooses, and only that muxer is loaded.
 //
-// WebSocket packets → WebM clusters (one per append, of what arrived meanwhile) → SourceBuffer
-// → <audio> → MediaElementSource → volume gain → analyser → speakers
+// WebSocket packets → WebM clusters or MP4 fragments (one per append, of what arrived meanwhile)
+// → SourceBuffer → <audio> → MediaElementSource → volume gain → analyser → speakers
 //
 // Timestamps are the packets' own count × 20 ms, contiguous: a lost packet or a pause of the source
 // leaves no hole in the buffer (a hole would stall the element), and a new channel or a new
@@ -16,7 +17,6 @@
 // back at 5 ms/s. Old audio is removed from the SourceBuffer every few seconds.
 
 import { analyserLevel } from '../shared/audio-output.js';
-import { WEBM_OPUS_TYPE, webmCluster, webmInitSegment } from '../shared/webm-opus.js';
 import { earInput } from '../shared/ear-guard.js';
 
 const TARGET_S = 0.1;
@@ -24,6 +24,21 @@ const MAX_TARGET_S = 0.4;
 const SEEK_AHEAD_S = 0.4;
 const KEEP_BEHIND_S = 5;
 const FRAME_MS = 20;
+
+// Each container's muxer, loaded when needed, behind one interface: the type, the initialization segment,
+// and a media segment of packets (sequence: 1, 2, … per player).
+const MUXERS = {
+  webm: () => import('../shared/webm-opus.js').then((m) => ({
+    type: m.WEBM_OPUS_TYPE,
+    init: (opusHead) => m.webmInitSegment({ opusHead }),
+    segment: (timeMs, packets) => m.webmCluster(timeMs, packets, FRAME_MS),
+  })),
+  mp4: () => import('../shared/mp4-opus.js').then((m) => ({
+    type: m.MP4_OPUS_TYPE,
+    init: (opusHead) => m.mp4InitSegment({ opusHead, frameMs: FRAME_MS }),
+    segment: (timeMs, packets, sequence) => m.mp4Fragment(timeMs, packets, FRAME_MS, sequence),
+  })),
+};
 
 // MediaSource where it exists (desktop Safari 17+ has both, and MediaSource asks less of the page), else
 // ManagedMediaSource (iOS 17.1+), which wants disableRemotePlayback on the element before it is attached and
@@ -42,25 +57,21 @@ function base64ToBytes(textValue) {
 }
 
 export class MsePlayer {
-  /** Whether this browser plays WebM/Opus through Media Source Extensions. */
-  static isSupported() {
-    const Source = mediaSourceClass();
-    try {
-      return !!Source && typeof Source.isTypeSupported === 'function' && Source.isTypeSupported(WEBM_OPUS_TYPE);
-    } catch {
-      return false;
-    }
-  }
-
-  /** ctx: an AudioContext for the volume and the level meter (may be null); gain: 0..1. */
-  constructor({ ctx = null, gain = 1, targetS = TARGET_S, onState = null } = {}) {
-    Object.assign(this, { ctx, gain, targetS, onState });
+  /**
+   * ctx: an AudioContext for the volume and the level meter (may be null); gain: 0..1; container: 'webm' or
+   * 'mp4', one this browser plays (listen-session.js, mseContainer).
+   */
+  constructor({ ctx = null, gain = 1, targetS = TARGET_S, container = 'webm', onState = null } = {}) {
+    Object.assign(this, { ctx, gain, targetS, container, onState });
     this.baseTargetS = targetS;
     this.opusHead = null;
     this.queue = [];
     this.timeMs = 0;
+    this.muxer = null;
+    this.segments = 0;
     this.sourceBuffer = null;
     this.mediaSource = null;
+    this.sourceOpen = false;
     this.closed = false;
     this.started = false;
     this.waiting = 0;
@@ -93,6 +104,13 @@ export class MsePlayer {
     });
     this.routeThroughContext();
     this.open();
+    MUXERS[container]().then((muxer) => {
+      this.muxer = muxer;
+      this.attach();
+    }, (error) => {
+      console.warn('Dragoman: MSE muxer', error);
+      this.setState('failed');
+    });
     this.timer = setInterval(() => this.steer(), 100);
   }
 
@@ -149,20 +167,27 @@ export class MsePlayer {
     this.mediaSource = mediaSource;
     mediaSource.addEventListener('sourceopen', () => {
       if (this.closed || this.mediaSource !== mediaSource) return;
-      try {
-        this.sourceBuffer = mediaSource.addSourceBuffer(WEBM_OPUS_TYPE);
-      } catch (error) {
-        console.warn('Dragoman: MSE source buffer', error);
-        this.setState('failed');
-        return;
-      }
-      this.sourceBuffer.addEventListener('updateend', () => this.flush());
-      this.sourceBuffer.addEventListener('error', () => this.setState('failed'));
-      this.initPending = true;
-      this.flush();
+      this.sourceOpen = true;
+      this.attach();
     });
     mediaSource.addEventListener('startstreaming', () => this.flush()); // ManagedMediaSource only
     this.audio.src = URL.createObjectURL(mediaSource);
+  }
+
+  /** Adds the SourceBuffer once both the MediaSource is open and the container's muxer is loaded. */
+  attach() {
+    if (this.closed || this.sourceBuffer || !this.sourceOpen || !this.muxer) return;
+    try {
+      this.sourceBuffer = this.mediaSource.addSourceBuffer(this.muxer.type);
+    } catch (error) {
+      console.warn('Dragoman: MSE source buffer', error);
+      this.setState('failed');
+      return;
+    }
+    this.sourceBuffer.addEventListener('updateend', () => this.flush());
+    this.sourceBuffer.addEventListener('error', () => this.setState('failed'));
+    this.initPending = true;
+    this.flush();
   }
 
   /** Call inside the user's gesture (autoplay rules): the element plays as soon as audio is appended. */
@@ -199,14 +224,15 @@ export class MsePlayer {
       if (this.initPending) {
         if (!this.queue.length) return; // the welcome's OpusHead comes before the first packet
         this.initPending = false;
-        sb.appendBuffer(webmInitSegment({ opusHead: this.opusHead }));
+        sb.appendBuffer(this.muxer.init(this.opusHead));
         return;
       }
       if (this.trim()) return;
       if (!this.queue.length) return;
       const packets = this.queue;
       this.queue = [];
-      sb.appendBuffer(webmCluster(this.timeMs, packets, FRAME_MS));
+      this.segments += 1;
+      sb.appendBuffer(this.muxer.segment(this.timeMs, packets, this.segments));
       this.timeMs += packets.length * FRAME_MS;
       this.appended += packets.length;
     } catch (error) {
