@@ -108,14 +108,19 @@ def poll(what, probe, cond, timeout, interval=0.05):
 
 
 def click(d, css, timeout=10):
-    """Clicks the first element matching `css` once it is visible and enabled."""
+    """Clicks the first element matching `css` once it is visible and enabled. A page that redraws the element
+    between finding and clicking it (a list that refreshes itself) is tried again."""
     _, _, _, By = selenium()
+    from selenium.common.exceptions import StaleElementReferenceException
     deadline = time.monotonic() + timeout
     while True:
         found = d.find_elements(By.CSS_SELECTOR, css)
-        if found and found[0].is_displayed() and found[0].is_enabled():
-            found[0].click()
-            return
+        try:
+            if found and found[0].is_displayed() and found[0].is_enabled():
+                found[0].click()
+                return
+        except StaleElementReferenceException:
+            pass
         if time.monotonic() > deadline:
             text = d.execute_script("return document.body ? document.body.innerText.slice(0, 400) : ''")
             raise AssertionError(f"no visible, enabled element {css!r} on {d.current_url} within {timeout} s; "

@@ -91,7 +91,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     assert [c["language"] for c in server.api("GET", f"/api/events/{code}/floor-language").json()["changes"]] == ["ru"]
 
     # Place cards, from the desk's link.
-    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] a[href$='?view=cards']").click()
+    click(d, f"[data-code='{code}'] a[href$='?view=cards']")
     poll("four place cards", lambda: d.execute_script("return document.querySelectorAll('#cards .place-card').length"),
          lambda n: n == 4, 15)
 
@@ -105,14 +105,14 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
 
     # The recordings, one per channel and one per human booth's microphone, listed under the meeting and downloaded
     # with the token.
-    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='recordings']").click()
+    click(d, f"[data-code='{code}'] button[data-action='recordings']")
     files = poll("six recordings listed", lambda: d.execute_script(
         "return [...document.querySelectorAll(`[data-code='${arguments[0]}'] .org-recordings button`)].map(b => b.dataset.file)", code),
         lambda f: len(f) == 6, 10)
     assert sorted(f.split("-")[0] for f in files) == ["booth.kk", "booth.ru", "en", "floor", "kk", "ru"], files
 
     # Editing the meeting without touching the PIN keeps it (the form cannot show it: the server keeps a hash).
-    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='edit']").click()
+    click(d, f"[data-code='{code}'] button[data-action='edit']")
     poll("the PIN kept", lambda: d.find_element(By.ID, "pin-hint").get_attribute("data-strength"), lambda v: v == "kept", 5)
     assert d.find_element(By.ID, "event-pin").get_attribute("value") == ""
     click(d, "#form-save")
@@ -120,7 +120,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     assert server.api("GET", f"/api/events/{code}", token=None, headers={"X-Dragoman-Pin": "493817"}).status == 200
 
     # Tomorrow's meeting from today's: same languages, machine booth, glossary and interpreters' names.
-    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='template']").click()
+    click(d, f"[data-code='{code}'] button[data-action='template']")
     poll("the copy in the form", lambda: desk_state(d), lambda s: s["view"] == "form" and s["form"]["mode"] == "create", 5)
     assert d.find_element(By.ID, "event-name").get_attribute("value") == "State visit, Astana (copy)"
     click(d, "#form-save")
@@ -135,7 +135,7 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     assert all("key" not in p for p in copied_people + people), "a key shown again after it was made"
 
     # Deleting the first says what is lost, and does it only when confirmed.
-    d.find_element(By.CSS_SELECTOR, f"[data-code='{code}'] button[data-action='delete']").click()
+    click(d, f"[data-code='{code}'] button[data-action='delete']")
     text = poll("the confirmation", lambda: d.execute_script(
         "const dl = document.getElementById('delete-dialog'); return dl.open ? dl.innerText : null"), bool, 5)
     assert "2 interpreter keys" in text and "1 people listening" in text, text
