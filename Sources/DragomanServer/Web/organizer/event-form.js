@@ -161,7 +161,8 @@ export class EventForm {
     const keeping = this.state.mode === 'edit' && this.state.pinSet;
     $('pin-remove-field').hidden = !keeping;
     $('event-pin').disabled = keeping && this.state.removePin;
-    const strength = keeping && !this.state.pin ? (this.state.removePin ? 'none' : 'kept') : pinStrength(this.state.pin);
+    const removing = keeping && this.state.removePin;
+    const strength = removing ? 'none' : keeping && !this.state.pin ? 'kept' : pinStrength(this.state.pin);
     setText($('pin-hint'), t(`orgPin.${strength}`));
     $('pin-hint').dataset.strength = strength;
     $('event-pin').setAttribute('aria-invalid', strength === 'invalid' ? 'true' : 'false');
@@ -217,7 +218,8 @@ export class EventForm {
   problem() {
     if (!this.state.name.trim()) return { field: 'event-name', message: t('orgNameMissing') };
     if (!this.state.languages.length) return { field: 'language-search', message: t('orgLanguagesMissing') };
-    if (pinStrength(this.state.pin) === 'invalid') return { field: 'event-pin', message: t('orgPin.invalid') };
+    const removing = this.state.mode === 'edit' && this.state.pinSet && this.state.removePin;
+    if (!removing && pinStrength(this.state.pin) === 'invalid') return { field: 'event-pin', message: t('orgPin.invalid') };
     const unnamed = this.state.interpreters.findIndex((p) => !p.id && !p.name.trim());
     if (unnamed >= 0) return { field: null, message: t('dashNameMissing') };
     return null;
