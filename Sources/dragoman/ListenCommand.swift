@@ -157,11 +157,12 @@ private final class WriterBox: @unchecked Sendable {
 struct CaptionLine: CustomStringConvertible {
     let caption: ControlMessages.Caption
 
-    /// The line for a control message, if it is a final caption.
+    /// The line for a control message, if it is a final caption with text.
     init?(_ text: String) {
         guard text.contains(#""caption""#),
             let caption = try? JSONDecoder().decode(ControlMessages.Caption.self, from: Data(text.utf8)),
-            caption.type == "caption", caption.final
+            caption.type == "caption", caption.final,
+            !caption.text.allSatisfy(\.isWhitespace)  // an empty final line withdraws a partial one
         else { return nil }
         self.caption = caption
     }

@@ -76,6 +76,15 @@ struct MachineOptions: ParsableArguments {
     @Option(help: "Who sets the floor language when machine booths run: manual, suggest or auto (by ear).")
     var floorLanguage = FloorLanguageMode.auto.rawValue
 
+    @Option(
+        help: """
+            Partial captions while the speaker goes on: the speech still open is heard again once it has lasted this \
+            many seconds and each time it has grown by as much, whenever the machine has nothing else to do (0: final \
+            lines only).
+            """
+    )
+    var partialCaptions = 1.0
+
     func validate() throws {
         if let engineTimeout, !(1...600).contains(engineTimeout) {
             throw ValidationError("--engine-timeout \(engineTimeout): use 1 to 600 seconds")
@@ -85,6 +94,9 @@ struct MachineOptions: ParsableArguments {
         if let languageID { _ = try Self.sherpaFolder(languageID, option: "--language-id") }
         for spec in voice { _ = try Self.voice(spec) }
         guard SherpaOnnxThreads.allowed.contains(sherpaThreads) else { throw ValidationError("--sherpa-threads \(sherpaThreads): use 1 or 2") }
+        guard partialCaptions == 0 || (0.5...10).contains(partialCaptions) else {
+            throw ValidationError("--partial-captions \(partialCaptions): use 0 (off) or 0.5 to 10 seconds")
+        }
         guard FloorLanguageMode(rawValue: floorLanguage) != nil else {
             throw ValidationError("--floor-language \(floorLanguage): use manual, suggest or auto")
         }
@@ -113,6 +125,7 @@ struct MachineOptions: ParsableArguments {
             speechTranslator: transcriber,
             synthesizer: try synthesizer(),
             floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto,
+            partialCaptions: partialCaptionSchedule,
             localEngines: localEngines
         )
     }
@@ -129,8 +142,16 @@ struct MachineOptions: ParsableArguments {
             translator: try translator.map { try Self.translator($0, options: translationOptions) },
             speechTranslator: whisperURL.map { OpenAITranscriber(baseURL: $0, options: recognitionOptions) },
             synthesizer: try synthesizer(),
-            floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto
+            floorLanguage: FloorLanguageMode(rawValue: floorLanguage) ?? .auto,
+            partialCaptions: partialCaptionSchedule
         )
+    }
+
+    /// --partial-captions as a schedule; nil when off.
+    var partialCaptionSchedule: PartialCaptionSchedule? {
+        guard partialCaptions > 0 else { return nil }
+        let micros = UInt64(partialCaptions * 1_000_000)
+        return PartialCaptionSchedule(firstAfter: micros, every: micros)
     }
 
     /// The --language-id identifier, loaded (a missing or broken model stops the server with its reason).

@@ -70,6 +70,43 @@ import Testing
         #expect(score.segmentsInSilence.isEmpty)
     }
 
+    @Test func openSpeechIsTheStartOfTheSegmentToCome() throws {
+        // Fed the summit in 20 ms blocks, the detector shows the speech open once a second while the speaker goes on:
+        // each view must be the beginning of the segment that comes out next (same start, same samples), and
+        // nothing is open in the silences.
+        let speech = try SpeechRecordings.summitFloor.get()
+        let detector = try SherpaOnnxVoiceActivityDetector(modelPath: Repository.sileroModel)
+        let block = SpeechSegment.sampleRate / 50
+        var views: [SpeechSegment] = []
+        var checked = 0
+        for start in stride(from: 0, to: speech.samples.count, by: block) {
+            let samples = Array(speech.samples[start..<min(start + block, speech.samples.count)])
+            let segments = try detector.accept(samples, at: Self.origin + UInt64(start) * 1_000_000 / UInt64(SpeechSegment.sampleRate))
+            if let segment = segments.first {
+                for view in views {
+                    // sherpa's own look-back differs from ours by a window or so; the audio must be the same.
+                    let offset = (Int64(view.startMicros) - Int64(segment.startMicros)) * Int64(SpeechSegment.sampleRate) / 1_000_000
+                    #expect(abs(offset) <= 2 * 512, "open speech at \(view.startMicros) µs, its segment at \(segment.startMicros) µs")
+                    let viewFrom = Int(max(-offset, 0))
+                    let segmentFrom = Int(max(offset, 0))
+                    let count = min(view.samples.count - viewFrom, segment.samples.count - segmentFrom)
+                    let same = count > 0 && view.samples[viewFrom..<viewFrom + count] == segment.samples[segmentFrom..<segmentFrom + count]
+                    #expect(same, "the open speech at \(view.startMicros) µs is not the audio of its segment")
+                    checked += 1
+                }
+                views = []
+            }
+            guard start % SpeechSegment.sampleRate == 0 else { continue }
+            let open = detector.openSpeech()
+            let now = Double(start) / Double(SpeechSegment.sampleRate)
+            if speech.sentences.allSatisfy({ now < $0.lowerBound - 1 || now > $0.upperBound + 1 }) {
+                #expect(open == nil, "speech open at \(now) s, in a silence")
+            }
+            if let open, !open.isComplete { views.append(open) }
+        }
+        #expect(checked >= speech.sentences.count, "only \(checked) views of open speech were checked")
+    }
+
     @Test func segmentTimesFollowTheClockOfEachBlock() throws {
         // The same speech pushed in two blocks, the second an hour later on the source's clock (a gap in ingest):
         // the segments after the gap are timed from the second block's `at`.

@@ -184,6 +184,22 @@ def test_captions_follow_the_channel_and_only_its_own(browser):
         assert "Машинный перевод" not in d.find_element(*_css("#carrying")).text
 
 
+def test_an_empty_final_line_withdraws_its_partial_line(browser):
+    """A partial line whose speech yielded nothing in the end (docs/protocol.md, `caption`) leaves the box."""
+    with FakeListenerServer(carrying={"ru": {"kind": "machine", "language": "ru"}}) as fake:
+        d = browser(lang="ru")
+        open_page(d, f"{fake.url}/j/{fake.code}?channel=ru", "ru")
+        listen(d, fake, "ru")
+        fake.caption("ru", "m1", "Первая строка.", final=True)
+        fake.caption("ru", "m2", "Втор", final=False)
+        wait_lines(d, [("Первая строка.", True), ("Втор", False)], "a final line and a partial one")
+        fake.caption("ru", "m2", "", final=True)
+        wait_lines(d, [("Первая строка.", True)], "the partial line withdrawn")
+        assert captions(d)["announced"] == "Первая строка.", "a withdrawn line is not announced"
+        fake.caption("ru", "m3", "Третья строка.", final=True)
+        wait_lines(d, [("Первая строка.", True), ("Третья строка.", True)], "the next line after it")
+
+
 def test_captions_on_the_audio_element_fallback_come_over_their_own_socket(browser):
     with FakeListenerServer(carrying={"ru": {"kind": "machine", "language": "ru"},
                                       "en": {"kind": "interpreter", "language": "en"}}) as fake:

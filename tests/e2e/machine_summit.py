@@ -62,10 +62,10 @@ def whisper_model_missing() -> str | None:
 class MachineServer(dt.Server):
     """`dragoman serve` with machine booths: the Whisper worker's URL and a LibreTranslate translator."""
 
-    def __init__(self, binary: Path, workdir: Path, whisper_url: str, translator_url: str):
+    def __init__(self, binary: Path, workdir: Path, whisper_url: str, translator_url: str, extra=()):
         super().__init__(binary, workdir)
         self.machine_args = ["--whisper-url", whisper_url, "--translator", f"libretranslate={translator_url}",
-                             "--floor-language", "auto"]
+                             "--floor-language", "auto", *extra]
 
     @property
     def command(self) -> list[str]:
@@ -234,7 +234,11 @@ class SummitRun:
                 if e["message"].get("type") == "caption"]
 
     def finals(self, channel: str) -> list[dict]:
-        return [c for c in self.captions(channel) if c.get("final")]
+        """The final lines a channel's listener got (an empty final line withdraws a partial one: left out)."""
+        return [c for c in self.captions(channel) if c.get("final") and c["text"].strip()]
+
+    def partials(self, channel: str) -> list[dict]:
+        return [c for c in self.captions(channel) if not c.get("final")]
 
     def sentence_of(self, caption: dict) -> dict | None:
         """The summit sentence whose speech the caption renders (most overlap), or None when it lies in a silence."""
@@ -271,7 +275,7 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, keep=lambda path: None,
-               worker_args=(), repeat: int = 1, booths=("ru", "en")) -> SummitRun:
+               worker_args=(), repeat: int = 1, booths=("ru", "en"), server_args=()) -> SummitRun:
     """Runs the summit through the machine booths (`repeat` times over, back to back, for a long run: the
     sentences of the k-th time are named `ru-01@k`), with machine booths for `booths` (the event's languages are
     ru, kk, en and those); returns what every party recorded. Raises AssertionError when
@@ -294,7 +298,7 @@ def run_summit(binary: Path, cli: dt.Cli, summit_audio: Path, workdir: Path, *, 
     keep(worker.dir / "worker.log")
     translator = FakeLibreTranslate(log=workdir / "translator-requests.jsonl")
     translator.start()
-    server = MachineServer(binary, workdir / "server", worker.url, translator.url)
+    server = MachineServer(binary, workdir / "server", worker.url, translator.url, server_args)
     keep(server.log_path)
     listeners: list[dt.Background] = []
     pcm: dict[str, PCMListener] = {}
@@ -410,6 +414,17 @@ def sentence_finals(run: SummitRun, channel: str) -> list[tuple[dict, dict]]:
     return [(s, out[s["id"]]) for s in run.timeline if s["id"] in out]
 
 
+def first_lines(run: SummitRun, channel: str) -> list[tuple[dict, dict]]:
+    """(sentence, the first line a listener of `channel` saw of it, partial or final): the first caption with text
+    whose speech overlaps the sentence most."""
+    out = {}
+    for c in run.captions(channel):
+        s = run.sentence_of(c)
+        if s is not None and c["text"].strip() and s["id"] not in out:
+            out[s["id"]] = c
+    return [(s, out[s["id"]]) for s in run.timeline if s["id"] in out]
+
+
 def voice_delays(run: SummitRun, channel: str) -> list[tuple[str, float]]:
     """(sentence, s from its end to the machine's voice on `channel`): for each final caption on the channel that
     arrives while the machine carries it in silence, the first sound after the caption."""
@@ -446,6 +461,16 @@ def figures(run: SummitRun) -> dict:
                        if "answered" in r and int(r["answered"] * 1e6) <= caption["receivedAt"]]
             if answers:
                 after_engine_s.append((caption["receivedAt"] - max(answers)) / 1e6)
+    # The first line of a sentence, partial or final: from the start of its speech, and how far ahead of the
+    # sentence's final line it came (0 where the first line was the final one).
+    first_line_s, partial_lead_s, final_line_s = [], [], []
+    for channel in CHANNELS:
+        finals = dict((s["id"], c) for s, c in sentence_finals(run, channel))
+        for sentence, line in first_lines(run, channel):
+            first_line_s.append((line["receivedAt"] - run.at(sentence["start"])) / 1e6)
+            if sentence["id"] in finals:
+                final_line_s.append((finals[sentence["id"]]["receivedAt"] - run.at(sentence["start"])) / 1e6)
+                partial_lead_s.append((finals[sentence["id"]]["receivedAt"] - line["receivedAt"]) / 1e6)
     voices = voice_delays(run, "ru") + voice_delays(run, "en")
     switches = {}
     for change in run.changes:
@@ -460,6 +485,12 @@ def figures(run: SummitRun) -> dict:
         "overhead_s": (percentile(overhead_s, 50), percentile(overhead_s, 95)),
         "own_s": (percentile(own_s, 50), percentile(own_s, 95)),
         "answer_to_caption_s": (percentile(after_engine_s, 50), percentile(after_engine_s, 95)),
+        "first_line_after_start_s": (percentile(first_line_s, 50), percentile(first_line_s, 95), len(first_line_s)),
+        "final_line_after_start_s": (percentile(final_line_s, 50), percentile(final_line_s, 95)),
+        "partial_lead_s": (percentile(partial_lead_s, 50), percentile(partial_lead_s, 95)),
+        "partial_lines": {c: len(run.partials(c)) for c in CHANNELS},
+        "withdrawn_lines": {c: sum(1 for x in run.captions(c) if x.get("final") and not x["text"].strip())
+                            for c in CHANNELS},
         "caption_s_by_channel": by_channel,
         "voice_s": (percentile([v for _, v in voices], 50), percentile([v for _, v in voices], 95), len(voices)),
         "switch_s": switches,

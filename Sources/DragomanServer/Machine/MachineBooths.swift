@@ -59,27 +59,30 @@ final class MachineBooths: Sendable {
         }
     }
 
-    /// Floor frames → 16 kHz → speech segments → the interpreter, in order, until cancelled.
+    /// Floor frames → 16 kHz → speech segments → the interpreter, in order, until cancelled. While the machine is
+    /// idle, the speech still open goes to it too, for partial captions (`MachineEngines.partialCaptions`).
     private func listen(detector: UncheckedDetector, interpreter: MachineInterpreter) async {
         let (tap, frames) = event.floorFrames()
         defer { event.stopFloorFrames(tap) }
         guard var resampler = try? Resampler(from: 48000, to: SpeechSegment.sampleRate) else { return }
-        let (segments, queue) = AsyncStream.makeStream(of: SpeechSegment.self, bufferingPolicy: .bufferingNewest(64))
-        let worker = Task { for await segment in segments { await interpreter.process(segment) } }
-        defer { worker.cancel() }
+        let jobs = MachineJobs(interpreter: interpreter)
+        defer { jobs.finish() }
+        var schedule = engines.partialCaptions
         for await frame in frames {
             do {
                 if frame.isEnd {
-                    for segment in try detector.detector.flush() { queue.yield(segment) }
+                    for segment in try detector.detector.flush() { jobs.submit(.segment(segment)) }
                     continue
                 }
                 let samples = resampler.process(frame.samples)
-                for segment in try detector.detector.accept(samples, at: frame.ingestMicros) { queue.yield(segment) }
+                for segment in try detector.detector.accept(samples, at: frame.ingestMicros) { jobs.submit(.segment(segment)) }
+                if schedule != nil, jobs.isIdle, let open = detector.detector.openSpeech(), schedule?.due(open, idle: true) == true {
+                    jobs.submit(.partial(open))
+                }
             } catch {
                 logger.error("voice activity detection for \(event.definition.code): \(error)")
             }
         }
-        queue.finish()
     }
 
     /// What the interpreter produces, carried into the live event.
@@ -129,6 +132,51 @@ final class MachineBooths: Sendable {
                 "event \(event.definition.code): the machine fell \(micros / 1000) ms behind and skipped a segment (\(segment.startMicros)–\(segment.endMicros) µs)"
             )
         }
+    }
+}
+
+/// The interpreter's work, done one job at a time, in order, by a task of its own; it knows whether any is waiting or
+/// under way (partials are only asked for when none is).
+private final class MachineJobs: Sendable {
+    enum Job: Sendable {
+        /// A complete segment: its final line.
+        case segment(SpeechSegment)
+        /// The speech open so far: a partial line.
+        case partial(SpeechSegment)
+    }
+
+    private let queue: AsyncStream<Job>.Continuation
+    private let worker: Task<Void, Never>
+    private let pending: NIOLockedValueBox<Int>
+
+    init(interpreter: MachineInterpreter) {
+        let (jobs, queue) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingNewest(64))
+        let pending = NIOLockedValueBox(0)
+        self.queue = queue
+        self.pending = pending
+        worker = Task {
+            for await job in jobs {
+                switch job {
+                case .segment(let segment): await interpreter.process(segment)
+                case .partial(let open): await interpreter.partial(open)
+                }
+                pending.withLockedValue { $0 -= 1 }
+            }
+        }
+    }
+
+    /// Whether no job is waiting or under way.
+    var isIdle: Bool { pending.withLockedValue { $0 == 0 } }
+
+    func submit(_ job: Job) {
+        pending.withLockedValue { $0 += 1 }
+        // A full queue drops its oldest job (the interpreter would drop it as stale anyway): it is no longer pending.
+        if case .dropped = queue.yield(job) { pending.withLockedValue { $0 -= 1 } }
+    }
+
+    func finish() {
+        queue.finish()
+        worker.cancel()
     }
 }
 

@@ -16,6 +16,8 @@ public struct MachineEngines: Sendable {
     public var synthesizer: (any SpeechSynthesizer)?
     /// Whether the floor language follows the floor by ear.
     public var floorLanguage: FloorLanguageMode
+    /// When the speech still open is shown as partial captions; nil: final lines only.
+    public var partialCaptions: PartialCaptionSchedule?
     /// Engines the server runs as processes of its own (the Whisper worker behind `recognizer`), started when a
     /// machine booth first needs them and restarted when they die.
     public var localEngines: [LocalEngine]
@@ -28,6 +30,7 @@ public struct MachineEngines: Sendable {
         speechTranslator: (any SpeechTranslator)? = nil,
         synthesizer: (any SpeechSynthesizer)?,
         floorLanguage: FloorLanguageMode = .auto,
+        partialCaptions: PartialCaptionSchedule? = PartialCaptionSchedule(),
         localEngines: [LocalEngine] = []
     ) {
         self.makeDetector = makeDetector
@@ -37,6 +40,7 @@ public struct MachineEngines: Sendable {
         self.speechTranslator = speechTranslator
         self.synthesizer = synthesizer
         self.floorLanguage = floorLanguage
+        self.partialCaptions = partialCaptions
         self.localEngines = localEngines
     }
 }

@@ -7,6 +7,14 @@ public protocol VoiceActivityDetector: AnyObject {
     func accept(_ samples: [Float], at startMicros: UInt64) throws(SpeechError) -> [SpeechSegment]
     /// The source ended: returns the speech still open.
     func flush() throws(SpeechError) -> [SpeechSegment]
+    /// The speech open now, from where its segment will start to the last sample taken, as an incomplete segment;
+    /// nil in silence. What partial captions are made from while the speaker goes on.
+    func openSpeech() -> SpeechSegment?
+}
+
+extension VoiceActivityDetector {
+    /// A detector that cannot show its open speech gives none: its segments get final captions only.
+    public func openSpeech() -> SpeechSegment? { nil }
 }
 
 /// Turns a segment of speech into text (segment-wise; engines that stream give partials elsewhere).

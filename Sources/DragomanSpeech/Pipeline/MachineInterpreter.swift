@@ -20,6 +20,11 @@ public protocol MachineOutput: Sendable {
 /// its language identified (the floor's language followed by ear), captioned on the floor channel,
 /// then for every machine booth translated, captioned on that channel and spoken.
 ///
+/// While the speaker goes on, `partial(_:)` hears the speech open so far and shows it as a partial line
+/// (`final: false`), on the floor and, with a text translator, translated on every booth's channel; the
+/// segment's final line then replaces it under the same id, or withdraws it (an empty final line) when the
+/// segment yields nothing.
+///
 /// Segments are processed one at a time, in order; one that has gone stale by the time its turn
 /// comes is dropped and reported rather than spoken late. An engine that fails degrades what it
 /// serves and is reported; it never touches the audio path.
@@ -78,6 +83,34 @@ public actor MachineInterpreter {
     private var tracker: FloorLanguageTracker
     private let filter = HallucinationFilter()
     private var lineNumber = 0
+    /// The line partial captions show now, until the final line of its speech replaces or withdraws it.
+    private var openLine: OpenLine?
+
+    /// A line shown as partial captions: its id, the speech heard for it so far, and the channels it is shown on.
+    private struct OpenLine {
+        let id: String
+        let start: UInt64
+        var end: UInt64
+        var channels: [String] = []
+
+        /// Whether `segment`'s speech is (part of) this line's.
+        func renders(_ segment: SpeechSegment) -> Bool {
+            segment.startMicros < max(end, start + 1) && segment.endMicros > start
+        }
+
+        func caption(on channel: String, text: String, language: LanguageTag?, final: Bool, source: String) -> ControlMessages.Caption {
+            ControlMessages.Caption(
+                channel: channel,
+                id: id,
+                text: text,
+                language: language?.value,
+                final: final,
+                start: start,
+                end: end,
+                source: source
+            )
+        }
+    }
 
     /// - Parameters:
     ///   - identifier: spoken language identification of its own (a sherpa-onnx Whisper model), for a recognizer
@@ -117,10 +150,82 @@ public actor MachineInterpreter {
 
     /// Interprets one segment of floor speech.
     public func process(_ segment: SpeechSegment) async {
+        let line = await takeOpenLine(for: segment)
+        let captioned = await hear(segment, lineID: line?.id)
+        if let line { await withdraw(line, except: captioned) }
+    }
+
+    /// Hears the speech open so far (`segment`, incomplete) for a partial line: in the floor's language as
+    /// followed by ear (the engine identifies among the event's when there is none yet), captioned on the floor
+    /// and, with a text translator, translated on every booth's channel. Faults are left to the final line to
+    /// report; a partial that yields nothing shows nothing.
+    public func partial(_ segment: SpeechSegment) async {
+        let language = tracker.current
+        guard
+            let transcript = try? await recognizer.transcribe(
+                segment,
+                language: language,
+                candidates: language == nil ? configuration.languages : [],
+                hints: configuration.glossary.allTerms
+            ),
+            filter.accepts(transcript)
+        else { return }
+        let text = transcript.text.trimmingWhitespace()
+        guard !text.isEmpty, let heard = language ?? identify(transcript).language else { return }
+        if let open = openLine, !open.renders(segment) {
+            openLine = nil
+            await withdraw(open, except: [])
+        }
+        var line = openLine ?? OpenLine(id: nextLineID(), start: segment.startMicros, end: segment.endMicros)
+        line.end = segment.endMicros
+        await output.caption(line.caption(on: "floor", text: text, language: heard, final: false, source: "floor"))
+        if !line.channels.contains("floor") { line.channels.append("floor") }
+        if let translator {
+            for target in configuration.targets where target != heard {
+                let glossary = configuration.glossary.translations(from: heard, to: target)
+                guard let translated = try? await translator.translate(text, from: heard, to: target, glossary: glossary) else { continue }
+                await output.caption(line.caption(on: target.value, text: translated, language: target, final: false, source: "machine"))
+                if !line.channels.contains(target.value) { line.channels.append(target.value) }
+            }
+        }
+        openLine = line
+    }
+
+    /// The open line `segment` finishes, taken off; an older open line whose speech never came as a segment is
+    /// withdrawn on the way.
+    private func takeOpenLine(for segment: SpeechSegment) async -> OpenLine? {
+        guard let open = openLine else { return nil }
+        if open.renders(segment) {
+            openLine = nil
+            return open
+        }
+        if open.end <= segment.startMicros {
+            openLine = nil
+            await withdraw(open, except: [])
+        }
+        return nil
+    }
+
+    /// Withdraws a partial line from the channels that got no final line for it: an empty final line of its id.
+    private func withdraw(_ line: OpenLine, except captioned: [String]) async {
+        for channel in line.channels where !captioned.contains(channel) {
+            let source = channel == "floor" ? "floor" : "machine"
+            await output.caption(line.caption(on: channel, text: "", language: nil, final: true, source: source))
+        }
+    }
+
+    private func nextLineID() -> String {
+        lineNumber += 1
+        return "m\(lineNumber)"
+    }
+
+    /// Hears one complete segment: the floor's line and the booths' under `lineID` (a new id when nil).
+    /// - Returns: the channels that got a final line
+    private func hear(_ segment: SpeechSegment, lineID: String?) async -> [String] {
         let started = now()
         if started > segment.endMicros + configuration.maximumLag {
             await output.dropped(segment, lateBy: started - segment.endMicros)
-            return
+            return []
         }
         let hints = configuration.glossary.allTerms
         let identified = await sureIdentification(of: segment)
@@ -135,9 +240,9 @@ public actor MachineInterpreter {
             await output.engineStatus(.ready, of: nil)
         } catch {
             await output.engineStatus(.failed(error.description), of: nil)
-            return
+            return []
         }
-        guard filter.accepts(transcript) else { return }
+        guard filter.accepts(transcript) else { return [] }
         var heard = identify(transcript)
         if let identified {
             // Heard in the language identified; letters that settle another of the event's languages still win.
@@ -156,8 +261,7 @@ public actor MachineInterpreter {
         if let switched = tracker.heard(language, confidence: heard.confidence, duration: segment.durationMicros) {
             await output.floorLanguageHeard(switched)
         }
-        lineNumber += 1
-        let id = "m\(lineNumber)"
+        let id = lineID ?? nextLineID()
         await output.caption(
             ControlMessages.Caption(
                 channel: "floor",
@@ -170,10 +274,12 @@ public actor MachineInterpreter {
                 source: "floor"
             )
         )
-        guard let language else { return }
+        var captioned = ["floor"]
+        guard let language else { return captioned }
         for target in configuration.targets where target != language {
-            await interpret(text, from: language, into: target, id: id, segment: segment)
+            if await interpret(text, from: language, into: target, id: id, segment: segment) { captioned.append(target.value) }
         }
+        return captioned
     }
 
     /// The language identifier's answer for `segment` when it is sure of one of the event's languages; nil when there
@@ -224,7 +330,8 @@ public actor MachineInterpreter {
         }
     }
 
-    private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async {
+    /// Translates, captions and speaks one line on `target`'s channel; returns whether it was captioned.
+    private func interpret(_ text: String, from source: LanguageTag, into target: LanguageTag, id: String, segment: SpeechSegment) async -> Bool {
         let glossary = configuration.glossary.translations(from: source, to: target)
         let translated: String
         do {
@@ -236,11 +343,11 @@ public actor MachineInterpreter {
                 let hints = configuration.glossary.terms(in: target)
                 translated = try await speechTranslator.translate(segment, into: target, hints: hints).text.trimmingWhitespace()
             } else {
-                return
+                return false
             }
         } catch {
             await output.engineStatus(.failed(error.description), of: target)
-            return
+            return false
         }
         await output.caption(
             ControlMessages.Caption(
@@ -256,7 +363,7 @@ public actor MachineInterpreter {
         )
         guard let synthesizer, synthesizer.languages.contains(target) else {
             await output.engineStatus(.ready, of: target)
-            return
+            return true
         }
         do {
             let audio = try await synthesizer.synthesize(translated, language: target)
@@ -265,5 +372,6 @@ public actor MachineInterpreter {
         } catch {
             await output.engineStatus(.failed(error.description), of: target)
         }
+        return true
     }
 }

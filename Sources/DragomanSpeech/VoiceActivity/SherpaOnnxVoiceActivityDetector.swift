@@ -33,6 +33,10 @@ public final class SherpaOnnxVoiceActivityDetector: VoiceActivityDetector {
     private var lastEnd: Int64 = 0
     /// The sample index at which sherpa was first seen inside the speech now open; nil in silence.
     private var openSince: Int64?
+    /// The samples fed from `recentStart` on (sherpa keeps the open speech to itself): what `openSpeech()` gives.
+    private var recent: [Float] = []
+    /// sherpa's sample index of `recent[0]`.
+    private var recentStart: Int64 = 0
 
     /// Loads the model.
     ///
@@ -93,6 +97,7 @@ public final class SherpaOnnxVoiceActivityDetector: VoiceActivityDetector {
             while offset < all.count {
                 let count = min(Self.windowSize, all.count - offset)
                 SherpaOnnxVoiceActivityDetectorAcceptWaveform(handle, all.baseAddress! + offset, Int32(count))
+                recent.append(contentsOf: UnsafeBufferPointer(start: all.baseAddress! + offset, count: count))
                 offset += count
                 fed += Int64(count)
                 segments += drain(isComplete: true)
@@ -100,7 +105,23 @@ public final class SherpaOnnxVoiceActivityDetector: VoiceActivityDetector {
             }
         }
         clock.forget(before: lowWater)
+        // Keeps what open speech may still need, trimmed in steps of a second so as not to move the samples on every call.
+        let unneeded = Int(min(max(lowWater - recentStart, 0), Int64(recent.count)))
+        if unneeded >= SpeechSegment.sampleRate {
+            recent.removeFirst(unneeded)
+            recentStart += Int64(unneeded)
+        }
         return segments
+    }
+
+    /// The speech open now: from where its segment will start (sherpa's look-back included) to the last sample
+    /// taken; nil in silence.
+    public func openSpeech() -> SpeechSegment? {
+        guard let openSince else { return nil }
+        let start = max(openSince - lookback, lastEnd, recentStart)
+        guard start < fed else { return nil }
+        let samples = Array(recent[Int(start - recentStart)..<Int(fed - recentStart)])
+        return SpeechSegment(samples: samples, startMicros: clock.micros(at: start), isComplete: false)
     }
 
     /// The source ended: returns the speech still open (as complete), and starts afresh for a new stream.
@@ -112,6 +133,8 @@ public final class SherpaOnnxVoiceActivityDetector: VoiceActivityDetector {
         fed = 0
         lastEnd = 0
         openSince = nil
+        recent = []
+        recentStart = 0
         return segments
     }
 

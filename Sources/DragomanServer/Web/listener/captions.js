@@ -19,14 +19,20 @@ export class Captions {
     this.lines = []; // [{ id, text, final, language, element }]
   }
 
-  /** A `caption` message: replaces the line with its id (while that one is not final), else adds one. */
+  /**
+   * A `caption` message: replaces the line with its id (while that one is not final), else adds one. An empty
+   * final line withdraws the partial line of its id (its speech yielded nothing in the end).
+   */
   add(message) {
     const text = String(message.text || '').trim();
-    if (!text) return;
     const id = message.id === undefined || message.id === null ? `line-${this.lines.length}-${Date.now()}` : String(message.id);
     const final = message.final !== false;
     const language = message.language ? String(message.language) : '';
     let line = this.lines.find((l) => l.id === id);
+    if (!text) {
+      if (final && line && !line.final) this.remove(line);
+      return;
+    }
     if (line && line.final && final && line.text === text) return; // a repeated final: nothing new
     if (!line) {
       const element = document.createElement('p');
@@ -46,6 +52,12 @@ export class Captions {
     if (this.empty) this.empty.hidden = true;
     if (final) this.say(text, language);
     this.box.scrollTop = this.box.scrollHeight;
+  }
+
+  remove(line) {
+    line.element.remove();
+    this.lines = this.lines.filter((l) => l !== line);
+    if (this.empty && this.lines.length === 0) this.empty.hidden = false;
   }
 
   /** Forgets every line (another channel, another meeting). */
