@@ -85,6 +85,14 @@ struct MachineOptions: ParsableArguments {
     )
     var partialCaptions = 1.0
 
+    @Option(
+        help: """
+            Partial captions are heard only while the recognizer's quickest recent hearing took at most this many \
+            seconds (a final line that closes meanwhile waits for the partial; Whisper base on two cores takes 1.4 s).
+            """
+    )
+    var partialHearingLimit = 0.6
+
     func validate() throws {
         if let engineTimeout, !(1...600).contains(engineTimeout) {
             throw ValidationError("--engine-timeout \(engineTimeout): use 1 to 600 seconds")
@@ -96,6 +104,9 @@ struct MachineOptions: ParsableArguments {
         guard SherpaOnnxThreads.allowed.contains(sherpaThreads) else { throw ValidationError("--sherpa-threads \(sherpaThreads): use 1 or 2") }
         guard partialCaptions == 0 || (0.5...10).contains(partialCaptions) else {
             throw ValidationError("--partial-captions \(partialCaptions): use 0 (off) or 0.5 to 10 seconds")
+        }
+        guard (0.05...30).contains(partialHearingLimit) else {
+            throw ValidationError("--partial-hearing-limit \(partialHearingLimit): use 0.05 to 30 seconds")
         }
         guard FloorLanguageMode(rawValue: floorLanguage) != nil else {
             throw ValidationError("--floor-language \(floorLanguage): use manual, suggest or auto")
@@ -151,7 +162,7 @@ struct MachineOptions: ParsableArguments {
     var partialCaptionSchedule: PartialCaptionSchedule? {
         guard partialCaptions > 0 else { return nil }
         let micros = UInt64(partialCaptions * 1_000_000)
-        return PartialCaptionSchedule(firstAfter: micros, every: micros)
+        return PartialCaptionSchedule(firstAfter: micros, every: micros, hearingLimit: UInt64(partialHearingLimit * 1_000_000))
     }
 
     /// The --language-id identifier, loaded (a missing or broken model stops the server with its reason).

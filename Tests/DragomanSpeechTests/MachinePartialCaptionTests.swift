@@ -1,5 +1,6 @@
 import DragomanCore
 import DragomanSpeech
+import Synchronization
 import Testing
 
 /// Partial captions: the speech still open, heard while the speaker goes on, shown as a line that its final
@@ -116,6 +117,43 @@ import Testing
                 Line("floor", "m3", "Итак", false), Line("floor", "m3", "", true),
             ]
         )
+    }
+}
+
+extension MachinePartialCaptionTests {
+    /// A clock that moves on by a second each time it is read: every hearing takes at least a second.
+    final class SlowClock: Sendable {
+        let reads = Mutex<UInt64>(0)
+        func now() -> UInt64 {
+            reads.withLock {
+                $0 += 1_000_000
+                return $0
+            }
+        }
+    }
+
+    @Test func aRecognizerTooSlowForPartialLinesHearsFinalLinesOnly() async {
+        let output = MachineInterpreterTests.Recorder()
+        let recognizer = Scripted(
+            lines: [0: Transcript(text: "Добрый день", language: Self.ru, languageProbability: 0.97)],
+            forced: [3_000_000: Transcript(text: "Нач")]
+        )
+        let clock = SlowClock()
+        let interpreter = MachineInterpreter(
+            recognizer: recognizer,
+            translator: MachineInterpreterTests.TaggingTranslator(),
+            synthesizer: nil,
+            output: output,
+            configuration: .init(languages: [Self.ru, Self.en], targets: [Self.en], maximumLag: .max / 2, partialHearingLimit: 600_000),
+            floorLanguage: Self.ru,
+            now: { clock.now() }
+        )
+        #expect(await interpreter.partialsAffordable, "before any hearing, the first partial finds out")
+        await interpreter.process(tests.segment(at: 0, seconds: 2))
+        #expect(await !interpreter.partialsAffordable)
+        await interpreter.partial(tests.segment(at: 3_000_000, seconds: 1))
+        #expect(recognizer.languagesAsked.count == 1, "the partial was heard: \(recognizer.languagesAsked)")
+        #expect(shown(output).allSatisfy { $0.final })
     }
 }
 

@@ -38,7 +38,12 @@ final class MachineBooths: Sendable {
             speechTranslator: engines.speechTranslator,
             synthesizer: engines.synthesizer,
             output: output,
-            configuration: .init(languages: definition.languages, targets: definition.machineBooths, glossary: definition.glossary),
+            configuration: .init(
+                languages: definition.languages,
+                targets: definition.machineBooths,
+                glossary: definition.glossary,
+                partialHearingLimit: engines.partialCaptions?.hearingLimit ?? 0
+            ),
             floorLanguage: event.floorLanguage,
             now: { [event] in event.clock.nowMicros() }
         )

@@ -54,6 +54,12 @@ public actor MachineInterpreter {
         /// languages: forced to Kazakh, Whisper writes Kazakh letters into Russian it cannot make out, too. On the
         /// summit its Kazakh got 0.12–0.27 (sentences and segments), its Russian 0.003–0.06; 0.08 lies between.
         public var plausibleSecondHearing: Double
+        /// Partial lines are heard only while the recognizer's quickest hearing of late (its last eight) took at most
+        /// this long, µs. A segment-wise recognizer hears the open speech again from its start for each partial, and
+        /// a final line that closes meanwhile waits for it: Whisper base on two cores takes 1.4 s for any hearing (it
+        /// always encodes a 30 s window), which made final lines 0.7–1.9 s later and no first line earlier
+        /// (docs/benchmarks.md, "Partial lines"); on a GPU or a faster recognizer it takes a tenth of that.
+        public var partialHearingLimit: UInt64
 
         public init(
             languages: [LanguageTag],
@@ -61,7 +67,8 @@ public actor MachineInterpreter {
             glossary: [GlossaryTerm] = [],
             maximumLag: UInt64 = 6_000_000,
             sureIdentification: Double = 0.8,
-            plausibleSecondHearing: Double = 0.08
+            plausibleSecondHearing: Double = 0.08,
+            partialHearingLimit: UInt64 = 600_000
         ) {
             self.languages = languages
             self.targets = targets
@@ -69,6 +76,7 @@ public actor MachineInterpreter {
             self.maximumLag = maximumLag
             self.sureIdentification = sureIdentification
             self.plausibleSecondHearing = plausibleSecondHearing
+            self.partialHearingLimit = partialHearingLimit
         }
     }
 
@@ -85,6 +93,8 @@ public actor MachineInterpreter {
     private var lineNumber = 0
     /// The line partial captions show now, until the final line of its speech replaces or withdraws it.
     private var openLine: OpenLine?
+    /// How long the recognizer's last hearings took, µs, newest last (at most eight).
+    private var hearingTimes: [UInt64] = []
 
     /// A line shown as partial captions: its id, the speech heard for it so far, and the channels it is shown on.
     private struct OpenLine {
@@ -160,9 +170,10 @@ public actor MachineInterpreter {
     /// and, with a text translator, translated on every booth's channel. Faults are left to the final line to
     /// report; a partial that yields nothing shows nothing.
     public func partial(_ segment: SpeechSegment) async {
+        guard partialsAffordable else { return }
         let language = tracker.current
         guard
-            let transcript = try? await recognizer.transcribe(
+            let transcript = try? await transcribe(
                 segment,
                 language: language,
                 candidates: language == nil ? configuration.languages : [],
@@ -214,6 +225,28 @@ public actor MachineInterpreter {
         }
     }
 
+    /// Whether a partial line is worth a hearing: the recognizer's quickest hearing of late was within
+    /// `partialHearingLimit` (before any, the first partial finds out).
+    public var partialsAffordable: Bool {
+        guard let quickest = hearingTimes.min() else { return true }
+        return quickest <= configuration.partialHearingLimit
+    }
+
+    /// The recognizer's hearing, timed.
+    private func transcribe(
+        _ segment: SpeechSegment,
+        language: LanguageTag?,
+        candidates: [LanguageTag],
+        hints: [String]
+    ) async throws(SpeechError) -> Transcript {
+        let started = now()
+        let transcript = try await recognizer.transcribe(segment, language: language, candidates: candidates, hints: hints)
+        let ended = now()
+        hearingTimes.append(ended >= started ? ended - started : 0)
+        if hearingTimes.count > 8 { hearingTimes.removeFirst() }
+        return transcript
+    }
+
     private func nextLineID() -> String {
         lineNumber += 1
         return "m\(lineNumber)"
@@ -231,7 +264,7 @@ public actor MachineInterpreter {
         let identified = await sureIdentification(of: segment)
         var transcript: Transcript
         do {
-            transcript = try await recognizer.transcribe(
+            transcript = try await transcribe(
                 segment,
                 language: identified?.language,
                 candidates: identified == nil ? configuration.languages : [],
@@ -249,7 +282,7 @@ public actor MachineInterpreter {
             if LanguageScript.decisiveLanguage(of: transcript.text, among: configuration.languages) == nil { heard = identified }
         } else if heard.confidence < configuration.sureIdentification,
             let other = secondHearing(of: transcript, heard: heard.language),
-            let forced = try? await recognizer.transcribe(segment, language: other, candidates: [], hints: hints),
+            let forced = try? await transcribe(segment, language: other, candidates: [], hints: hints),
             filter.accepts(forced),
             LanguageScript.decisiveLanguage(of: forced.text, among: configuration.languages) == other
         {

@@ -9,13 +9,17 @@ public struct PartialCaptionSchedule: Equatable, Sendable {
     public var firstAfter: UInt64
     /// How much more speech each further partial of the same line waits for, µs.
     public var every: UInt64
+    /// Partials are heard only while the recognizer's quickest recent hearing took at most this long, µs
+    /// (`MachineInterpreter.Configuration.partialHearingLimit`).
+    public var hearingLimit: UInt64
     /// The start of the open speech last shown, and how far it reached.
     private var lastStart: UInt64?
     private var lastEnd: UInt64 = 0
 
-    public init(firstAfter: UInt64 = 1_000_000, every: UInt64 = 1_000_000) {
+    public init(firstAfter: UInt64 = 1_000_000, every: UInt64 = 1_000_000, hearingLimit: UInt64 = 600_000) {
         self.firstAfter = firstAfter
         self.every = every
+        self.hearingLimit = hearingLimit
     }
 
     /// Whether `open` (the speech open now) should be heard for a partial caption, and if so notes that it is.
