@@ -306,6 +306,24 @@ import Testing
         #expect(event.setMachineStatus(.ready, of: en).isEmpty)  // en has no machine booth
     }
 
+    /// Speech the machine skipped because it fell behind is added up and shown on its booths' state (consoles and
+    /// the dashboard); the audio routes are not concerned, and a booth without a machine shows nothing.
+    @Test func speechTheMachineSkippedIsShownWithItsBooths() {
+        var event = summitWithMachine()
+        _ = event.setMachineStatus(.ready, of: ru)
+        #expect(event.boothState(ru, audience: 0, at: 0)?.machineSkipped == nil)
+        let routes = event.routes
+        _ = event.machineSkipped(speech: 2_500_000, lateBy: 6_200_000, at: 10_000_000)
+        let notices = event.machineSkipped(speech: 1_200_000, lateBy: 7_450_000, at: 20_000_000)
+        #expect(notices == [.boothState(ru), .dashboards(.refresh)])
+        #expect(event.routes == routes)
+        let skipped = event.boothState(ru, audience: 0, at: 0)?.machineSkipped
+        #expect(skipped?.count == 2 && skipped?.seconds == 3.7 && skipped?.lastAt == 20_000_000 && skipped?.lateBy == 7.4)
+        #expect(event.boothState(en, audience: 0, at: 0)?.machineSkipped == nil)
+        var none = summit()
+        #expect(none.machineSkipped(speech: 1, lateBy: 1, at: 1).isEmpty, "an event without machine booths")
+    }
+
     /// The organizer adds and removes a machine booth by changing the event.
     @Test func machineBoothsFollowTheDefinition() {
         var event = summit()

@@ -2,6 +2,8 @@
 that carries machine interpretation, in kk, ru and en. Against fake_listener.FakeListenerServer, which sends the
 `dashboard` state of docs/protocol.md with the machine booth fields the server is getting."""
 
+import time
+
 import pytest
 
 from chromium import poll, screenshot
@@ -13,6 +15,7 @@ STARTING = {"en": "Machine interpretation: starting…", "ru": "Машинный
 FAILED = {"en": "Machine interpretation failed: ", "ru": "Машинный перевод не работает: ",
           "kk": "Машиналық аударма істемей тұр: "}
 PROBLEM = "recognition: model file /var/lib/dragoman/whisper-small.bin is missing"
+SKIPPED = {"en": "Fell behind and skipped", "ru": "Отставал и пропустил", "kk": "Артта қалып"}
 
 
 def booth(language, **extra):
@@ -66,6 +69,18 @@ def test_dashboard_shows_machine_booths_and_machine_interpretation(browser, lang
             lambda v: v and v[0] == MACHINE[lang], 10)
         assert cell[1] == "machine" and cell[2] not in ("", "none"), cell
         screenshot(d, f"dashboard-machine-{lang}.png", full=True)
+
+        # The machine fell behind: how much speech it skipped, shown under its state and marked while recent.
+        last = int(time.time() * 1e6) - 5_000_000
+        fake.dashboard["booths"][0] = booth("ru", machine="ready",
+                                            machineSkipped={"count": 2, "seconds": 3.7, "lastAt": last, "lateBy": 7.4})
+        skipped = poll("the skipped speech", lambda: d.execute_script(
+            "const p = document.querySelector('[data-booth=ru] .dash-booth-skipped');"
+            "return p && !p.hidden ? [p.textContent, p.dataset.recent] : null;"), bool, 10)
+        assert SKIPPED[lang] in skipped[0] and "3.7" in skipped[0] and "2" in skipped[0], skipped
+        assert skipped[1] == "true", "a skip under a minute old is marked"
+        assert d.execute_script("const p = document.querySelector('[data-booth=en] .dash-booth-skipped');"
+                                "return p.hidden"), "a failed machine with nothing skipped shows no such line"
 
         # The booth starts again: the card follows the state the server sends.
         fake.dashboard["booths"][0] = booth("ru", machine="starting")

@@ -33,6 +33,9 @@ extension EventState {
         state.machine = desk.machine.wireName
         state.confidential = definition.confidential
         if case .failed(let problem) = desk.machine { state.machineProblem = problem }
+        if desk.machine != .none, machineSkips.count > 0 {
+            state.machineSkipped = ControlMessages.MachineSkipped(machineSkips)
+        }
         return state
     }
 

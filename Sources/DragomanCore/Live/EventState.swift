@@ -22,6 +22,8 @@ public struct EventState: Sendable {
     /// The language the machine hears on the floor when it differs from `floorLanguage` and the operator confirms
     /// changes (suggest mode): the dashboard offers it; setting the floor language clears it.
     public private(set) var suggestedFloorLanguage: LanguageTag?
+    /// Speech the machine booths skipped because they had fallen behind.
+    public private(set) var machineSkips = MachineSkips()
     /// The connection that publishes the floor now.
     public private(set) var floorPublisher: ConnectionID?
     /// The interpreters of the event, in the order they were made.
@@ -318,6 +320,14 @@ public struct EventState: Sendable {
     public mutating func setMachineStatus(_ status: MachineStatus, of booth: LanguageTag) -> [EventNotice] {
         guard let desk = desks[booth], desk.machine != .none, status != .none, desk.machine != status else { return [] }
         return change { $0.desks[booth]?.machine = status }
+    }
+
+    /// The machine booths skipped `speech` µs of the floor, `lateBy` µs after it ended: the consoles of those
+    /// booths and the dashboard show it.
+    public mutating func machineSkipped(speech: UInt64, lateBy: UInt64, at now: UInt64) -> [EventNotice] {
+        guard !definition.machineBooths.isEmpty else { return [] }
+        machineSkips.skipped(speech: speech, lateBy: lateBy, at: now)
+        return definition.machineBooths.map { EventNotice.boothState($0) } + [.dashboards(.refresh)]
     }
 
     // MARK: Recording

@@ -92,6 +92,25 @@ extension ControlMessages {
         }
     }
 
+    /// Speech the machine booths skipped because they had fallen behind.
+    public struct MachineSkipped: Codable, Equatable, Sendable {
+        /// How many stretches of speech.
+        public var count: Int
+        /// How much speech, seconds.
+        public var seconds: Double
+        /// When the last was skipped, µs since the Unix epoch.
+        public var lastAt: UInt64
+        /// How late the last was when its turn came, seconds.
+        public var lateBy: Double
+
+        public init(_ skips: MachineSkips) {
+            count = skips.count
+            seconds = Double(skips.speechMicros / 100_000) / 10
+            lastAt = skips.lastAt
+            lateBy = Double(skips.lastLateBy / 100_000) / 10
+        }
+    }
+
     /// The state of one booth: sent to its consoles, and part of the dashboard.
     public struct BoothState: Codable, Equatable, Sendable {
         public var type = "booth-state"
@@ -116,6 +135,9 @@ extension ControlMessages {
         public var machine: String?
         /// Why the machine booth failed.
         public var machineProblem: String?
+        /// Speech the machine skipped because it had fallen behind (the recognition serves every machine booth of
+        /// the event); absent while it has skipped none.
+        public var machineSkipped: MachineSkipped?
         public var serverTime: UInt64
 
         public init(

@@ -496,6 +496,12 @@ public final class LiveEvent: Sendable {
         apply { $0.setMachineStatus(status, of: booth) }
     }
 
+    /// The machine booths skipped `speech` µs of the floor because they had fallen behind.
+    func machineSkipped(speech: UInt64, lateBy: UInt64) {
+        let now = clock.nowMicros()
+        apply { $0.machineSkipped(speech: speech, lateBy: lateBy, at: now) }
+    }
+
     /// The recording of `channel` stopped; the dashboard shows `problem` until recording starts again.
     func recordingStopped(_ channel: ChannelID, problem: RecordingProblem) {
         apply { $0.recordingStopped(channel, problem: problem) }

@@ -133,6 +133,7 @@ final class MachineBooths: Sendable {
         }
 
         func dropped(_ segment: SpeechSegment, lateBy micros: UInt64) async {
+            event.machineSkipped(speech: segment.durationMicros, lateBy: micros)
             logger.warning(
                 "event \(event.definition.code): the machine fell \(micros / 1000) ms behind and skipped a segment (\(segment.startMicros)–\(segment.endMicros) µs)"
             )

@@ -227,6 +227,7 @@ export class LiveView {
       handover: el('p', { className: 'dash-booth-handover' }),
       hears: el('p', { className: 'dash-booth-hears' }),
       machine: el('p', { className: 'dash-booth-machine', attrs: { hidden: true } }),
+      skipped: el('p', { className: 'dash-booth-skipped', attrs: { hidden: true } }),
       listeners: el('p', { className: 'dash-booth-listeners muted' }),
       signal: el('p', { className: 'dash-booth-signal' }),
       people: el('ul', { className: 'dash-booth-people', attrs: { 'aria-label': t('dashInterpreters') } }),
@@ -246,7 +247,7 @@ export class LiveView {
     p.input.addEventListener('focus', () => this.markRead(id));
     const card = el('article', { className: 'dash-booth', attrs: { 'data-booth': id, 'aria-label': t('dashBoothTitle', { language: name }) } },
       el('header', { className: 'dash-booth-head' }, p.title, p.onair),
-      p.mic, p.handover, p.hears, p.machine, p.listeners, p.signal, p.people,
+      p.mic, p.handover, p.hears, p.machine, p.skipped, p.listeners, p.signal, p.people,
       el('section', { className: 'dash-chat' },
         el('h4', {}, el('span', { text: t('dashChat') }), ' ', p.unread),
         p.log, form, p.chatError));
@@ -289,6 +290,17 @@ export class LiveView {
     p.machine.hidden = !machine;
     p.machine.dataset.state = machine || '';
     p.machine.classList.toggle('dash-bad', machine === 'failed');
+    // Speech the machine skipped because it fell behind: kept in view (a machine that skips needs a faster
+    // recognizer or fewer booths), marked while the last skip is under a minute old.
+    const skipped = machine && booth.machineSkipped ? booth.machineSkipped : null;
+    setText(p.skipped, skipped ? t('dashMachineSkipped', {
+      n: Number(skipped.count) || 0,
+      seconds: (Number(skipped.seconds) || 0).toFixed(1),
+      time: clockText(skipped.lastAt, currentLanguage()),
+    }) : '');
+    p.skipped.hidden = !skipped;
+    const now = Number(this.state && this.state.serverTime) || Date.now() * 1000;
+    p.skipped.dataset.recent = String(!!skipped && now - Number(skipped.lastAt) < 60_000_000);
     setText(p.listeners, channel ? t('dashBoothListeners', { n: Number(channel.listeners) || 0 }) : '');
 
     const slow = this.alerts.slowDown(booth.booth);

@@ -208,6 +208,7 @@ export const words = {
   dashMachineReady: 'Machine interpretation: ready',
   dashMachineFailed: 'Machine interpretation failed: {problem}',
   dashMachineFailedUnknown: 'Machine interpretation failed',
+  dashMachineSkipped: 'Fell behind and skipped {seconds} s of speech (times: {n}; last at {time})',
   floorMixTitle: 'Floor under interpretation',
   floorMixToggle: 'Hear the speaker softly under the interpreter',
   floorMixLevel: 'Level of the speaker',

@@ -212,6 +212,7 @@ export const words = {
   dashMachineReady: 'Машиналық аударма: дайын',
   dashMachineFailed: 'Машиналық аударма істемей тұр: {problem}',
   dashMachineFailedUnknown: 'Машиналық аударма істемей тұр',
+  dashMachineSkipped: 'Артта қалып, {seconds} с сөзді өткізіп жіберді (рет: {n}; соңғысы {time})',
   floorMixTitle: 'Аударма астындағы түпнұсқа',
   floorMixToggle: 'Аудармашы дауысының астынан сөйлеушіні ақырын есту',
   floorMixLevel: 'Түпнұсқаның дыбыс деңгейі',

@@ -206,6 +206,7 @@ export const words = {
   dashMachineReady: 'Машинный перевод: готов',
   dashMachineFailed: 'Машинный перевод не работает: {problem}',
   dashMachineFailedUnknown: 'Машинный перевод не работает',
+  dashMachineSkipped: 'Отставал и пропустил {seconds} с речи (раз: {n}; последний в {time})',
   floorMixTitle: 'Оригинал под переводом',
   floorMixToggle: 'Тихо слышать выступающего под голосом переводчика',
   floorMixLevel: 'Громкость оригинала',
