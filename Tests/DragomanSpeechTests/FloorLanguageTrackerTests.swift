@@ -34,4 +34,16 @@ import Testing
         #expect(tracker.heard(ru, confidence: 0.9, duration: 1_000_000) == nil)
         #expect(tracker.current == en)
     }
+
+    @Test func weakerWitnessesCountForAShareOfTheirSpeech() {
+        var tracker = FloorLanguageTracker(current: LanguageTag("en")!)
+        let kk = LanguageTag("kk")!
+        // 2.3 s told only by Kazakh letters, at 0.4: 0.92 s of evidence, no switch; 3 s more of it: 2.12 s, a switch.
+        #expect(tracker.heard(kk, confidence: 1, duration: 2_300_000, weight: 0.4) == nil)
+        #expect(tracker.heard(kk, confidence: 1, duration: 3_000_000, weight: 0.4) == kk)
+        // The minimum length is the speech's own: a 1 s segment counts, though only 0.4 s of it.
+        var other = FloorLanguageTracker(current: LanguageTag("en")!)
+        #expect(other.heard(kk, confidence: 1, duration: 1_000_000, weight: 0.4) == nil)
+        #expect(other.heard(kk, confidence: 1, duration: 1_700_000) == kk)
+    }
 }

@@ -38,13 +38,14 @@ public struct FloorLanguageTracker: Equatable, Sendable {
     ///   - language: the language identified, nil when the engine could not tell
     ///   - confidence: how sure, 0…1
     ///   - duration: how long the segment's speech lasted, µs
-    public mutating func heard(_ language: LanguageTag?, confidence: Double, duration: UInt64) -> LanguageTag? {
+    ///   - weight: the share of that speech that counts as evidence for a switch (less than 1 for weaker witnesses)
+    public mutating func heard(_ language: LanguageTag?, confidence: Double, duration: UInt64, weight: Double = 1) -> LanguageTag? {
         guard let language, duration >= minimumSpeech, confidence >= minimumConfidence else { return nil }
         if language == current {
             heard = [:]
             return nil
         }
-        heard[language, default: 0] += duration
+        heard[language, default: 0] += UInt64(Double(duration) * min(max(weight, 0), 1))
         guard heard[language, default: 0] >= evidence else { return nil }
         reset(to: language)
         return language

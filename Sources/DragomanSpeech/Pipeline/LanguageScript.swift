@@ -19,6 +19,16 @@ public enum LanguageScript {
         language.value.prefix { $0 != "-" } == "kk"
     }
 
+    /// Languages written in Cyrillic (by primary code): Whisper, forced into one of them, writes its letters into
+    /// speech in another.
+    static let cyrillicLanguages: Set<String> = ["ru", "kk", "uk", "be", "bg", "sr", "mk", "mn", "ky", "tg", "tt", "ba"]
+
+    /// Whether `a` and `b` are written in the same script, as far as it is known here (Cyrillic ones).
+    public static func shareScript(_ a: LanguageTag, _ b: LanguageTag) -> Bool {
+        let primary = { (tag: LanguageTag) in String(tag.value.prefix { $0 != "-" }) }
+        return cyrillicLanguages.contains(primary(a)) && cyrillicLanguages.contains(primary(b))
+    }
+
     /// The script a text is mostly written in: `cyrillic`, `latin`, or nil.
     public static func dominantScript(of text: String) -> String? {
         var cyrillic = 0

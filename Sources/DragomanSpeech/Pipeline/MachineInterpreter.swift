@@ -54,6 +54,19 @@ public actor MachineInterpreter {
         /// languages: forced to Kazakh, Whisper writes Kazakh letters into Russian it cannot make out, too. On the
         /// summit its Kazakh got 0.12–0.27 (sentences and segments), its Russian 0.003–0.06; 0.08 lies between.
         public var plausibleSecondHearing: Double
+        /// Nor does it get one when another of the event's languages written in the same script holds at least this
+        /// much among them: Whisper leans to that language, and forced to Kazakh it writes Kazakh letters into the
+        /// Russian it leans to. On the summit's synthetic speech (131 cuts and variants heard twice), Russian taken
+        /// for Kazakh that way held up to 0.79 for Russian (12 of 37 cases at 0.7 or more), the Kazakh the second
+        /// hearing rescued at most 0.62 (kk-04 in a ten-minute run; its English reached 0.74, which is why only a
+        /// language of the same script counts).
+        public var siblingLead: Double
+        /// A segment whose language only the second hearing told counts for this share of its length towards a
+        /// switch of the floor language (`FloorLanguageTracker.evidence`, 2 s): Whisper forced to Kazakh writes
+        /// Kazakh letters into Russian too, so letters are weaker evidence than a sure identification. At 0.4 a
+        /// segment switches the floor alone from 5 s on (the summit's Kazakh sentences last 5.5–8 s; a
+        /// 2.3–4.7 s piece of Russian taken for Kazakh does not), and shorter ones add up.
+        public var secondHearingWeight: Double
         /// Partial lines are heard only while the recognizer's quickest hearing of late (its last eight) took at most
         /// this long, µs. A segment-wise recognizer hears the open speech again from its start for each partial, and
         /// a final line that closes meanwhile waits for it: Whisper base on two cores takes 1.4 s for any hearing (it
@@ -68,6 +81,8 @@ public actor MachineInterpreter {
             maximumLag: UInt64 = 6_000_000,
             sureIdentification: Double = 0.8,
             plausibleSecondHearing: Double = 0.08,
+            siblingLead: Double = 0.7,
+            secondHearingWeight: Double = 0.4,
             partialHearingLimit: UInt64 = 600_000
         ) {
             self.languages = languages
@@ -76,6 +91,8 @@ public actor MachineInterpreter {
             self.maximumLag = maximumLag
             self.sureIdentification = sureIdentification
             self.plausibleSecondHearing = plausibleSecondHearing
+            self.siblingLead = siblingLead
+            self.secondHearingWeight = secondHearingWeight
             self.partialHearingLimit = partialHearingLimit
         }
     }
@@ -277,6 +294,8 @@ public actor MachineInterpreter {
         }
         guard filter.accepts(transcript) else { return [] }
         var heard = identify(transcript)
+        // How much of the segment's speech counts towards a switch of the floor language.
+        var weight = 1.0
         if let identified {
             // Heard in the language identified; letters that settle another of the event's languages still win.
             if LanguageScript.decisiveLanguage(of: transcript.text, among: configuration.languages) == nil { heard = identified }
@@ -288,10 +307,11 @@ public actor MachineInterpreter {
         {
             transcript = forced
             heard = (other, 1)
+            weight = configuration.secondHearingWeight
         }
         let text = transcript.text.trimmingWhitespace()
         let language = heard.language
-        if let switched = tracker.heard(language, confidence: heard.confidence, duration: segment.durationMicros) {
+        if let switched = tracker.heard(language, confidence: heard.confidence, duration: segment.durationMicros, weight: weight) {
             await output.floorLanguageHeard(switched)
         }
         let id = lineID ?? nextLineID()
@@ -346,8 +366,9 @@ public actor MachineInterpreter {
 
     /// The language to transcribe an unsure segment in once more: one of the event's whose letters settle it,
     /// not the one identified, and that the engine weighed at all (at least `plausibleSecondHearing` among the
-    /// event's languages, when it gives probabilities): forced to Kazakh, Whisper can write Kazakh letters into
-    /// Russian it gave Kazakh 0.003–0.06 for, and that must not make it Kazakh.
+    /// event's languages, when it gives probabilities), while no language of the same script leads (`siblingLead`):
+    /// forced to Kazakh, Whisper can write Kazakh letters into Russian it gave Kazakh 0.003–0.06 for, or leaned to
+    /// at 0.7 or more, and that must not make it Kazakh.
     private func secondHearing(of transcript: Transcript, heard: LanguageTag?) -> LanguageTag? {
         let languages = configuration.languages
         let weights =
@@ -360,6 +381,10 @@ public actor MachineInterpreter {
         return languages.first { language in
             language != heard && LanguageScript.hasDecisiveLetters(language)
                 && (weights.isEmpty || weights[language, default: 0] >= configuration.plausibleSecondHearing)
+                && !languages.contains { sibling in
+                    sibling != language && LanguageScript.shareScript(sibling, language)
+                        && weights[sibling, default: 0] >= configuration.siblingLead
+                }
         }
     }
 
