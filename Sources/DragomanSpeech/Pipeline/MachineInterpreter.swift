@@ -64,7 +64,7 @@ public actor MachineInterpreter {
         /// A segment whose language only the second hearing told counts for this share of its length towards a
         /// switch of the floor language (`FloorLanguageTracker.evidence`, 2 s): Whisper forced to Kazakh writes
         /// Kazakh letters into Russian too, so letters are weaker evidence than a sure identification. At 0.4 a
-        /// segment switches the floor alone from 5 s on (the summit's Kazakh sentences last 5.5–8 s; a
+        /// segment switches the floor alone from 5 s on (the summit's Kazakh sentences last 5.3–8 s; a
         /// 2.3–4.7 s piece of Russian taken for Kazakh does not), and shorter ones add up.
         public var secondHearingWeight: Double
         /// Partial lines are heard only while the recognizer's quickest hearing of late (its last eight) took at most
