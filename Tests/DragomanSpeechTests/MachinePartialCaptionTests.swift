@@ -157,6 +157,34 @@ extension MachinePartialCaptionTests {
     }
 }
 
+extension MachinePartialCaptionTests {
+    /// A recognizer that has just failed is not asked for partial lines: the final lines report the fault, and a
+    /// failing engine is not asked more often than they need.
+    @Test func aFailingRecognizerIsNotAskedForPartialLines() async {
+        let output = MachineInterpreterTests.Recorder()
+        let recognizer = Scripted(lines: [:], failing: true)
+        let interpreter = tests.machine(recognizer, output: output)
+        await interpreter.process(tests.segment(at: 0, seconds: 2))
+        #expect(await !interpreter.partialsAffordable)
+        await interpreter.partial(tests.segment(at: 3_000_000, seconds: 1))
+        #expect(recognizer.languagesAsked.count == 1)
+        #expect(output.all == [.status(nil, "failed")])
+    }
+
+    /// Nor is a translator that has just failed a booth asked to translate partial lines for it.
+    @Test func aFailingTranslationGetsNoPartialLines() async {
+        let output = MachineInterpreterTests.Recorder()
+        let recognizer = Scripted(
+            lines: [0: Transcript(text: "Добрый день", language: Self.ru, languageProbability: 0.97)],
+            forced: [3_000_000: Transcript(text: "Начнём")]
+        )
+        let interpreter = tests.machine(recognizer, translator: .init(broken: Self.en), output: output)
+        await interpreter.process(tests.segment(at: 0, seconds: 2))
+        await interpreter.partial(tests.segment(at: 3_000_000, seconds: 1))
+        #expect(shown(output) == [Line("floor", "m1", "Добрый день", true), Line("floor", "m2", "Начнём", false)])
+    }
+}
+
 /// When open speech is heard for a partial line.
 @Suite struct PartialCaptionScheduleTests {
     func open(from start: UInt64, seconds: Double) -> SpeechSegment {

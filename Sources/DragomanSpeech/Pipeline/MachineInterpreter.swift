@@ -112,6 +112,11 @@ public actor MachineInterpreter {
     private var openLine: OpenLine?
     /// How long the recognizer's last hearings took, µs, newest last (at most eight).
     private var hearingTimes: [UInt64] = []
+    /// Whether the recognizer's last hearing failed: no partial is heard until one succeeds again, so that a failing
+    /// engine is not asked more often than the final lines need (and its circuit breaker opens no sooner).
+    private var lastHearingFailed = false
+    /// The booths whose last translation failed: no partial line is translated for them until one succeeds again.
+    private var failingTranslations: Set<LanguageTag> = []
 
     /// A line shown as partial captions: its id, the speech heard for it so far, and the channels it is shown on.
     private struct OpenLine {
@@ -209,9 +214,12 @@ public actor MachineInterpreter {
         await output.caption(line.caption(on: "floor", text: text, language: heard, final: false, source: "floor"))
         if !line.channels.contains("floor") { line.channels.append("floor") }
         if let translator {
-            for target in configuration.targets where target != heard {
+            for target in configuration.targets where target != heard && !failingTranslations.contains(target) {
                 let glossary = configuration.glossary.translations(from: heard, to: target)
-                guard let translated = try? await translator.translate(text, from: heard, to: target, glossary: glossary) else { continue }
+                guard let translated = try? await translator.translate(text, from: heard, to: target, glossary: glossary) else {
+                    failingTranslations.insert(target)
+                    continue
+                }
                 await output.caption(line.caption(on: target.value, text: translated, language: target, final: false, source: "machine"))
                 if !line.channels.contains(target.value) { line.channels.append(target.value) }
             }
@@ -242,9 +250,10 @@ public actor MachineInterpreter {
         }
     }
 
-    /// Whether a partial line is worth a hearing: the recognizer's quickest hearing of late was within
-    /// `partialHearingLimit` (before any, the first partial finds out).
+    /// Whether a partial line is worth a hearing: the recognizer's last hearing did not fail, and its quickest hearing
+    /// of late was within `partialHearingLimit` (before any, the first partial finds out).
     public var partialsAffordable: Bool {
+        guard !lastHearingFailed else { return false }
         guard let quickest = hearingTimes.min() else { return true }
         return quickest <= configuration.partialHearingLimit
     }
@@ -257,7 +266,14 @@ public actor MachineInterpreter {
         hints: [String]
     ) async throws(SpeechError) -> Transcript {
         let started = now()
-        let transcript = try await recognizer.transcribe(segment, language: language, candidates: candidates, hints: hints)
+        let transcript: Transcript
+        do {
+            transcript = try await recognizer.transcribe(segment, language: language, candidates: candidates, hints: hints)
+        } catch {
+            lastHearingFailed = true
+            throw error
+        }
+        lastHearingFailed = false
         let ended = now()
         hearingTimes.append(ended >= started ? ended - started : 0)
         if hearingTimes.count > 8 { hearingTimes.removeFirst() }
@@ -404,9 +420,11 @@ public actor MachineInterpreter {
                 return false
             }
         } catch {
+            failingTranslations.insert(target)
             await output.engineStatus(.failed(error.description), of: target)
             return false
         }
+        failingTranslations.remove(target)
         await output.caption(
             ControlMessages.Caption(
                 channel: target.value,
