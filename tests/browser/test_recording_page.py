@@ -39,7 +39,8 @@ class MachineServer(dt.Server):
 
     @property
     def command(self):
-        return super().command + ["--whisper-url", self.whisper_url, "--floor-language", "manual"]
+        # Final lines only: the stub numbers every request, and partial lines would be requests too.
+        return super().command + ["--whisper-url", self.whisper_url, "--floor-language", "manual", "--partial-captions", "0"]
 
 def floor_speech(summit_audio, path):
     """Three Russian sentences with a pause after each (about 17 s): three lines of the floor's transcript."""

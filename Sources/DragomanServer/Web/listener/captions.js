@@ -1,7 +1,5 @@
-// Live captions of the channel the listener is on (`caption` messages, docs/protocol.md): the last few lines in a
-// fixed-height box under the status, the current line replaced as it firms up (same `id`). The box itself is not
-// a live region (a screen reader would read every partial); each final line is put into a visually hidden
-// aria-live="polite" element instead, so only finished lines are announced.
+// Live captions (`caption`, docs/protocol.md): the last lines in a fixed box, the current one replaced as it firms
+// up. The box is no live region (a screen reader would read every partial): final lines go to a hidden polite one.
 
 import { setText } from '../shared/dom.js';
 
@@ -10,19 +8,15 @@ export const KEEP_LINES = 3;
 
 export class Captions {
   /**
-   * box: the scrolling box; lines: where the lines go; announce: the polite live region; empty: the placeholder.
-   * The console and the dashboard show the floor's transcript with neither (a screen reader reading the floor
-   * aloud to an interpreter or a technician would be in the way).
+   * box: the scrolling box; lines: where lines go; announce: the polite live region; empty: the placeholder.
+   * The console and the dashboard have neither (a screen reader reading the floor aloud would be in the way).
    */
   constructor({ box, lines, announce = null, empty = null, keep = KEEP_LINES }) {
     Object.assign(this, { box, linesEl: lines, announce, empty, keep });
     this.lines = []; // [{ id, text, final, language, element }]
   }
 
-  /**
-   * A `caption` message: replaces the line with its id (while that one is not final), else adds one. An empty
-   * final line withdraws the partial line of its id (its speech yielded nothing in the end).
-   */
+  /** A `caption` message: replaces the line with its id (while not final), else adds one; an empty final withdraws it. */
   add(message) {
     const text = String(message.text || '').trim();
     const id = message.id === undefined || message.id === null ? `line-${this.lines.length}-${Date.now()}` : String(message.id);
@@ -30,7 +24,7 @@ export class Captions {
     const language = message.language ? String(message.language) : '';
     let line = this.lines.find((l) => l.id === id);
     if (!text) {
-      if (final && line && !line.final) this.remove(line);
+      if (final && line && !line.final) this.drop(line);
       return;
     }
     if (line && line.final && final && line.text === text) return; // a repeated final: nothing new
@@ -54,10 +48,10 @@ export class Captions {
     this.box.scrollTop = this.box.scrollHeight;
   }
 
-  remove(line) {
+  drop(line) {
     line.element.remove();
     this.lines = this.lines.filter((l) => l !== line);
-    if (this.empty && this.lines.length === 0) this.empty.hidden = false;
+    if (this.empty) this.empty.hidden = this.lines.length > 0;
   }
 
   /** Forgets every line (another channel, another meeting). */
