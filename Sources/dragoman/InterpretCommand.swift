@@ -47,8 +47,9 @@ struct InterpretCommand: AsyncParsableCommand {
         }
         var logger: (@Sendable (String) -> Void)?
         if let log {
-            guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
-                throw CommandFailure("cannot write \(log)")
+            let handle: FileHandle
+            do { handle = try OutputFile.open(atPath: log) } catch {
+                throw CommandFailure("\(error)")
             }
             logger = { line in handle.write(Data((line + "\n").utf8)) }
         }

@@ -98,8 +98,9 @@ struct ListenCommand: AsyncParsableCommand {
             let sink = WriterBox(writer)
             var log: (@Sendable (String, UInt64) -> Void)?
             if let file = path(controlLog, n) {
-                guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
-                    return .failure(CommandFailure("cannot write \(file)"))
+                let handle: FileHandle
+                do { handle = try OutputFile.open(atPath: file) } catch {
+                    return .failure(CommandFailure("\(error)"))
                 }
                 log = { text, at in handle.write(Data(#"{"receivedAt":\#(at),"message":\#(text)}"#.utf8 + [0x0A])) }
             }

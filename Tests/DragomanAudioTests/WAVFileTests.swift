@@ -191,6 +191,34 @@ struct WAVFileTests {
         #expect(bytes == WAVFile.encode(PCMAudio(sampleRate: 44100, channels: 2, samples: samples)))
     }
 
+    /// A writer writes into what is at the path, as a shell's `>` does: through a symbolic link to its target
+    /// (and into a device such as `/dev/null`), never replacing it with a new file.
+    @Test func streamingWriterWritesThroughALinkWithoutReplacingIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dragoman-wav-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("target.wav")
+        try Data("old contents, longer than the new file will be".utf8).write(to: target)
+        let link = folder.appendingPathComponent("link.wav")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+
+        let writer = try WAVWriter(url: link, sampleRate: 16000, channels: 1)
+        try writer.append(AudioAnalysis.sine(frequency: 1000, duration: 0.01, sampleRate: 16000))
+        try writer.finish()
+
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == target.path, "the link is still a link")
+        let audio = try WAVFile.read(contentsOf: target)
+        #expect(audio.frameCount == 160 && audio.sampleRate == 16000)
+    }
+
+    @Test func aWriterToAFolderThatIsMissingNamesThePathAndTheReason() throws {
+        let error = try #require(throws: AudioError.self) {
+            try WAVWriter(url: URL(fileURLWithPath: "/nonexistent/floor.wav"), sampleRate: 16000, channels: 1)
+        }
+        #expect(error.code == .io)
+        #expect(error.message.contains("/nonexistent/floor.wav") && error.message.contains("No such file"), "\(error.message)")
+    }
+
     @Test func streamingWriterToAPipeLeavesSizesOpen() throws {
         let pipe = Pipe()
         let writer = try WAVWriter(fileHandle: pipe.fileHandleForWriting, sampleRate: 16000, channels: 1)

@@ -4,6 +4,9 @@ the dashboard, the floor on air, a listener counted), then tomorrow's meeting fr
 one deleted with a confirmation that says what is lost. Screenshots at 390×844, 768×1024 and 1280×800 in kk, ru
 and en."""
 
+import os
+import stat
+
 import pytest
 
 from chromium import axe_violations, click, poll, screenshot, selenium
@@ -102,6 +105,8 @@ def test_from_an_empty_server_to_a_running_meeting_and_tomorrows_from_it(server,
     d.get(f"{server.url}/admin")
     poll("the floor on air and a listener on the desk", lambda: item_text(d, code),
          lambda text: text and "Floor on air" in text and "listeners: 1" in text, 20)
+    # The listener writes into /dev/null as a shell's > would; it must not replace the device with a file.
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode), "dragoman listen --output /dev/null replaced /dev/null"
 
     # The recordings, one per channel and one per human booth's microphone, listed under the meeting and downloaded
     # with the token.

@@ -23,18 +23,15 @@ public final class WAVWriter {
     // Where the header starts, or nil for a destination that cannot seek (a pipe).
     private let headerOffset: UInt64?
 
-    /// Creates (or truncates) a WAV file at `url` and writes its header.
+    /// Creates (or truncates) a WAV file at `url` and writes its header; a device there (`/dev/null`) is written to.
     ///
     /// - Throws: `AudioError` with `.invalidArgument` for a bad rate or channel count, `.io` when the file cannot be created.
     public convenience init(url: URL, sampleRate: Int, channels: Int) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw AudioError(.io, "cannot create WAV file \(url.path)")
-        }
         let handle: FileHandle
         do {
-            handle = try FileHandle(forWritingTo: url)
+            handle = try OutputFile.open(atPath: url.path)
         } catch {
-            throw AudioError(.io, "cannot open WAV file \(url.path) for writing: \(error.localizedDescription)")
+            throw AudioError(.io, "\(error)")
         }
         try self.init(handle: handle, ownsHandle: true, description: url.path, sampleRate: sampleRate, channels: channels)
     }
