@@ -20,6 +20,7 @@ public struct LiveServer: Sendable {
     public let port: Int
     public let organizerToken = "test-organizer-token"
     public let venue: VenueServer
+    private let task: Task<Void, any Error>
 
     /// The server's HTTP address, for the clients of DragomanClient.
     public var address: ServerAddress { try! ServerAddress("http://127.0.0.1:\(port)") }
@@ -48,7 +49,13 @@ public struct LiveServer: Sendable {
         defer { task.cancel() }
         var iterator = ready.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ClientError("the server did not start") }
-        try await body(LiveServer(port: port, venue: venue))
+        try await body(LiveServer(port: port, venue: venue, task: task))
+    }
+
+    /// Stops the server (its task is cancelled) and waits until it has.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
     }
 
     /// Creates an event directly in the server's store; `machine`: the languages with a machine booth.

@@ -8,7 +8,7 @@ import Testing
 
 @testable import DragomanServer
 
-/// The server's WebSocket stack (the connection guard in front of Hummingbird's WebSocket channel)
+/// The server's WebSocket stack for sessions (`VenueChildChannel`, the connection guard in front)
 /// against the Autobahn test suite's fuzzing client, the reference peer of RFC 6455, with an echo
 /// handler as the suite expects. Framing, fragmentation, control frames, UTF-8 and the closing
 /// handshake: every case must end OK, non-strict or informational, none failed.
@@ -40,22 +40,19 @@ struct WebSocketConformanceTests {
 
     /// An echo server on the same child channel as `VenueServer`'s; reports its port once bound.
     static func echoServer(onPort port: AsyncStream<Int>.Continuation) async throws {
-        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(ws: .init(maxFrameSize: 1 << 24, validateUTF8: true))
+        let webSocket = WebSocketServerConfiguration(maxFrameSize: 1 << 24, validateUTF8: true)
         let admission = ConnectionAdmission(limit: 1000)
         let server = HTTPServerBuilder { responder in
-            GuardedChildChannel(
-                base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { _, _, _ in
-                    .upgrade([:]) { inbound, outbound, _ in
-                        for try await message in inbound.messages(maxSize: 1 << 24) {
-                            switch message {
-                            case .text(let text): try await outbound.write(.text(text))
-                            case .binary(let bytes): try await outbound.write(.binary(bytes))
-                            }
+            VenueChildChannel(responder: responder, webSocket: webSocket, admission: admission) { _, _, _ in
+                .session { inbound, outbound, _ in
+                    for try await message in inbound.messages(maxSize: 1 << 24) {
+                        switch message {
+                        case .text(let text): try await outbound.write(.text(text))
+                        case .binary(let bytes): try await outbound.write(.binary(bytes))
                         }
                     }
-                },
-                admission: admission
-            )
+                }
+            }
         }
         var logger = Logger(label: "autobahn-echo")
         logger.logLevel = .critical

@@ -252,6 +252,12 @@ final class ChannelFanout: Sendable {
         for stream in streams { stream.finish() }
     }
 
+    /// Closes the WebSocket listeners' connections with 1001 (going away): the server is stopping.
+    func closeListenersGoingAway() {
+        let groups = state.withLockedValue { $0.groups }
+        for group in groups { group.eventLoop.execute { group.closeAllGoingAway() } }
+    }
+
     /// Disconnects everyone on the channel, telling WebSocket listeners why.
     func closeAll(because error: ProtocolError) {
         let (groups, streams, recorders) = state.withLockedValue { state in

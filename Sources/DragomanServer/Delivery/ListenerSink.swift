@@ -228,13 +228,22 @@ final class ListenerSink: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Tells the listener why, then closes the connection (the event was deleted, or its channel removed).
     func close(because error: ProtocolError) {
-        guard let context else { return }
-        waiting.removeAll()
         var frames: [ByteBuffer] = []
         if let json = try? JSONText.encode(ControlMessages.ErrorMessage(error, fatal: true)) {
             frames.append(WireFrame.text(json, allocator: allocator))
         }
         frames.append(WireFrame.close(code: error.code.closeCode, reason: error.code.rawValue, allocator: allocator))
+        close(sending: frames)
+    }
+
+    /// Closes the connection with 1001 (going away): the server is stopping, and clients come back on their own.
+    func closeGoingAway() {
+        close(sending: [WireFrame.close(code: 1001, reason: "server stopping", allocator: allocator)])
+    }
+
+    private func close(sending frames: [ByteBuffer]) {
+        guard let context else { return }
+        waiting.removeAll()
         let channel = context.channel
         // Closed once the last frame is out, whichever way it went.
         let lastWritten = context.eventLoop.makePromise(of: Void.self)
@@ -364,6 +373,12 @@ final class ListenerGroup: @unchecked Sendable {
     func closeAll(because error: ProtocolError) {
         eventLoop.preconditionInEventLoop()
         forEachPresent { index in sinks[index].close(because: error) }
+    }
+
+    /// Closes every connection of the group with 1001 (going away): the server is stopping.
+    func closeAllGoingAway() {
+        eventLoop.preconditionInEventLoop()
+        forEachPresent { index in sinks[index].closeGoingAway() }
     }
 
     /// Sends `frame` to the listeners of `codec` (nil: to all).

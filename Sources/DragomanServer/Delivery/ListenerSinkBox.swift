@@ -9,6 +9,12 @@ struct ListenerSinkBox: @unchecked Sendable {
 
     var eventLoop: any EventLoop { sink.eventLoop }
 
+    /// The sink itself, for code that runs on its event loop.
+    var sinkOnEventLoop: ListenerSink {
+        sink.eventLoop.preconditionInEventLoop()
+        return sink
+    }
+
     func run(_ body: @escaping @Sendable (ListenerSink) -> Void) {
         let sink = self.sink
         let unchecked = UncheckedSink(sink: sink)

@@ -458,6 +458,12 @@ public final class LiveEvent: Sendable {
         for sink in sinks { sink.run { $0.close(because: error) } }
     }
 
+    /// Closes every listener's connection with 1001 (going away): the server is stopping, and they come back
+    /// on their own to the next one.
+    func closeListenersGoingAway() {
+        for fanout in registry.withLockedValue({ Array($0.fanouts.values) }) { fanout.closeListenersGoingAway() }
+    }
+
     // MARK: Consoles
 
     /// Connects `interpreter`'s console; an older console with the same key is closed, and this one

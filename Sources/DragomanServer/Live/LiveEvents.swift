@@ -218,6 +218,12 @@ public final class LiveEvents: Sendable {
         }) { task.cancel() }
     }
 
+    /// Closes every listener's connection with 1001 (going away): the server is stopping. Listeners hold no
+    /// task of the server, so nothing else ends them.
+    public func closeListenersGoingAway() {
+        for event in liveEvents { event.closeListenersGoingAway() }
+    }
+
     /// The events that have live state now (someone listened or published since the server started).
     var liveEvents: [LiveEvent] {
         live.withLockedValue { Array($0.values) }.sorted { $0.definition.code.value < $1.definition.code.value }

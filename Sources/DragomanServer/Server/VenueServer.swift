@@ -91,17 +91,16 @@ public struct VenueServer: Sendable {
             organizerToken: organizerToken,
             lockout: lockout
         )
-        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
-            ws: .init(maxFrameSize: FloorSession.maximumMessageSize, autoPing: .enabled(timePeriod: .seconds(15)), validateUTF8: true)
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: FloorSession.maximumMessageSize,
+            autoPing: .enabled(timePeriod: .seconds(15)),
+            validateUTF8: true
         )
         let admission = self.admission
         let server = HTTPServerBuilder { responder in
-            GuardedChildChannel(
-                base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { request, channel, logger in
-                    try await gate.shouldUpgrade(request, channel: channel, logger: logger)
-                },
-                admission: admission
-            )
+            VenueChildChannel(responder: responder, webSocket: webSocket, admission: admission) { request, channel, logger in
+                try await gate.route(request, channel: channel, logger: logger)
+            }
         }
 
         let ports = PortReport(expected: configuration.tlsPort == nil ? 1 : 2)
@@ -115,7 +114,7 @@ public struct VenueServer: Sendable {
         }
 
         let router = try makeRouter(links: links, preSkip: preSkip)
-        var services: [any Service] = []
+        var services: [any Service] = [ListenerShutdown(events: events)]
         let http = Application(
             router: router,
             server: server,

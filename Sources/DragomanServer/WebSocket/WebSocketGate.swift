@@ -9,17 +9,15 @@ import NIOWebSocket
 /// Decides what each WebSocket request becomes: a listener, a floor publisher, or a refusal
 /// that tells the client why.
 struct WebSocketGate: Sendable {
-    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
-
     let events: LiveEvents
     let opusCodec: ControlMessages.Codec
     let bitrate: Int
     let organizerToken: String
     let lockout: CredentialLockout
 
-    func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> ShouldUpgradeResult<Handler> {
+    func route(_ request: HTTPRequest, channel: any Channel, logger: Logger) async throws -> WebSocketRoute {
         guard let path = request.path, let wsRequest = WebSocketRequest(path: path) else {
-            return .dontUpgrade
+            return .notWebSocket
         }
         do {
             return try await lockout.guarding(channel.remoteAddress?.ipAddress ?? "") {
@@ -28,15 +26,15 @@ struct WebSocketGate: Sendable {
                 case "floor": try floor(wsRequest)
                 case "booth": try await booth(wsRequest, channel: channel)
                 case "dashboard": try await dashboard(wsRequest, channel: channel)
-                default: .dontUpgrade
+                default: .notWebSocket
                 }
             }
         } catch let error as ProtocolError {
-            return .upgrade([:]) { _, outbound, _ in await WebSocketRefusal.refuse(error, outbound: outbound) }
+            return .session { _, outbound, _ in await WebSocketRefusal.refuse(error, outbound: outbound) }
         }
     }
 
-    private func listener(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+    private func listener(_ request: WebSocketRequest, channel: any Channel) async throws -> WebSocketRoute {
         let event = try events.event(named: request.code)
         let definition = event.definition
         guard event.admits(pin: request.query["pin"]) else {
@@ -69,19 +67,18 @@ struct WebSocketGate: Sendable {
         if relay, definition.confidential { throw ProtocolError.confidential(definition, output: "an Icecast relay (role=relay)") }
 
         let sink = try await Self.installSink(codec: codec, on: channel)
-        let session = ListenerSession(
+        let setup = ListenerConnection.Setup(
             event: event,
-            sink: sink,
             codec: codec == .opus ? opusCodec : .init(name: codec == .pcm ? "pcm" : "none", opusHead: nil),
             startChannel: channelID,
             isRelay: relay
         )
-        return .upgrade([:]) { inbound, outbound, _ in
-            try await session.run(inbound: inbound, outbound: outbound)
+        return .onEventLoop { channel in
+            try channel.pipeline.syncOperations.addHandler(ListenerConnection(setup: setup, sink: sink.sinkOnEventLoop))
         }
     }
 
-    private func floor(_ request: WebSocketRequest) throws -> ShouldUpgradeResult<Handler> {
+    private func floor(_ request: WebSocketRequest) throws -> WebSocketRoute {
         let event = try events.event(named: request.code)
         guard let token = request.query["token"], event.definition.floorToken.matches(token) else {
             throw ProtocolError(
@@ -92,12 +89,12 @@ struct WebSocketGate: Sendable {
             )
         }
         let session = FloorSession(event: event, format: try FloorFormat(query: request.query), bitrate: bitrate)
-        return .upgrade([:]) { inbound, outbound, _ in
+        return .session { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
     }
 
-    private func booth(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+    private func booth(_ request: WebSocketRequest, channel: any Channel) async throws -> WebSocketRoute {
         let event = try events.event(named: request.code)
         guard let key = request.query["key"], !key.isEmpty else {
             throw ProtocolError(
@@ -117,12 +114,12 @@ struct WebSocketGate: Sendable {
         let format = try FloorFormat(query: request.query)
         let sink = try await Self.installSink(codec: .opus, on: channel)
         let session = BoothSession(event: event, interpreter: interpreter, sink: sink, format: format, bitrate: bitrate, codec: opusCodec)
-        return .upgrade([:]) { inbound, outbound, _ in
+        return .session { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
     }
 
-    private func dashboard(_ request: WebSocketRequest, channel: any Channel) async throws -> ShouldUpgradeResult<Handler> {
+    private func dashboard(_ request: WebSocketRequest, channel: any Channel) async throws -> WebSocketRoute {
         let event = try events.event(named: request.code)
         guard let token = request.query["token"], constantTimeEquals(token, organizerToken) else {
             throw ProtocolError(
@@ -134,7 +131,7 @@ struct WebSocketGate: Sendable {
         }
         let sink = try await Self.installSink(codec: .opus, on: channel)
         let session = DashboardSession(events: events, event: event, sink: sink)
-        return .upgrade([:]) { inbound, outbound, _ in
+        return .session { inbound, outbound, _ in
             try await session.run(inbound: inbound, outbound: outbound)
         }
     }
