@@ -23,6 +23,20 @@ import Glibc
         var english: String
     }
 
+    /// The share of `reference`'s words that `text` has, each counted as often as it occurs there; case and
+    /// punctuation aside.
+    static func share(ofWordsIn reference: String, foundIn text: String) -> Double {
+        func words(_ text: String) -> [String] { text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init) }
+        var available = Dictionary(words(text).map { ($0, 1) }, uniquingKeysWith: +)
+        let wanted = words(reference)
+        var found = 0
+        for word in wanted where available[word, default: 0] > 0 {
+            available[word, default: 0] -= 1
+            found += 1
+        }
+        return wanted.isEmpty ? 1 : Double(found) / Double(wanted.count)
+    }
+
     static func sentences() throws -> [Sentence] {
         let table = try String(contentsOf: repo.appendingPathComponent("testdata/speech/whisper-sentences.tsv"), encoding: .utf8)
         return table.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
@@ -105,8 +119,10 @@ import Glibc
                 let english = try await transcriber.translate(segment, into: LanguageTag("en")!, hints: [])
                 report.append("ru→en: \(english.text)")
                 #expect(english.language == LanguageTag("en"))
-                // Speech translation is free in its wording: most reference words must be there.
-                #expect(WordErrorRate.of(english.text, reference: sentence.english) < 0.6, "'\(english.text)' for '\(sentence.english)'")
+                // Speech translation is free in its wording, and Whisper base may repeat a phrase (it does on AMD
+                // EPYC's arithmetic: "… the Ministry of Foreign Affairs and the Ministry of Foreign Affairs."): at least
+                // half of the reference's words must be there.
+                #expect(Self.share(ofWordsIn: sentence.english, foundIn: english.text) >= 0.5, "'\(english.text)' for '\(sentence.english)'")
             }
         }
         print(report.joined(separator: "\n"))
