@@ -80,6 +80,18 @@ import Testing
         #expect(pong.opcode == 0xA && pong.payload == [1, 2, 3])
     }
 
+    /// A guest that sends pings and never reads gets no pongs queued for it while its socket is full.
+    @Test func pingsFromAListenerThatDoesNotReadPileNothingUp() throws {
+        let socket = try connect(summit.summit())
+        _ = try received(socket)
+        socket.isWritable = false
+        for _ in 0..<100 { try send(socket, .ping, [7]) }
+        #expect(try received(socket).isEmpty)
+        socket.isWritable = true
+        try send(socket, .ping, [8])
+        #expect(try received(socket).map(\.payload) == [[8]])
+    }
+
     /// A phone that went away without closing stops answering pings: at the second unanswered ping time the
     /// connection is closed with 1001 and the listener leaves the channel.
     @Test func aListenerThatStopsAnsweringPingsIsClosed() throws {

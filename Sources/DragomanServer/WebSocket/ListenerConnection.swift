@@ -89,6 +89,9 @@ final class ListenerConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch frame.opcode {
         case .ping:
+            // A peer that pings and does not read must not pile up pongs: RFC 6455 lets an endpoint answer only
+            // some pings, and a later one is answered once the socket takes data again.
+            guard context.channel.isWritable else { break }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             if frame.unmaskedData == unansweredPing { unansweredPing = nil }
