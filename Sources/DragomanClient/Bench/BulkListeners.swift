@@ -17,7 +17,7 @@ import NIOConcurrencyHelpers
 /// would contend on one lock that thousands of separate phones never share.
 final class BulkListeners: @unchecked Sendable {
     // @unchecked: `connections`, `recording` and `command` are touched only under `lock`; the
-    // descriptors and epoll sets only by the thread `run` starts.
+    // descriptors and the epoll set only by the thread `run` starts.
 
     private enum Phase {
         case connecting
